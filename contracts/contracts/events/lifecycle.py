@@ -1,0 +1,23 @@
+from marshmallow import fields, validate
+
+from contracts.events.common import CohortFields, required_text, text, timestamp
+
+
+class InvitationEvent(CohortFields):
+    """Every lifecycle step: which invitation, when, and (where it applies) why."""
+
+    invitation_id = required_text(64)
+    ticket_id = required_text(100)
+    at = timestamp(required=True)
+    reason = text(500, load_default=None, allow_none=True)
+
+
+class InvitationCreated(InvitationEvent):
+    resolution = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    # Pseudonymous id and display name: analysis redacts the requester's own name.
+    requester_id = required_text(200)
+    requester_name = text(200, load_default=None, allow_none=True)
+    channel = text(50, load_default=None, allow_none=True)
+    language = text(10, load_default="en")
+    due_at = timestamp(required=True)
+    expires_at = timestamp(required=True)
