@@ -35,6 +35,8 @@ _SPECS = [
               "invitation_id", fallback_key_field="response_id"),
     EventSpec("response.amended", topics.FEEDBACK_RESPONSES, responses.ResponseAmended,
               "invitation_id", fallback_key_field="response_id"),
+    EventSpec("optout.requested", topics.FEEDBACK_RESPONSES, responses.OptOutRequested,
+              "invitation_id"),
     EventSpec("message.rejected", topics.FEEDBACK_RESPONSES_DLQ, responses.MessageRejected, "key"),
     EventSpec("response.scored", topics.FEEDBACK_SCORED, analysis.ResponseScored, "response_id"),
     EventSpec("alert.detractor", topics.FEEDBACK_ALERTS, analysis.DetractorAlert, "directorate"),

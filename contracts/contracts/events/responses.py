@@ -36,3 +36,11 @@ class MessageRejected(EventSchema):
     reason = required_text(2000)
     errors = fields.Dict(load_default=dict)
     rejected_by = required_text(100)
+
+
+class OptOutRequested(EventSchema):
+    """A person asked, from a survey link, never to be surveyed again; survey-svc acts on it."""
+
+    invitation_id = required_text(64)
+    requested_at = timestamp(required=True)
+    channel = required_text(50)
