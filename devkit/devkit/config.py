@@ -1,0 +1,25 @@
+"""Where the local servers live, read from the environment with working defaults."""
+import os
+from pathlib import Path
+
+from devkit import var_dir
+
+
+def bootstrap() -> str:
+    return os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092").split(",")[0]
+
+
+def broker_args() -> dict:
+    port = int(bootstrap().rsplit(":", 1)[1])
+    return {
+        "port": port,
+        "controller_port": int(os.environ.get("KAFKA_CONTROLLER_PORT", port + 1)),
+        "data_dir": Path(os.environ.get("KAFKA_DATA_DIR", var_dir() / "dev-kafka")),
+    }
+
+
+def postgres_args() -> dict:
+    return {
+        "port": int(os.environ.get("PGPORT_DEV", "55432")),
+        "data_dir": Path(os.environ.get("PG_DATA_DIR", var_dir() / "dev-pg")),
+    }

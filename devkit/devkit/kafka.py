@@ -1,0 +1,250 @@
+"""A real single-node Apache Kafka broker (KRaft) run from jars in .cache/kafka-libs."""
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from devkit import procs, repo_root
+
+START_TIMEOUT = float(os.environ.get("KAFKA_START_TIMEOUT", "120"))
+
+
+class BrokerError(RuntimeError):
+    pass
+
+
+def libs_dir() -> Path:
+    env = os.environ.get("KAFKA_LIBS_DIR")
+    return Path(env) if env else repo_root() / ".cache" / "kafka-libs"
+
+
+def log4j_config() -> Path:
+    return repo_root() / "infra" / "kafka" / "log4j2.properties"
+
+
+def server_properties(port: int, controller_port: int, log_dir: Path) -> str:
+    settings = {
+        "process.roles": "broker,controller",
+        "node.id": "1",
+        "controller.quorum.voters": f"1@127.0.0.1:{controller_port}",
+        "listeners": f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
+        "advertised.listeners": f"PLAINTEXT://127.0.0.1:{port}",
+        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "controller.listener.names": "CONTROLLER",
+        "inter.broker.listener.name": "PLAINTEXT",
+        "log.dirs": str(log_dir),
+        "num.partitions": "1",
+        "default.replication.factor": "1",
+        "min.insync.replicas": "1",
+        "offsets.topic.replication.factor": "1",
+        "offsets.topic.num.partitions": "6",
+        "transaction.state.log.replication.factor": "1",
+        "transaction.state.log.min.isr": "1",
+        "share.coordinator.state.topic.replication.factor": "1",
+        "share.coordinator.state.topic.min.isr": "1",
+        "group.initial.rebalance.delay.ms": "0",
+        "auto.create.topics.enable": "false",
+        "log.segment.bytes": str(16 * 1024 * 1024),
+        "log.retention.hours": "168",
+        "log.retention.check.interval.ms": "300000",
+        "num.network.threads": "2",
+        "num.io.threads": "4",
+    }
+    return "".join(f"{key}={value}\n" for key, value in settings.items())
+
+
+class Broker:
+    """One broker process owned through its data_dir (pid file + command line)."""
+
+    def __init__(self, port: int = 9092, controller_port: int = 9093,
+                 data_dir: Path | None = None, heap: str = "-Xms256m -Xmx512m"):
+        self.port = port
+        self.controller_port = controller_port
+        self.data_dir = Path(data_dir or repo_root() / "var" / "dev-kafka").resolve()
+        self.heap = heap.split()
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def properties(self) -> Path:
+        return self.data_dir / "server.properties"
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "broker.log"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.data_dir / "broker.pid"
+
+    def pids(self) -> list[int]:
+        """Our broker processes: found by the server.properties path on their command line."""
+        return procs.pids_matching("kafka.Kafka", str(self.properties))
+
+    def is_running(self) -> bool:
+        return bool(self.pids())
+
+    def is_healthy(self) -> bool:
+        return self.is_running() and procs.port_open(self.port) and metadata_ok(self.bootstrap)
+
+    def start(self, timeout: float = START_TIMEOUT) -> "Broker":
+        """Start (or adopt an already healthy) broker and wait until it serves metadata."""
+        if self.is_healthy():
+            return self
+        self._clear_stale()
+        if not procs.wait_ports_free([self.port, self.controller_port], 15.0):
+            raise BrokerError(f"port {self.port} or {self.controller_port} is taken by another process")
+        self._prepare()
+        process = self._spawn()
+        self._wait_ready(process, timeout)
+        return self
+
+    def stop(self, timeout: float = 30.0) -> None:
+        for pid in self.pids():
+            procs.terminate(pid, timeout)
+        self.pid_file.unlink(missing_ok=True)
+
+    def kill(self) -> None:
+        for pid in self.pids():
+            procs.signal_group(pid, signal.SIGKILL)
+            procs.wait_dead(pid, 10.0)
+
+    def _clear_stale(self) -> None:
+        """Kill a half-started broker of ours and drop leftovers of a crash."""
+        for pid in self.pids():
+            procs.signal_group(pid, signal.SIGKILL)
+            procs.wait_dead(pid, 10.0)
+        self.pid_file.unlink(missing_ok=True)
+        # Kafka's .lock is an OS file lock released on exit; the file itself is harmless,
+        # but remove it so a reader of the directory is not misled.
+        (self.data_dir / "data" / ".lock").unlink(missing_ok=True)
+
+    def _prepare(self) -> None:
+        if not (libs_dir() / "kafka_2.13-4.1.1.jar").exists() and not list(libs_dir().glob("kafka_2.13-*.jar")):
+            raise BrokerError(f"no Kafka jars in {libs_dir()}: run `make kafka` first")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.properties.write_text(server_properties(self.port, self.controller_port, self.data_dir / "data"))
+        if not (self.data_dir / "data" / "meta.properties").exists():
+            self._format()
+
+    def _java(self, main: str, *args: str) -> list[str]:
+        return ["java", *self.heap, f"-Dlog4j2.configurationFile={log4j_config()}",
+                "-Dkafka.logs.dir=" + str(self.data_dir / "logs"),
+                "-cp", f"{libs_dir()}/*", main, *args]
+
+    def _format(self) -> None:
+        cluster_file = self.data_dir / "cluster.id"
+        if not cluster_file.exists():
+            out = subprocess.run(self._java("kafka.tools.StorageTool", "random-uuid"),
+                                 capture_output=True, text=True, check=True, timeout=60)
+            cluster_file.write_text(out.stdout.strip().splitlines()[-1])
+        cluster_id = cluster_file.read_text().strip()
+        result = subprocess.run(
+            self._java("kafka.tools.StorageTool", "format", "--ignore-formatted",
+                       "-t", cluster_id, "-c", str(self.properties)),
+            capture_output=True, text=True, timeout=60)
+        if result.returncode != 0:
+            raise BrokerError(f"storage format failed: {result.stdout}{result.stderr}")
+
+    def _spawn(self) -> subprocess.Popen:
+        log = open(self.log_path, "ab")
+        try:
+            process = subprocess.Popen(self._java("kafka.Kafka", str(self.properties)),
+                                       stdout=log, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL, start_new_session=True)
+        finally:
+            log.close()
+        self.pid_file.write_text(str(process.pid))
+        return process
+
+    def _wait_ready(self, process: subprocess.Popen, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise BrokerError(f"broker exited with {process.returncode}:\n{self.log_tail()}")
+            if procs.port_open(self.port) and metadata_ok(self.bootstrap):
+                return
+            time.sleep(0.2)
+        self.kill()
+        raise BrokerError(f"broker not ready within {timeout}s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no broker log)"
+
+
+def metadata_ok(bootstrap: str) -> bool:
+    """True when the broker answers a metadata request."""
+    from kafka import KafkaAdminClient
+    from kafka.errors import KafkaError
+    try:
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000,
+                                 client_id="devkit-probe")
+    except (KafkaError, OSError):
+        return False
+    try:
+        admin.list_topics()
+        return True
+    except (KafkaError, OSError):
+        return False
+    finally:
+        admin.close()
+
+
+def suite_topics() -> dict[str, int]:
+    from contracts.topics import TOPICS
+    return dict(TOPICS)
+
+
+def create_topics(bootstrap: str, specs: dict[str, int] | None = None,
+                  timeout: float = 30.0) -> dict[str, int]:
+    """Create missing topics (replication 1); existing ones are left alone. Returns partitions."""
+    from kafka import KafkaAdminClient
+    from kafka.admin import NewTopic
+    from kafka.errors import TopicAlreadyExistsError
+
+    specs = suite_topics() if specs is None else specs
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="devkit-topics")
+    try:
+        missing = [NewTopic(name, partitions, 1) for name, partitions in specs.items()
+                   if name not in set(admin.list_topics())]
+        if missing:
+            try:
+                admin.create_topics(missing, timeout_ms=int(timeout * 1000))
+            except TopicAlreadyExistsError:
+                pass
+        return _wait_partitions(admin, list(specs), timeout)
+    finally:
+        admin.close()
+
+
+def topic_partitions(bootstrap: str, names: list[str]) -> dict[str, int]:
+    from kafka import KafkaAdminClient
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="devkit-describe")
+    try:
+        return _describe(admin, names)
+    finally:
+        admin.close()
+
+
+def _describe(admin, names: list[str]) -> dict[str, int]:
+    found = {}
+    for topic in admin.describe_topics(names):
+        led = [p for p in topic.get("partitions", []) if p.get("leader_id", -1) >= 0]
+        if not topic.get("error_code") and led:
+            found[topic.get("name") or topic.get("topic")] = len(topic["partitions"])
+    return found
+
+
+def _wait_partitions(admin, names: list[str], timeout: float) -> dict[str, int]:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = _describe(admin, names)
+        if set(found) >= set(names) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
