@@ -20,6 +20,6 @@ def broker_args() -> dict:
 
 def postgres_args() -> dict:
     return {
-        "port": int(os.environ.get("PGPORT_DEV", "55432")),
+        "port": int(os.environ.get("DEV_PG_PORT", "55432")),
         "data_dir": Path(os.environ.get("PG_DATA_DIR", var_dir() / "dev-pg")),
     }

@@ -1,0 +1,63 @@
+# Local development and CI entry points. `make run` and `make test` work from a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PACKAGES := contracts chassis devkit survey-svc ingest-svc analysis-svc
+PRESENT := $(strip $(foreach p,$(PACKAGES),$(if $(wildcard $(p)/pyproject.toml),$(p))))
+TEST_TOOLS := "pytest>=8" "pytest-timeout>=2.3" "playwright>=1.45"
+KAFKA_LIBS := .cache/kafka-libs
+empty :=
+space := $(empty) $(empty)
+INSTALL_STAMP := $(VENV)/.installed-$(subst $(space),+,$(PRESENT))
+
+.PHONY: help install assets system-deps kafka run test clean
+
+help:
+	@echo "make run          run the whole suite locally (Kafka, mail catcher, three services)"
+	@echo "make test         install everything and run every test tier (what CI runs)"
+	@echo "make install      .venv with the packages present and the test tools"
+	@echo "make assets       npm packages (govuk-frontend, chart.js, axe-core) into node_modules"
+	@echo "make kafka        resolve the Kafka broker jars into $(KAFKA_LIBS)"
+	@echo "make system-deps  apt-get install whatever is missing (chromium, postgresql, ...)"
+	@echo "make clean        remove .venv, caches, node_modules and var/"
+
+install: $(INSTALL_STAMP)
+
+$(INSTALL_STAMP): $(foreach p,$(PRESENT),$(p)/pyproject.toml)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	@# compat mode: folders named like the packages at the repo root must not shadow them
+	$(BIN)/python -m pip install -q --config-settings editable_mode=compat \
+		$(foreach p,$(PRESENT),-e ./$(p)) $(TEST_TOOLS)
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+assets: node_modules/.assets-stamp
+
+node_modules/.assets-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+system-deps:
+	bash infra/scripts/system-deps.sh
+
+kafka: $(KAFKA_LIBS)/.complete
+
+$(KAFKA_LIBS)/.complete: infra/kafka/pom.xml
+	rm -rf $(KAFKA_LIBS)
+	mvn -B -q -f infra/kafka/pom.xml package
+	touch $@
+
+run: install assets kafka
+	$(BIN)/devkit run
+
+test: system-deps install assets kafka
+	bash infra/scripts/test.sh
+
+clean:
+	-$(BIN)/devkit kafka stop 2>/dev/null
+	-$(BIN)/devkit pg stop 2>/dev/null
+	rm -rf $(VENV) .cache node_modules var .pytest_cache test-artifacts

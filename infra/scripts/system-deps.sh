@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install only the Debian packages that are missing; skip apt entirely when nothing is.
+set -euo pipefail
+missing=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have java || missing+=(openjdk-17-jre-headless)
+have mvn || missing+=(maven)
+have npm || missing+=(npm)
+have chromium || have chromium-browser || missing+=(chromium)
+have pdftoppm || missing+=(poppler-utils)
+compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
+if ! docker compose version >/dev/null 2>&1 && ! have docker-compose; then
+  missing+=(docker-compose)
+fi
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system-deps: all present"
+  exit 0
+fi
+echo "system-deps: installing ${missing[*]}"
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+# Debian's postgresql package starts a cluster on 5432; we run our own, so stop it.
+if [[ " ${missing[*]} " == *" postgresql "* ]] && have pg_lsclusters; then
+  $SUDO pg_ctlcluster --force "$(ls /usr/lib/postgresql | sort -n | tail -1)" main stop 2>/dev/null || true
+fi

@@ -1,0 +1,107 @@
+"""Shared infrastructure fixtures: a real Kafka broker, PostgreSQL, SMTP. No mocks."""
+import os
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+
+from devkit import testing
+from devkit.kafka import Broker, create_topics, metadata_ok
+from devkit.postgres import Postgres, PostgresError, bin_dir
+from devkit.procs import free_port
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(tmp_path_factory):
+    """Bootstrap servers of a broker with the suite's topics (KAFKA_BOOTSTRAP_SERVERS, else our own)."""
+    given = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if given and metadata_ok(given):
+        create_topics(given)
+        yield given
+        return
+    broker = Broker(port=free_port(), controller_port=free_port(),
+                    data_dir=tmp_path_factory.mktemp("kafka")).start()
+    create_topics(broker.bootstrap)
+    yield broker.bootstrap
+    broker.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """A PostgreSQL server: TEST_POSTGRES_URL's, else one started for this session."""
+    given = os.environ.get("TEST_POSTGRES_URL")
+    if given:
+        yield Postgres(port=urlsplit(given).port or 5432, data_dir=tmp_path_factory.mktemp("unused"))
+        return
+    try:
+        bin_dir()
+    except PostgresError as error:
+        pytest.skip(str(error))
+    server = Postgres(port=free_port(), data_dir=tmp_path_factory.mktemp("pg")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url_factory(postgres_server):
+    """Call it to get the SQLAlchemy URL of a fresh, empty database."""
+    created = []
+
+    def make(prefix: str = "t") -> str:
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        created.append(name)
+        return postgres_server.create_database(name)
+
+    yield make
+    for name in created:
+        postgres_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def pg_database(postgres_url_factory):
+    """A fresh PostgreSQL database shared by one test module (its URL)."""
+    return postgres_url_factory()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh database URL; tests using it run once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return request.getfixturevalue("postgres_url_factory")()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free port; `.messages`, `.wait_for_messages(n)`."""
+    sink = testing.SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def private_broker(tmp_path_factory):
+    """Factory for extra brokers (free ports, own data dir) that a test may stop and restart."""
+    brokers = []
+
+    def make(topics: dict[str, int] | None = None) -> Broker:
+        broker = Broker(port=free_port(), controller_port=free_port(),
+                        data_dir=tmp_path_factory.mktemp("private-kafka")).start()
+        brokers.append(broker)
+        create_topics(broker.bootstrap, topics)
+        return broker
+
+    yield make
+    for broker in brokers:
+        broker.stop()
+
+
+@pytest.fixture
+def unique():
+    """A short unique suffix for consumer group ids, database names and the like."""
+    return uuid.uuid4().hex[:12]
+
+
+@pytest.fixture
+def wait_for():
+    return testing.wait_for
