@@ -1,0 +1,1 @@
+"""Demo data for the feedback suite: a year of history and a live trickle, sent through Kafka."""
