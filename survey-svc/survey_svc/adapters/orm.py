@@ -1,0 +1,103 @@
+"""Table definitions; the domain never sees them."""
+from datetime import timezone
+
+from sqlalchemy import (JSON, Boolean, Column, DateTime, Index, Integer, MetaData, String, Table,
+                        UniqueConstraint)
+from sqlalchemy.types import TypeDecorator
+
+from chassis.outbox import outbox_table
+
+metadata = MetaData()
+outbox_table(metadata)
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware UTC datetimes on both databases (SQLite hands back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=timezone.utc)
+
+
+def _when(name: str, nullable: bool = True) -> Column:
+    return Column(name, UtcDateTime(), nullable=nullable)
+
+
+invitations = Table(
+    "invitations", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("ticket_id", String(100), nullable=False),
+    Column("resolution", Integer, nullable=False),
+    _when("resolved_at", False),
+    Column("requester_id", String(200), nullable=False),
+    Column("requester_email", String(320)),
+    Column("requester_name", String(200)),
+    Column("directorate", String(100), nullable=False),
+    Column("service", String(100)),
+    Column("category", String(100)),
+    Column("team", String(100)),
+    Column("priority", String(50)),
+    Column("channel", String(50)),
+    Column("language", String(10), nullable=False),
+    Column("auto_closed", Boolean, nullable=False, default=False),
+    Column("status", String(20), nullable=False),
+    _when("due_at", False),
+    _when("expires_at", False),
+    Column("reminder_days", Integer, nullable=False),
+    _when("sent_at"), _when("remind_at"), _when("reminded_at"), _when("answered_at"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", String(500)),
+    _when("created_at", False),
+    UniqueConstraint("ticket_id", "resolution", name="uq_invitation_ticket_resolution"),
+    Index("ix_invitations_status_due", "status", "due_at"),
+    Index("ix_invitations_requester", "requester_id", "due_at"),
+    Index("ix_invitations_directorate", "directorate", "created_at"),
+)
+
+# One row per (ticket, resolution) ever seen: makes a redelivery a no-op.
+decisions = Table(
+    "decisions", metadata,
+    Column("ticket_id", String(100), primary_key=True),
+    Column("resolution", Integer, primary_key=True),
+    Column("surveyed", Boolean, nullable=False),
+    Column("reason", String(50)),
+    _when("decided_at", False),
+)
+
+opt_outs = Table(
+    "opt_outs", metadata,
+    Column("requester_id", String(200), primary_key=True),
+    Column("source", String(50), nullable=False),
+    _when("opted_out_at", False),
+)
+
+policies = Table(
+    "policies", metadata,
+    Column("directorate", String(100), primary_key=True),
+    Column("settings", JSON, nullable=False),
+    _when("updated_at", False),
+    Column("updated_by", String(100), nullable=False),
+)
+
+policy_audit = Table(
+    "policy_audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("directorate", String(100), nullable=False),
+    _when("changed_at", False),
+    Column("changed_by", String(100), nullable=False),
+    Column("old", JSON),
+    Column("new", JSON),
+)
+
+inbox = Table(
+    "inbox", metadata,
+    Column("event_id", String(36), primary_key=True),
+    _when("seen_at", False),
+)

@@ -1,0 +1,84 @@
+"""Invitations in and out of their table, as domain objects."""
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from survey_svc.adapters.orm import invitations
+from survey_svc.domain.model import CANCELLED, OPEN, PENDING, Invitation, Ticket
+
+_TICKET_FIELDS = tuple(Ticket.__dataclass_fields__)
+_STATE_FIELDS = ("status", "due_at", "expires_at", "reminder_days", "sent_at", "remind_at",
+                 "reminded_at", "answered_at", "attempts", "last_error")
+
+
+def _to_domain(row) -> Invitation:
+    data = row._mapping
+    ticket = Ticket(**{name: data[name] for name in _TICKET_FIELDS})
+    return Invitation(id=data["id"], ticket=ticket, **{name: data[name] for name in _STATE_FIELDS})
+
+
+class InvitationRepository:
+    def __init__(self, session: Session):
+        self.session = session
+        self.seen: dict[str, Invitation] = {}
+        self.added: set[str] = set()
+
+    def _track(self, rows) -> list[Invitation]:
+        found = [self.seen.get(row.id) or _to_domain(row) for row in rows]
+        self.seen.update({inv.id: inv for inv in found})
+        return found
+
+    def add(self, invitation: Invitation, now: datetime) -> None:
+        state = {name: getattr(invitation, name) for name in _STATE_FIELDS}
+        self.session.execute(invitations.insert().values(
+            id=invitation.id, created_at=now, **asdict(invitation.ticket), **state))
+        self.seen[invitation.id] = invitation
+        self.added.add(invitation.id)
+
+    def get(self, invitation_id: str) -> Invitation | None:
+        found = self._track(self.session.execute(
+            select(invitations).where(invitations.c.id == invitation_id)))
+        return found[0] if found else None
+
+    def query(self, *conditions, limit: int | None = None, lock: bool = False) -> list[Invitation]:
+        stmt = select(invitations).where(*conditions).order_by(invitations.c.due_at).limit(limit)
+        if lock:
+            stmt = stmt.with_for_update(skip_locked=True)
+        return self._track(self.session.execute(stmt))
+
+    def pending_for_ticket(self, ticket_id: str, up_to_resolution: int) -> list[Invitation]:
+        return self.query(invitations.c.ticket_id == ticket_id,
+                          invitations.c.resolution <= up_to_resolution,
+                          invitations.c.status.in_(OPEN))
+
+    def open_for_requester(self, requester_id: str) -> list[Invitation]:
+        return self.query(invitations.c.requester_id == requester_id,
+                          invitations.c.status.in_(OPEN))
+
+    def last_invited_at(self, requester_id: str) -> datetime | None:
+        """When this person was last surveyed (cancelled invitations never reached them)."""
+        return self.session.scalar(select(func.max(invitations.c.due_at)).where(
+            invitations.c.requester_id == requester_id, invitations.c.status != CANCELLED))
+
+    def due_ids(self, status: str, now: datetime, limit: int) -> list[str]:
+        """Invitations (pending) or reminders (sent) whose time has come."""
+        c = invitations.c
+        when = c.due_at if status == PENDING else c.remind_at
+        stmt = (select(c.id).where(c.status == status, when <= now, c.expires_at > now)
+                .order_by(when).limit(limit))
+        return list(self.session.scalars(stmt))
+
+    def claim(self, invitation_id: str) -> Invitation | None:
+        """Lock one row so a second dispatcher skips it (PostgreSQL; SQLite serialises)."""
+        found = self.query(invitations.c.id == invitation_id, lock=True)
+        return found[0] if found else None
+
+    def overdue(self, now: datetime) -> list[Invitation]:
+        return self.query(invitations.c.status.in_(OPEN), invitations.c.expires_at <= now)
+
+    def save(self, invitation: Invitation) -> None:
+        state = {name: getattr(invitation, name) for name in _STATE_FIELDS}
+        self.session.execute(update(invitations).where(invitations.c.id == invitation.id)
+                             .values(**state))

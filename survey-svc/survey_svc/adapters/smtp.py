@@ -1,0 +1,76 @@
+"""Outgoing mail over one reused SMTP connection, reopened when the server drops it."""
+import smtplib
+import ssl
+from email.message import EmailMessage
+
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
+
+from survey_svc.service_layer.ports import (PermanentMailError, ServerUnavailable,
+                                            TransientMailError)
+
+_ANSWERED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
+
+
+def _dropped(err: BaseException) -> bool:
+    """No answer from the server (smtplib's own errors are OSErrors too)."""
+    return isinstance(err, OSError) and not isinstance(err, _ANSWERED)
+
+
+class SmtpMailer:
+    def __init__(self, host: str, port: int, *, username: str | None = None,
+                 password: str | None = None, starttls: bool = False, timeout_s: float = 10,
+                 reuse: bool = True, attempts: int = 3, max_wait_s: float = 2.0):
+        self.host, self.port, self.timeout_s = host, port, timeout_s
+        self.username, self.password, self.starttls = username, password, starttls
+        self.reuse = reuse
+        self._conn: smtplib.SMTP | None = None
+        # A dropped connection is retried at once with a fresh one, then with backoff.
+        self._send_with_retry = retry(
+            retry=retry_if_exception(_dropped), stop=stop_after_attempt(attempts),
+            wait=wait_exponential(multiplier=0.1, max=max_wait_s), reraise=True)(self._send)
+
+    def _connect(self) -> smtplib.SMTP:
+        conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout_s)
+        if self.starttls:
+            conn.starttls(context=ssl.create_default_context())
+        if self.username:
+            conn.login(self.username, self.password or "")
+        return conn
+
+    def _send(self, message: EmailMessage) -> None:
+        if self._conn is None:
+            self._conn = self._connect()
+        try:
+            self._conn.send_message(message)
+        except OSError as err:
+            if _dropped(err):
+                self.close()
+            raise
+        if not self.reuse:
+            self.close()
+
+    def send(self, message: EmailMessage) -> None:
+        try:
+            self._send_with_retry(message)
+        except smtplib.SMTPRecipientsRefused as err:
+            code, text = next(iter(err.recipients.values()))
+            raise _classify(code, text) from None
+        except smtplib.SMTPResponseException as err:
+            raise _classify(err.smtp_code, err.smtp_error) from None
+        except OSError as err:
+            raise ServerUnavailable(f"mail server unavailable: {type(err).__name__}") from None
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.quit()
+            except (smtplib.SMTPException, OSError):
+                conn.close()
+
+
+def _classify(code: int, text) -> Exception:
+    detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    if 500 <= code < 600:
+        return PermanentMailError(f"{code} {detail}"[:500])
+    return TransientMailError(f"{code} {detail}"[:500])

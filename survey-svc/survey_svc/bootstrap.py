@@ -1,0 +1,46 @@
+"""The one place concrete adapters are chosen and wired."""
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chassis.db import make_engine, migrate, session_factory
+from chassis.kafka import KafkaPublisher
+from survey_svc.adapters.clock import SystemClock
+from survey_svc.adapters.email import EmailRenderer
+from survey_svc.adapters.smtp import SmtpMailer
+from survey_svc.config import Settings
+from survey_svc.service_layer.unit_of_work import SqlUnitOfWork
+
+MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: object
+    engine: object
+    sessions: object
+    publisher: object
+    renderer: EmailRenderer
+    mailer_factory: object = field(repr=False)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions)
+
+    def mailer(self, reuse: bool = True) -> SmtpMailer:
+        return self.mailer_factory(reuse)
+
+
+def build(settings: Settings, *, clock=None, publisher=None) -> Services:
+    """Migrate the database and wire the adapters; nothing connects to the broker yet."""
+    migrate(settings.database_url, MIGRATIONS)
+    engine = make_engine(settings.database_url)
+    clock = clock or SystemClock()
+    s = settings
+    return Services(
+        settings=s, clock=clock, engine=engine, sessions=session_factory(engine),
+        publisher=publisher or KafkaPublisher(s.kafka_bootstrap_servers, "survey-svc"),
+        renderer=EmailRenderer(public_survey_url=s.public_survey_url, signing_key=s.signing_key,
+                               mail_from=s.mail_from, reply_domain=s.reply_domain, clock=clock),
+        mailer_factory=lambda reuse: SmtpMailer(
+            s.smtp_host, s.smtp_port, username=s.smtp_username, password=s.smtp_password,
+            starttls=s.smtp_starttls, timeout_s=s.smtp_timeout_s, reuse=reuse))

@@ -1,0 +1,61 @@
+"""Resolved and reopened tickets in; invitations (or recorded refusals) out."""
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from survey_svc.domain.model import Invitation, Ticket, decide
+from survey_svc.service_layer.policies import current_policy
+
+
+@dataclass(frozen=True)
+class Outcome:
+    surveyed: bool
+    reason: str | None
+    invitation_id: str | None = None
+    duplicate: bool = False
+
+
+def resolve_ticket(uow, clock, ticket: Ticket) -> Outcome:
+    """Decide once per (ticket, resolution); a redelivery changes nothing."""
+    now = clock.now()
+    with uow:
+        if (seen := uow.decisions.get(ticket.ticket_id, ticket.resolution)) is not None:
+            return Outcome(seen.surveyed, seen.reason, duplicate=True)
+        for older in uow.invitations.pending_for_ticket(ticket.ticket_id, ticket.resolution - 1):
+            older.cancel("superseded by a later resolution", now)
+        policy = current_policy(uow, ticket.directorate)
+        decision = decide(ticket, policy, opted_out=uow.opt_outs.contains(ticket.requester_id),
+                          last_invited_at=uow.invitations.last_invited_at(ticket.requester_id),
+                          now=now)
+        uow.decisions.record(ticket.ticket_id, ticket.resolution, decision.survey,
+                             decision.reason, now)
+        invitation = None
+        if decision.survey:
+            invitation = Invitation(uuid.uuid4().hex, ticket, decision.due_at,
+                                    decision.due_at + timedelta(days=policy.expiry_days),
+                                    policy.reminder_days)
+            invitation.created(now)
+            uow.invitations.add(invitation, now)
+        try:
+            uow.commit()
+        except IntegrityError:  # the same delivery, decided concurrently
+            return Outcome(False, "duplicate", duplicate=True)
+    return Outcome(decision.survey, decision.reason, invitation and invitation.id)
+
+
+def reopen_ticket(uow, clock, ticket_id: str, resolution: int) -> int:
+    """Cancel what is not yet sent; returns how many invitations were cancelled."""
+    now = clock.now()
+    with uow:
+        cancelled = [inv for inv in uow.invitations.pending_for_ticket(ticket_id, resolution)
+                     if inv.cancel("ticket reopened", now)]
+        if uow.decisions.get(ticket_id, resolution) is None:
+            # The reopen overtook its resolution: a late delivery must not survey.
+            uow.decisions.record(ticket_id, resolution, False, "reopened", now)
+        try:
+            uow.commit()
+        except IntegrityError:
+            return 0
+    return len(cancelled)
