@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGES := contracts chassis devkit survey-svc ingest-svc analysis-svc
+PACKAGES := contracts chassis devkit survey-svc ingest-svc analysis-svc demo
 PRESENT := $(strip $(foreach p,$(PACKAGES),$(if $(wildcard $(p)/pyproject.toml),$(p))))
 TEST_TOOLS := "pytest>=8" "pytest-timeout>=2.3" "playwright>=1.45"
 KAFKA_LIBS := .cache/kafka-libs

@@ -1,6 +1,5 @@
 """The devkit command line: `devkit kafka start|stop|status`, `devkit topics`, `devkit pg ...`, `devkit run`."""
 import argparse
-import os
 import sys
 
 from devkit import config
@@ -57,6 +56,14 @@ def cmd_mail(args) -> int:
     return 0
 
 
+def cmd_secrets(args) -> int:
+    from devkit.secrets import BANNER, dev_secrets
+    print(f"# {BANNER}")
+    for name, value in dev_secrets().items():
+        print(f"{name}={value}")
+    return 0
+
+
 def cmd_run(args) -> int:
     from devkit.run import run
     return run()
@@ -75,6 +82,7 @@ def parser() -> argparse.ArgumentParser:
     pg.add_argument("databases", nargs="*", help="databases to create after start")
     pg.set_defaults(func=cmd_pg)
     sub.add_parser("mail", help="run the mail catcher in the foreground").set_defaults(func=cmd_mail)
+    sub.add_parser("secrets", help="print (and create) the DEV ONLY secrets").set_defaults(func=cmd_secrets)
     sub.add_parser("run", help="run the whole suite locally").set_defaults(func=cmd_run)
     return top
 
