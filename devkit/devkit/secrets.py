@@ -31,7 +31,7 @@ def _keypair() -> tuple[Path, Path]:
         private_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
                                                    serialization.PrivateFormat.PKCS8,
                                                    serialization.NoEncryption()))
-        private_path.chmod(0o600)
+        private_path.chmod(0o644)  # DEV ONLY: readable by the compose containers
         public_path.write_bytes(key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
     return private_path, public_path
