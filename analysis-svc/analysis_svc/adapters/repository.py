@@ -1,0 +1,103 @@
+"""SQL reads and writes for the consumer: bulk, dialect-aware upserts that add to counters."""
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from analysis_svc.adapters.orm import (invitations, processed_events, raised_alerts,
+                                       rollup_themes, rollups, responses)
+from analysis_svc.service_layer.measures import COUNTERS
+from analysis_svc.service_layer.rollups import Deltas
+
+_CELL = ("directorate", "service", "team", "period_kind", "period", "period_start")
+
+
+class SqlRepository:
+    def __init__(self, session):
+        self.session = session
+        dialect = session.get_bind().dialect.name
+        self._insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        self._lock = dialect == "postgresql"
+
+    def seen(self, event_ids: list[str]) -> set[str]:
+        if not event_ids:
+            return set()
+        stmt = select(processed_events.c.event_id).where(processed_events.c.event_id.in_(event_ids))
+        return set(self.session.execute(stmt).scalars())
+
+    def mark_processed(self, event_ids: list[str], now: datetime) -> None:
+        if event_ids:
+            stmt = self._insert(processed_events).on_conflict_do_nothing()
+            self.session.execute(stmt, [{"event_id": e, "processed_at": now} for e in event_ids])
+
+    def responses_by_id(self, response_ids: list[str]) -> dict[str, dict]:
+        if not response_ids:
+            return {}
+        stmt = select(responses).where(responses.c.response_id.in_(sorted(response_ids)))
+        if self._lock:
+            stmt = stmt.with_for_update()
+        return {r["response_id"]: dict(r) for r in self.session.execute(stmt).mappings()}
+
+    def save_responses(self, new_rows: list[dict], changed_rows: list[dict]) -> None:
+        if new_rows:
+            self.session.execute(responses.insert(), new_rows)
+        for row in changed_rows:
+            self.session.execute(update(responses)
+                                 .where(responses.c.response_id == row["response_id"])
+                                 .values(**row))
+
+    def requester_names(self, invitation_ids: list[str]) -> dict[str, str]:
+        ids = sorted({i for i in invitation_ids if i})
+        if not ids:
+            return {}
+        stmt = select(invitations.c.invitation_id, invitations.c.requester_name).where(
+            invitations.c.invitation_id.in_(ids), invitations.c.requester_name.is_not(None))
+        return dict(self.session.execute(stmt).all())
+
+    def upsert_invitation(self, row: dict) -> bool:
+        """Record an invitation step; True when this is the first time it was sent."""
+        stmt = self._insert(invitations).values(**row)
+        fields = {k: stmt.excluded[k] for k in row if k not in ("invitation_id", "sent_at")
+                  and row[k] is not None}
+        self.session.execute(stmt.on_conflict_do_update(index_elements=["invitation_id"],
+                                                        set_=fields) if fields else
+                             stmt.on_conflict_do_nothing())
+        if row.get("sent_at") is None:
+            return False
+        result = self.session.execute(update(invitations).where(
+            invitations.c.invitation_id == row["invitation_id"],
+            invitations.c.sent_at.is_(None)).values(sent_at=row["sent_at"]))
+        return result.rowcount == 1
+
+    def apply(self, deltas: Deltas) -> None:
+        """Add the batch's deltas to the rollup cells, in key order (no deadlocks)."""
+        if deltas.cells:
+            rows = [dict(zip(_CELL, key), **{c: counts.get(c, 0) for c in COUNTERS})
+                    for key, counts in sorted(deltas.cells.items())]
+            stmt = self._insert(rollups)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=list(_CELL[:5]),
+                set_={c: rollups.c[c] + stmt.excluded[c] for c in COUNTERS})
+            self.session.execute(stmt, rows)
+        themed = [dict(zip(_CELL + ("theme",), key), count=n)
+                  for key, n in sorted(deltas.themes.items()) if n]
+        if themed:
+            stmt = self._insert(rollup_themes)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=list(_CELL[:5]) + ["theme"],
+                set_={"count": rollup_themes.c["count"] + stmt.excluded["count"]})
+            self.session.execute(stmt, themed)
+
+    def claim_alert(self, alert_id: str, kind: str, directorate: str, now: datetime) -> bool:
+        """True the first time an alert id is raised (alerts are raised once)."""
+        stmt = self._insert(raised_alerts).values(alert_id=alert_id, kind=kind,
+                                                  directorate=directorate, raised_at=now)
+        return self.session.execute(stmt.on_conflict_do_nothing()).rowcount == 1
+
+    def directorate_sums(self, directorate: str, kind: str, periods: list[str]) -> dict[str, dict]:
+        """Counters summed over a directorate's services and teams, per period."""
+        stmt = select(rollups.c.period, *[func.sum(rollups.c[c]).label(c) for c in COUNTERS]).where(
+            rollups.c.directorate == directorate, rollups.c.period_kind == kind,
+            rollups.c.period.in_(periods)).group_by(rollups.c.period)
+        return {r["period"]: {c: r[c] or 0 for c in COUNTERS}
+                for r in self.session.execute(stmt).mappings()}

@@ -1,0 +1,31 @@
+"""analysis-svc settings, read once from the environment."""
+from dataclasses import dataclass
+
+from chassis.settings import BaseSettings, as_bool, as_float, as_int, env, from_env
+
+
+@dataclass(frozen=True)
+class Settings(BaseSettings):
+    database_url: str = env("ANALYSIS_DATABASE_URL", "sqlite:///var/analysis.db")
+    bind: str = env("ANALYSIS_PORT", "127.0.0.1:8003")
+    # No default: the admin token is a secret (`devkit run` generates a dev value).
+    admin_token: str | None = env("ADMIN_TOKEN", None)
+    group_id: str = env("ANALYSIS_GROUP_ID", "analysis-svc")
+    min_cell_size: int = env("MIN_CELL_SIZE", 5, as_int)
+    trend_periods: int = env("TREND_PERIODS", 6, as_int)
+    alpha: float = env("SIGNIFICANCE_LEVEL", 0.05, as_float)
+    detractor_compound: float = env("DETRACTOR_COMPOUND", -0.6, as_float)
+    batch_size: int = env("ANALYSIS_BATCH_SIZE", 500, as_int)
+    run_worker: bool = env("ANALYSIS_RUN_WORKER", True, as_bool)
+    alert_email: bool = env("ALERT_EMAIL", False, as_bool)
+    smtp_host: str = env("SMTP_HOST", "127.0.0.1")
+    smtp_port: int = env("SMTP_PORT", 1025, as_int)
+    smtp_username: str | None = env("SMTP_USERNAME", None)
+    smtp_password: str | None = env("SMTP_PASSWORD", None)
+    smtp_starttls: bool = env("SMTP_STARTTLS", False, as_bool)
+    mail_from: str = env("MAIL_FROM", "ict-feedback@localhost")
+    public_url: str = env("ANALYSIS_PUBLIC_URL", "http://127.0.0.1:8003")
+
+    @classmethod
+    def from_env(cls, environ=None) -> "Settings":
+        return from_env(cls, environ)

@@ -1,0 +1,52 @@
+"""Reporting periods: ISO weeks ("2026-W47") and calendar months ("2026-11"), in UTC."""
+import re
+from datetime import date, datetime, timedelta, timezone
+
+KINDS = ("week", "month")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def week_of(moment: datetime | date) -> str:
+    year, week, _ = _as_date(moment).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def month_of(moment: datetime | date) -> str:
+    day = _as_date(moment)
+    return f"{day.year}-{day.month:02d}"
+
+
+def period_of(kind: str, moment: datetime | date) -> str:
+    return week_of(moment) if kind == "week" else month_of(moment)
+
+
+def period_start(kind: str, period: str) -> date:
+    """First day of a period key; raises ValueError for a malformed key."""
+    if kind == "week" and (match := _WEEK.match(period)):
+        return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    if kind == "month" and (match := _MONTH.match(period)):
+        return date(int(match[1]), int(match[2]), 1)
+    raise ValueError(f"not a {kind} period: {period!r}")
+
+
+def previous(kind: str, period: str) -> str:
+    start = period_start(kind, period)
+    if kind == "week":
+        return week_of(start - timedelta(days=7))
+    return month_of(start - timedelta(days=1))
+
+
+def shift(kind: str, period: str, steps: int) -> str:
+    """The period `steps` before `period` (steps >= 0)."""
+    for _ in range(steps):
+        period = previous(kind, period)
+    return period
+
+
+def _as_date(moment: datetime | date) -> date:
+    if isinstance(moment, datetime):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc)
+        return moment.date()
+    return moment

@@ -1,0 +1,55 @@
+"""The statistics behind every published figure: Wilson intervals and significance tests."""
+import math
+from dataclasses import dataclass
+
+from scipy import stats
+
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float
+    high: float
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> Interval | None:
+    """Wilson score interval for a proportion (None when n is 0)."""
+    if n <= 0:
+        return None
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return Interval(max(0.0, centre - half), min(1.0, centre + half))
+
+
+def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float | None:
+    """Two-sided p-value of the pooled two-proportion z-test (period vs previous period)."""
+    if n1 <= 0 or n2 <= 0:
+        return None
+    pooled = (x1 + x2) / (n1 + n2)
+    variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
+    if variance == 0:
+        return 1.0
+    z = (x1 / n1 - x2 / n2) / math.sqrt(variance)
+    return float(2 * stats.norm.sf(abs(z)))
+
+
+def trend_test(successes: list[int], totals: list[int]) -> tuple[float, float] | None:
+    """Cochran-Armitage test for a linear trend in proportions over ordered periods.
+
+    Returns (z, two-sided p); z > 0 means the proportion rises over time.
+    """
+    points = [(i, x, n) for i, (x, n) in enumerate(zip(successes, totals)) if n > 0]
+    if len(points) < 3:
+        return None
+    total_n = sum(n for _, _, n in points)
+    p = sum(x for _, x, _ in points) / total_n
+    mean_t = sum(t * n for t, _, n in points) / total_n
+    numerator = sum(t * (x - n * p) for t, x, n in points)
+    variance = p * (1 - p) * sum(n * (t - mean_t) ** 2 for t, _, n in points)
+    if variance == 0:
+        return (0.0, 1.0)
+    z = numerator / math.sqrt(variance)
+    return (z, float(2 * stats.norm.sf(abs(z))))

@@ -1,0 +1,162 @@
+"""Consume one batch of events: store each response once (latest version), roll it up, alert."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from contracts.envelope import Envelope, make_envelope
+
+from analysis_svc.domain.alerts import detractor_alert_id, is_detractor, stable_event_id
+from analysis_svc.domain.periods import month_of, week_of
+from analysis_svc.service_layer.drops import find_drops
+from analysis_svc.service_layer.ports import AnalysisItem
+from analysis_svc.service_layer.rollups import Deltas
+
+PRODUCER = "analysis-svc"
+RESPONSE_EVENTS = {"response.submitted", "response.amended"}
+
+
+@dataclass(frozen=True)
+class Policy:
+    min_cell: int = 5
+    alpha: float = 0.05
+    detractor_compound: float = -0.6
+
+
+@dataclass
+class Outcome:
+    """What a batch produced: events to publish, and (text, score) pairs to learn from."""
+
+    events: list[Envelope] = field(default_factory=list)
+    learn: list[tuple[str, int]] = field(default_factory=list)
+    stored: int = 0
+    duplicates: int = 0
+
+
+def handle_events(repo, envelopes: list[Envelope], analyser, policy: Policy,
+                  now: datetime) -> Outcome:
+    """Apply a batch of decoded events inside the caller's transaction."""
+    outcome = Outcome()
+    fresh = _fresh(repo, envelopes)
+    outcome.duplicates = len(envelopes) - len(fresh)
+    deltas = Deltas()
+    for env in fresh:
+        if env.event_type.startswith("invitation."):
+            _record_invitation(repo, env, deltas)
+    _store_responses(repo, [e for e in fresh if e.event_type in RESPONSE_EVENTS], analyser,
+                     policy, now, deltas, outcome)
+    repo.apply(deltas)
+    touched = {(key[0], key[3], key[4]) for key in deltas.cells}
+    for event_id, data in find_drops(repo, touched, min_cell=policy.min_cell,
+                                     alpha=policy.alpha, now=now):
+        outcome.events.append(make_envelope("alert.significant_drop", data, PRODUCER,
+                                            event_id=event_id))
+    repo.mark_processed([e.event_id for e in fresh], now)
+    return outcome
+
+
+def _fresh(repo, envelopes: list[Envelope]) -> list[Envelope]:
+    """Events not seen before (inbox) and not repeated within the batch."""
+    seen = repo.seen(sorted({e.event_id for e in envelopes}))
+    out = []
+    for env in envelopes:
+        if env.event_id not in seen:
+            seen.add(env.event_id)
+            out.append(env)
+    return out
+
+
+def _record_invitation(repo, env: Envelope, deltas: Deltas) -> None:
+    data, step = env.data, env.event_type.split(".", 1)[1]
+    row = {"invitation_id": data["invitation_id"], "ticket_id": data["ticket_id"],
+           "directorate": data["directorate"], "service": data.get("service") or "",
+           "team": data.get("team") or "", "category": data.get("category"), "status": step,
+           "requester_name": data.get("requester_name") if step == "created" else None,
+           "created_at": data["at"] if step == "created" else None,
+           "sent_at": data["at"] if step == "sent" else None}
+    if repo.upsert_invitation(row):
+        deltas.add_invitation(data["directorate"], data.get("service"), data.get("team"),
+                              data["at"])
+
+
+def _store_responses(repo, envelopes, analyser, policy, now, deltas, outcome) -> None:
+    latest: dict[str, dict] = {}
+    for env in envelopes:
+        data = env.data
+        kept = latest.get(data["response_id"])
+        if kept is None or data["version"] > kept["version"]:
+            latest[data["response_id"]] = data
+    stored = repo.responses_by_id(list(latest))
+    todo = [d for rid, d in sorted(latest.items())
+            if rid not in stored or d["version"] > stored[rid]["version"]]
+    if not todo:
+        return
+    names = repo.requester_names([d.get("invitation_id") for d in todo])
+    analyses = analyser.analyse_many([
+        AnalysisItem(_comment(d), names.get(d.get("invitation_id")), d["score"]) for d in todo])
+    new_rows, changed = [], []
+    for data, analysis in zip(todo, analyses):
+        old = stored.get(data["response_id"])
+        row = _row(data, analysis, now)
+        (changed if old else new_rows).append(row)
+        deltas.replace_response(old, row)
+        outcome.events.append(_scored(row))
+        outcome.events.extend(_detractor(repo, old, row, policy, now))
+        if _comment(data):
+            outcome.learn.append((row["redacted_comment"] or "", data["score"]))
+    repo.save_responses(new_rows, changed)
+    outcome.stored = len(todo)
+
+
+def _comment(data: dict) -> str | None:
+    text = (data.get("comment") or "").strip()
+    return text or None
+
+
+def _row(data: dict, analysis, now: datetime) -> dict:
+    redacted = analysis.redacted if _comment(data) else None
+    return {
+        "response_id": data["response_id"], "version": data["version"],
+        "invitation_id": data.get("invitation_id"), "ticket_id": data.get("ticket_id"),
+        "directorate": data["directorate"], "service": data.get("service") or "",
+        "team": data.get("team") or "", "category": data.get("category"),
+        "channel": data["channel"], "source": data.get("source"), "language": data.get("language"),
+        "score": data["score"], "resolved": data.get("resolved"), "redacted_comment": redacted,
+        "label": analysis.label, "compound": max(-1.0, min(1.0, float(analysis.compound))),
+        "themes": list(analysis.themes or []), "disagreement": bool(analysis.disagreement),
+        "submitted_at": data["submitted_at"], "week": week_of(data["submitted_at"]),
+        "month": month_of(data["submitted_at"]), "updated_at": now,
+    }
+
+
+def _public(row: dict) -> dict:
+    return {"directorate": row["directorate"], "service": row["service"] or None,
+            "category": row["category"], "team": row["team"] or None}
+
+
+def _scored(row: dict) -> Envelope:
+    data = _public(row) | {k: row[k] for k in (
+        "response_id", "invitation_id", "version", "score", "submitted_at", "label", "compound",
+        "themes", "disagreement")} | {"redacted_comment": (row["redacted_comment"] or None)
+                                      and row["redacted_comment"][:2000]}
+    return make_envelope("response.scored", data, PRODUCER,
+                         event_id=stable_event_id("scored", row["response_id"], str(row["version"])))
+
+
+def _flagged(row: dict | None, policy: Policy) -> bool:
+    return row is not None and is_detractor(row["score"], row["compound"],
+                                            bool(row.get("redacted_comment")),
+                                            policy.detractor_compound)
+
+
+def _detractor(repo, old, row, policy: Policy, now: datetime) -> list[Envelope]:
+    if not _flagged(row, policy) or _flagged(old, policy):
+        return []
+    alert_id = detractor_alert_id(row["response_id"])
+    if not repo.claim_alert(alert_id, "detractor", row["directorate"], now):
+        return []
+    data = _public(row) | {"alert_id": alert_id, "response_id": row["response_id"],
+                           "score": row["score"], "label": row["label"],
+                           "compound": row["compound"], "raised_at": now,
+                           "redacted_comment": (row["redacted_comment"] or None)
+                           and row["redacted_comment"][:2000]}
+    return [make_envelope("alert.detractor", data, PRODUCER,
+                          event_id=stable_event_id("alert", alert_id))]

@@ -1,0 +1,119 @@
+"""Record-level reads: redacted responses, newest first, keyset-paginated, and the CSV export."""
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Iterator
+
+from sqlalchemy import Text, and_, cast, false, or_, select
+
+from analysis_svc.adapters.orm import responses
+
+# Stable export columns: append new ones at the end, never reorder or rename.
+EXPORT_COLUMNS = ("response_id", "version", "submitted_at", "directorate", "service", "team",
+                  "category", "channel", "score", "resolved", "label", "compound", "themes",
+                  "disagreement", "comment")
+_SELECTED = [responses.c[name] for name in (
+    "response_id", "version", "invitation_id", "submitted_at", "directorate", "service", "team",
+    "category", "channel", "score", "resolved", "label", "compound", "themes", "disagreement",
+    "redacted_comment")]
+
+
+class BadCursor(ValueError):
+    """A pagination cursor that this service did not hand out."""
+
+
+@dataclass(frozen=True)
+class ResponseFilters:
+    start: date | None = None
+    end: date | None = None
+    directorate: str | None = None
+    service: str | None = None
+    team: str | None = None
+    label: str | None = None
+    theme: str | None = None
+    max_score: int | None = None
+    min_score: int | None = None
+    disagreement: bool | None = None
+    with_comment: bool | None = None
+
+
+def _query(scope: set[str] | None, f: ResponseFilters):
+    stmt = select(*_SELECTED)
+    if scope is not None:
+        stmt = stmt.where(responses.c.directorate.in_(sorted(scope)) if scope else false())
+    for name in ("directorate", "service", "team", "label", "disagreement"):
+        if (value := getattr(f, name)) is not None:
+            stmt = stmt.where(responses.c[name] == value)
+    if f.start:
+        stmt = stmt.where(responses.c.submitted_at >= _midnight(f.start))
+    if f.end:
+        stmt = stmt.where(responses.c.submitted_at < _midnight(f.end + timedelta(days=1)))
+    if f.theme is not None:
+        # Themes are stored as a JSON list of taxonomy ids; match the quoted id in its text.
+        needle = f.theme.replace("\\", "").replace("%", "").replace("_", "\\_")
+        stmt = stmt.where(cast(responses.c.themes, Text).like(f'%"{needle}"%', escape="\\"))
+    if f.min_score is not None:
+        stmt = stmt.where(responses.c.score >= f.min_score)
+    if f.max_score is not None:
+        stmt = stmt.where(responses.c.score <= f.max_score)
+    if f.with_comment is not None:
+        column = responses.c.redacted_comment
+        stmt = stmt.where(column.is_not(None) if f.with_comment else column.is_(None))
+    return stmt.order_by(responses.c.submitted_at.desc(), responses.c.response_id.desc())
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def _row(row) -> dict:
+    item = dict(row._mapping)
+    item["comment"] = item.pop("redacted_comment")
+    item["submitted_at"] = _utc(item["submitted_at"]).isoformat()
+    for name in ("service", "team"):
+        item[name] = item[name] or None
+    item["themes"] = list(item["themes"] or [])
+    return item
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def encode_cursor(item: dict) -> str:
+    raw = f"{item['submitted_at']}|{item['response_id']}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, response_id = raw.split("|", 1)
+        return datetime.fromisoformat(moment), response_id
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise BadCursor("not a cursor from this feed") from None
+
+
+def responses_page(session, scope: set[str] | None, filters: ResponseFilters,
+                   cursor: str | None = None, limit: int = 50) -> dict:
+    """One page of redacted responses and the cursor of the next page (None at the end)."""
+    stmt = _query(scope, filters)
+    if cursor:
+        moment, response_id = decode_cursor(cursor)
+        stmt = stmt.where(or_(responses.c.submitted_at < moment,
+                              and_(responses.c.submitted_at == moment,
+                                   responses.c.response_id < response_id)))
+    rows = [_row(r) for r in session.execute(stmt.limit(limit + 1))]
+    page = rows[:limit]
+    return {"items": page,
+            "next_cursor": encode_cursor(page[-1]) if len(rows) > limit else None}
+
+
+def iter_export(session, scope: set[str] | None, filters: ResponseFilters,
+                chunk: int = 1000) -> Iterator[dict]:
+    """Every matching response as an export row (EXPORT_COLUMNS), newest first."""
+    stmt = _query(scope, filters).execution_options(yield_per=chunk)
+    for row in session.execute(stmt):
+        item = _row(row)
+        yield {name: item.get(name) for name in EXPORT_COLUMNS}
