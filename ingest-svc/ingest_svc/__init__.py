@@ -1,0 +1,1 @@
+"""ingest-svc: the public edge where people answer."""

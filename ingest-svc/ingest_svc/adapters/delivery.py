@@ -1,0 +1,85 @@
+"""Deliver events: broker-confirmed within a short bound, or else fsync'd to the spool."""
+import logging
+import threading
+
+from kafka.errors import KafkaError
+
+from chassis.kafka import KafkaPublisher, PublishError
+from contracts import encode
+
+from ingest_svc.adapters.spool import Spool
+
+log = logging.getLogger(__name__)
+
+
+class BoundedPublisher(KafkaPublisher):
+    """chassis' publisher, but waiting for the broker's confirmation only `ack_bound_s`."""
+
+    def __init__(self, bootstrap_servers: str, client_id: str, ack_bound_s: float, **config):
+        super().__init__(bootstrap_servers, client_id, timeout_s=max(ack_bound_s, 1.0), **config)
+        self.ack_bound_s = ack_bound_s
+
+    def publish_raw(self, messages) -> None:
+        try:
+            producer = self._get()
+            futures = [producer.send(topic, value=value, key=key.encode() if key else None)
+                       for topic, key, value in messages]
+            for future in futures:
+                future.get(timeout=self.ack_bound_s)
+        except (KafkaError, PublishError) as err:
+            self._reset()
+            raise PublishError(f"not confirmed: {type(err).__name__}") from err
+
+    def _reset(self) -> None:
+        """Drop a producer that missed the bound, so unconfirmed batches cannot linger in it."""
+        with self._lock:
+            producer, self._producer = self._producer, None
+        if producer is not None:
+            threading.Thread(target=producer.close, kwargs={"timeout": 0}, daemon=True).start()
+
+
+class SpoolingDelivery:
+    """The Delivery port. While anything is spooled, new events queue behind it (order per key)."""
+
+    def __init__(self, publisher, spool: Spool):
+        self.publisher = publisher
+        self.spool = spool
+
+    def deliver(self, envelopes) -> str:
+        messages = [(e.topic, e.key, encode(e)) for e in envelopes]
+        if not self.spool.pending():
+            try:
+                self.publisher.publish_raw(messages)
+                return "published"
+            except PublishError as err:
+                log.warning("broker did not confirm; spooling", extra={"reason": str(err)})
+        self.spool.append(messages)
+        return "spooled"
+
+
+def flush_spool(spool: Spool, publisher, batch: int = 500) -> int:
+    """Replay the spool in order; returns how many were confirmed. Stops at the first failure."""
+    sent = 0
+    with spool.flushing() as mine:
+        if not mine:
+            return 0
+        while rows := spool.peek(batch):
+            try:
+                publisher.publish_raw([(topic, key, value) for _, topic, key, value in rows])
+            except PublishError:
+                break
+            spool.remove_through(rows[-1][0])
+            sent += len(rows)
+    return sent
+
+
+def flush_forever(spool: Spool, publisher, stop: threading.Event, interval_s: float = 1.0) -> None:
+    while not stop.is_set():
+        try:
+            if spool.pending():
+                sent = flush_spool(spool, publisher)
+                if sent:
+                    log.info("spool replayed", extra={"sent": sent})
+        except Exception:  # the flusher must outlive any one failure
+            log.exception("spool flush failed")
+        stop.wait(interval_s)

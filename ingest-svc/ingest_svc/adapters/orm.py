@@ -1,0 +1,71 @@
+"""Tables ingest-svc owns (SQLAlchemy Core, kept apart from the domain)."""
+from sqlalchemy import (Column, DateTime, Integer, LargeBinary, MetaData, String, Table, Text)
+
+metadata = MetaData()
+
+invitations = Table(
+    "invitations", metadata,
+    Column("invitation_id", String(64), primary_key=True),
+    Column("ticket_id", String(100)),
+    Column("directorate", String(100), nullable=False),
+    Column("service", String(100)),
+    Column("category", String(100)),
+    Column("team", String(100)),
+    Column("channel", String(50)),
+    Column("language", String(10), nullable=False, default="en"),
+    Column("expires_at", DateTime(timezone=True)),
+)
+
+responses = Table(
+    "responses", metadata,
+    Column("response_id", String(64), primary_key=True),
+    Column("invitation_id", String(64), unique=True),
+    Column("version", Integer, nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("resolved", String(10)),
+    Column("comment", Text),
+    Column("channel", String(50), nullable=False),
+    Column("source", String(100), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("scope", String(100), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("response_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("envelope", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+provisional_ratings = Table(
+    "provisional_ratings", metadata,
+    Column("invitation_id", String(64), primary_key=True),
+    Column("score", Integer, nullable=False),
+    Column("ticket_id", String(100)),
+    Column("directorate", String(100), nullable=False),
+    Column("service", String(100)),
+    Column("category", String(100)),
+    Column("team", String(100)),
+    Column("channel", String(50)),
+    Column("language", String(10)),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("settled_at", DateTime(timezone=True)),
+)
+
+unmatched_replies = Table(
+    "unmatched_replies", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("invitation_id", String(64)),
+    Column("reason", String(200), nullable=False),
+    Column("via", String(50), nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+inbox = Table(
+    "inbox", metadata,
+    Column("event_id", String(64), primary_key=True),
+)

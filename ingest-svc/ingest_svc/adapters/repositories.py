@@ -1,0 +1,149 @@
+"""Repositories over ingest-svc's tables; each takes the unit of work's session."""
+from datetime import datetime, timezone
+
+from sqlalchemy import exists, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ingest_svc.adapters.orm import (idempotency_keys, inbox, invitations, provisional_ratings,
+                                     responses, unmatched_replies)
+from ingest_svc.domain.model import Answer, Cohort, Invitation
+
+_COHORT = ("directorate", "service", "category", "team")
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)  # SQLite hands back naive datetimes
+    return value
+
+
+def _invitation(row) -> Invitation:
+    m = row._mapping
+    return Invitation(m["invitation_id"], Cohort(*(m[k] for k in _COHORT)), m["ticket_id"],
+                      m["channel"], m["language"] or "en", _aware(m.get("expires_at")))
+
+
+def _invitation_values(inv: Invitation) -> dict:
+    c = inv.cohort
+    return {"invitation_id": inv.invitation_id, "ticket_id": inv.ticket_id,
+            "directorate": c.directorate, "service": c.service, "category": c.category,
+            "team": c.team, "channel": inv.ticket_channel, "language": inv.language}
+
+
+class ResponseRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def record(self, invitation_id, response_id, answer: Answer, channel, source, at) -> tuple[str, int]:
+        """Store the answer; returns (response_id, version), amending the invitation's answer."""
+        values = {"score": answer.score, "resolved": answer.resolved, "comment": answer.comment,
+                  "channel": channel, "source": source, "updated_at": at}
+        if invitation_id is not None:
+            row = self.session.execute(
+                update(responses).where(responses.c.invitation_id == invitation_id)
+                .values(version=responses.c.version + 1, **values)
+                .returning(responses.c.response_id, responses.c.version)).first()
+            if row is not None:
+                return row[0], row[1]
+        try:
+            with self.session.begin_nested():
+                self.session.execute(insert(responses).values(
+                    response_id=response_id, invitation_id=invitation_id, version=1, **values))
+        except IntegrityError:
+            if invitation_id is None:
+                raise
+            return self.record(invitation_id, response_id, answer, channel, source, at)
+        return response_id, 1
+
+    def exists_for(self, invitation_id: str) -> bool:
+        return self.session.execute(select(exists().where(
+            responses.c.invitation_id == invitation_id))).scalar()
+
+    def get(self, response_id: str):
+        return self.session.execute(
+            select(responses).where(responses.c.response_id == response_id)).first()
+
+
+class IdempotencyRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def get(self, scope: str, key: str) -> dict | None:
+        row = self.session.execute(select(idempotency_keys).where(
+            idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)).first()
+        return dict(row._mapping) if row else None
+
+    def add(self, scope, key, fingerprint, response_id, version, envelope, at) -> None:
+        self.session.execute(insert(idempotency_keys).values(
+            scope=scope, key=key, fingerprint=fingerprint, response_id=response_id,
+            version=version, envelope=envelope, created_at=at))
+
+
+class InvitationRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def get(self, invitation_id: str) -> Invitation | None:
+        row = self.session.execute(
+            select(invitations).where(invitations.c.invitation_id == invitation_id)).first()
+        return _invitation(row) if row else None
+
+    def upsert(self, inv: Invitation) -> None:
+        values = {**_invitation_values(inv), "expires_at": inv.expires_at}
+        found = self.session.execute(update(invitations).where(
+            invitations.c.invitation_id == inv.invitation_id).values(**values)).rowcount
+        if not found:
+            self.session.execute(insert(invitations).values(**values))
+
+
+class ProvisionalRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def upsert(self, inv: Invitation, score: int, at) -> None:
+        values = {**_invitation_values(inv), "score": score, "recorded_at": at}
+        found = self.session.execute(update(provisional_ratings).where(
+            provisional_ratings.c.invitation_id == inv.invitation_id,
+            provisional_ratings.c.settled_at.is_(None)).values(**values)).rowcount
+        if not found and not self.session.execute(select(exists().where(
+                provisional_ratings.c.invitation_id == inv.invitation_id))).scalar():
+            self.session.execute(insert(provisional_ratings).values(**values))
+
+    def settle(self, invitation_id: str, at) -> None:
+        self.session.execute(update(provisional_ratings).where(
+            provisional_ratings.c.invitation_id == invitation_id,
+            provisional_ratings.c.settled_at.is_(None)).values(settled_at=at))
+
+    def stale(self, cutoff) -> list[tuple[Invitation, int]]:
+        rows = self.session.execute(select(provisional_ratings).where(
+            provisional_ratings.c.settled_at.is_(None),
+            provisional_ratings.c.recorded_at <= cutoff)).all()
+        return [(_invitation(r), r._mapping["score"]) for r in rows]
+
+    def get(self, invitation_id: str):
+        return self.session.execute(select(provisional_ratings).where(
+            provisional_ratings.c.invitation_id == invitation_id)).first()
+
+
+class UnmatchedReplyRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, invitation_id, reason, via, raw: bytes, at) -> None:
+        self.session.execute(insert(unmatched_replies).values(
+            invitation_id=invitation_id, reason=reason, via=via, raw=raw, received_at=at))
+
+    def list(self, limit: int = 100) -> list:
+        return self.session.execute(select(unmatched_replies).order_by(
+            unmatched_replies.c.id.desc()).limit(limit)).all()
+
+
+class InboxRepository:
+    def __init__(self, session):
+        self.session = session
+
+    def seen(self, event_id: str) -> bool:
+        return self.session.execute(select(exists().where(inbox.c.event_id == event_id))).scalar()
+
+    def mark(self, event_id: str) -> None:
+        self.session.execute(insert(inbox).values(event_id=event_id))

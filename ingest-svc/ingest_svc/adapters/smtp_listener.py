@@ -1,0 +1,39 @@
+"""A built-in SMTP listener (aiosmtpd) for councils that route survey replies by MX."""
+import logging
+
+from aiosmtpd.controller import Controller
+
+from ingest_svc.domain import commands
+
+log = logging.getLogger(__name__)
+
+
+class ReplyHandler:
+    """Accept mail only for survey+<id>@REPLY_DOMAIN (or survey@); hand each message to the bus."""
+
+    def __init__(self, bus, reply_domain: str):
+        self.bus = bus
+        self.reply_domain = reply_domain.lower()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        local, _, domain = address.lower().rpartition("@")
+        if domain != self.reply_domain or not (local == "survey" or local.startswith("survey+")):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        try:
+            self.bus.handle(commands.IngestEmailReply(envelope.original_content or envelope.content,
+                                                      "smtp", tuple(envelope.rcpt_tos)))
+        except Exception:  # tell the sending MTA to retry rather than lose the reply
+            log.exception("reply not stored")
+            return "451 4.3.0 Try again later"
+        return "250 Message accepted"
+
+
+def start_listener(bus, reply_domain: str, host: str, port: int) -> Controller:
+    controller = Controller(ReplyHandler(bus, reply_domain), hostname=host, port=port,
+                            data_size_limit=10 * 1024 * 1024)
+    controller.start()
+    return controller

@@ -1,0 +1,40 @@
+"""ingest-svc settings, read once from the environment."""
+from dataclasses import dataclass
+
+from chassis.settings import BaseSettings, as_bool, as_float, as_int, as_list, as_pem, as_port, env
+
+
+@dataclass(frozen=True)
+class Settings(BaseSettings):
+    # Secrets: no defaults in code (`devkit run` generates dev values).
+    survey_verify_key: str = env("SURVEY_VERIFY_KEY", parse=as_pem)
+    secret_key: str = env("INGEST_SECRET_KEY")
+    # "phone:<token>,kiosk:<token>": one bearer token per source system.
+    api_tokens: tuple[str, ...] = env("INGEST_API_TOKENS", (), as_list)
+    inbound_token: str = env("INGEST_INBOUND_TOKEN", "")
+    database_url: str = env("INGEST_DATABASE_URL", "sqlite:///var/ingest.db")
+    host: str = env("INGEST_HOST", "127.0.0.1")
+    port: int = env("INGEST_PORT", 8002, as_port)
+    workers: int = env("INGEST_WORKERS", 2, as_int)
+    threads: int = env("INGEST_THREADS", 8, as_int)
+    public_survey_url: str = env("PUBLIC_SURVEY_URL", "http://127.0.0.1:8002")
+    reply_domain: str = env("REPLY_DOMAIN", "replies.localhost")
+    spool_dir: str = env("INGEST_SPOOL_DIR", "var/ingest-spool")
+    ack_timeout_s: float = env("INGEST_ACK_TIMEOUT_S", 2.0, as_float)
+    background: bool = env("INGEST_BACKGROUND", True, as_bool)
+    smtp_host: str = env("INGEST_SMTP_HOST", "127.0.0.1")
+    smtp_port: int = env("INGEST_SMTP_PORT", 8025, as_port)
+    rate_limit_token: str = env("INGEST_RATE_LIMIT_TOKEN", "30 per minute")
+    rate_limit_ip: str = env("INGEST_RATE_LIMIT_IP", "300 per minute")
+    provisional_grace_s: float = env("INGEST_PROVISIONAL_GRACE_S", 1800.0, as_float)
+    consumer_group: str = env("INGEST_CONSUMER_GROUP", "ingest-svc")
+
+    def api_sources(self) -> dict[str, str]:
+        """Bearer token -> source system name."""
+        pairs = (item.split(":", 1) for item in self.api_tokens if ":" in item)
+        return {token: name for name, token in pairs if token}
+
+    @classmethod
+    def from_env(cls, environ=None) -> "Settings":
+        from chassis.settings import from_env
+        return from_env(cls, environ)

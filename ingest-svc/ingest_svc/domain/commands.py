@@ -1,0 +1,42 @@
+"""What callers ask ingest-svc to do (imperative names)."""
+from dataclasses import dataclass
+
+from ingest_svc.domain.model import Answer, Invitation
+
+
+@dataclass(frozen=True)
+class SubmitAnswer:
+    invitation: Invitation
+    answer: Answer
+    channel: str
+    source: str
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordProvisionalRating:
+    invitation: Invitation
+    score: int
+
+
+@dataclass(frozen=True)
+class ConfirmStaleProvisionalRatings:
+    older_than_s: float
+
+
+@dataclass(frozen=True)
+class RequestOptOut:
+    invitation_id: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class IngestEmailReply:
+    raw: bytes
+    via: str
+    recipients: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordInvitation:
+    invitation: Invitation

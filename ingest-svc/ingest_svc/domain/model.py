@@ -1,0 +1,94 @@
+"""Answers, invitations and responses: the rules, in plain Python."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+SCORE_LABELS = {
+    1: "Very dissatisfied",
+    2: "Dissatisfied",
+    3: "Neither satisfied nor dissatisfied",
+    4: "Satisfied",
+    5: "Very satisfied",
+}
+RESOLVED_LABELS = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}
+MAX_COMMENT = 1200
+
+
+class InvalidAnswer(ValueError):
+    """An answer that breaks a rule; `errors` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("invalid answer")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Cohort:
+    directorate: str
+    service: str | None = None
+    category: str | None = None
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """Who was asked; `invitation_id` is None for an API answer that names no invitation."""
+
+    invitation_id: str | None
+    cohort: Cohort
+    ticket_id: str | None = None
+    ticket_channel: str | None = None
+    language: str = "en"
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    score: int
+    resolved: str | None = None
+    comment: str | None = None
+
+
+def parse_score(raw) -> int | None:
+    """A score 1..5 from form or query text; None when it is not one."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw if raw in SCORE_LABELS else None
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) == 1:
+        value = int(raw.strip())
+        return value if value in SCORE_LABELS else None
+    return None
+
+
+def make_answer(score, resolved=None, comment=None) -> Answer:
+    """Validate raw answer fields; raises InvalidAnswer with every problem found."""
+    errors: dict[str, list[str]] = {}
+    value = parse_score(score)
+    if value is None:
+        errors["score"] = ["Select how satisfied you are, from 1 to 5."]
+    resolved = resolved or None
+    if resolved is not None and resolved not in RESOLVED_LABELS:
+        errors["resolved"] = ["Select yes, no or not sure."]
+    comment = comment if comment else None
+    if comment is not None and not isinstance(comment, str):
+        errors["comment"] = ["Comment must be text."]
+    elif comment is not None and len(comment) > MAX_COMMENT:
+        errors["comment"] = [f"Comment must be {MAX_COMMENT:,} characters or fewer."]
+    if errors:
+        raise InvalidAnswer(errors)
+    return Answer(value, resolved, comment)
+
+
+@dataclass
+class Response:
+    """One person's answer to one invitation (or one API submission), across versions."""
+
+    response_id: str
+    version: int
+    invitation_id: str | None = None
+    history: list[Answer] = field(default_factory=list)
+
+    def amend(self, answer: Answer) -> int:
+        self.version += 1
+        self.history.append(answer)
+        return self.version

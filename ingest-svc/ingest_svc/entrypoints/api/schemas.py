@@ -1,0 +1,58 @@
+"""API request and response shapes (marshmallow at the edge only)."""
+from marshmallow import RAISE, Schema, fields, validate
+
+from ingest_svc.domain.model import MAX_COMMENT, RESOLVED_LABELS
+
+
+class ResponseIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    score = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    resolved = fields.String(load_default=None, allow_none=True,
+                             validate=validate.OneOf(list(RESOLVED_LABELS)))
+    comment = fields.String(load_default=None, allow_none=True,
+                            validate=validate.Length(max=MAX_COMMENT))
+    directorate = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    service = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    category = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    team = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    invitation_id = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.Regexp(r"^[0-9a-f]{32}$"))
+    ticket_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    language = fields.String(load_default="en", validate=validate.Length(min=2, max=10))
+    channel = fields.String(load_default=None, allow_none=True,
+                            validate=validate.Length(min=1, max=50))
+
+
+class BatchLineIn(ResponseIn):
+    idempotency_key = fields.String(load_default=None, allow_none=True,
+                                    validate=validate.Length(min=1, max=200))
+
+
+class ReceiptOut(Schema):
+    response_id = fields.String()
+    version = fields.Integer()
+    delivery = fields.String(metadata={"description": "published (broker confirmed) or spooled"})
+    replayed = fields.Boolean(metadata={"description": "true when an idempotency key matched"})
+
+
+class BatchLineOut(Schema):
+    line = fields.Integer()
+    status = fields.String(metadata={"description": "accepted or rejected"})
+    response_id = fields.String()
+    version = fields.Integer()
+    errors = fields.Dict()
+
+
+class BatchOut(Schema):
+    accepted = fields.Integer()
+    rejected = fields.Integer()
+    delivery = fields.String()
+    results = fields.List(fields.Nested(BatchLineOut))
+
+
+class InboundOut(Schema):
+    status = fields.String(metadata={"description": "recorded or kept_for_review"})
+    response_id = fields.String()
+    version = fields.Integer()

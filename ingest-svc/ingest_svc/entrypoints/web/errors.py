@@ -1,0 +1,32 @@
+"""Friendly HTML pages, with the right status, for everything that can go wrong on a page."""
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, TooManyRequests
+
+from ingest_svc.entrypoints.web.pages import link_problem, message
+from ingest_svc.entrypoints.web.tokens import LinkProblem
+
+
+def csrf_failed(_err):
+    return message("Your form has timed out",
+                   ["Open the link in the email again and send your answer."], 400)
+
+
+def too_large(_err):
+    return message("Your answer is too long", ["Please shorten your comment and try again."], 413)
+
+
+def too_many(_err):
+    return message("Too many attempts", ["Please wait a minute and try again."], 429)
+
+
+def bad_request(err):
+    return message("Sorry, we could not read your answer",
+                   [err.description or "Please go back and try again."], 400)
+
+
+def install(blueprint) -> None:
+    blueprint.register_error_handler(LinkProblem, link_problem)
+    blueprint.register_error_handler(CSRFError, csrf_failed)
+    blueprint.register_error_handler(RequestEntityTooLarge, too_large)
+    blueprint.register_error_handler(TooManyRequests, too_many)
+    blueprint.register_error_handler(BadRequest, bad_request)

@@ -1,0 +1,131 @@
+"""The survey page, its thank-you page, the provisional rating and the opt-out pages."""
+import hashlib
+import uuid
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from chassis.kafka import PublishError
+
+from ingest_svc.domain import commands
+from ingest_svc.domain.model import (MAX_COMMENT, RESOLVED_LABELS, SCORE_LABELS, InvalidAnswer,
+                                     make_answer, parse_score)
+from ingest_svc.entrypoints.web import guards
+from ingest_svc.entrypoints.web.tokens import LinkProblem, invitation_from_token
+
+blp = Blueprint("pages", __name__, url_prefix="/s", description="Survey pages (HTML)",
+                template_folder="templates", static_folder="static", static_url_path="/static")
+HTML = {"200": {"description": "An HTML page", "content": {"text/html": {}}}}
+_ANCHORS = {"score": "score-1", "resolved": "resolved-yes", "comment": "comment"}
+
+
+def _bus():
+    return current_app.extensions["ingest"].bus
+
+
+def _invitation(token: str):
+    return invitation_from_token(current_app.config["SETTINGS"].survey_verify_key, token)
+
+
+def page(template: str, status: int = 200, **context):
+    return render_template(template, **context), status, {"Cache-Control": "no-store"}
+
+
+def message(title: str, paragraphs=(), status=200, **context):
+    return page("message.html", status, title=title, paragraphs=list(paragraphs), **context)
+
+
+def survey_form(token: str, invitation, form: dict, errors=None, status=200):
+    return page("survey.html", status, title="How did we do?", form=form, errors=errors or {},
+                has_errors=bool(errors), anchors=_ANCHORS, ticket_id=invitation.ticket_id,
+                scores=list(SCORE_LABELS.items()), resolved_options=list(RESOLVED_LABELS.items()),
+                max_comment=MAX_COMMENT, submission_id=uuid.uuid4().hex, lang=invitation.language,
+                action=url_for("pages.Survey", token=token),
+                provisional_url=url_for("pages.Provisional", token=token),
+                unsubscribe_url=url_for("pages.Unsubscribe", token=token), amending=False)
+
+
+@blp.route("/<token>")
+class Survey(MethodView):
+    @blp.doc(responses=HTML)
+    def get(self, token):
+        """Show the survey form; never records anything (mail scanners fetch every link)."""
+        invitation = _invitation(token)
+        score = parse_score(request.args.get("score", ""))
+        return survey_form(token, invitation, {"score": str(score) if score else None})
+
+    @blp.doc(responses=HTML)
+    def post(self, token):
+        """Record (or amend) the answer, then show the thank-you page."""
+        invitation = _invitation(token)
+        form = guards.utf8_form()
+        guards.protect_csrf()
+        try:
+            answer = make_answer(form.get("score"), form.get("resolved"), form.get("comment"))
+        except InvalidAnswer as err:
+            return survey_form(token, invitation, form, err.errors, 400)
+        digest = hashlib.sha256(repr(answer).encode()).hexdigest()[:16]
+        submission = form.get("submission_id", "")
+        key = f"form:{submission[:40]}:{digest}" if submission else None
+        try:
+            _bus().handle(commands.SubmitAnswer(invitation, answer, "email_link", "survey-page", key))
+        except (PublishError, OSError):
+            return message("Sorry, there is a problem with the service",
+                           ["Your answer was not saved. Please try again in a few minutes."], 503)
+        return redirect(url_for("pages.Thanks", token=token), 303)
+
+
+@blp.route("/<token>/thanks")
+class Thanks(MethodView):
+    @blp.doc(responses=HTML)
+    def get(self, token):
+        """The thank-you page."""
+        _invitation(token)
+        return message("Thank you for your feedback", panel=True,
+                       panel_body="We have your answer",
+                       paragraphs=["We read every comment and use them to improve our service.",
+                                   "You can change your answer with the link in the email until it expires."])
+
+
+@blp.route("/<token>/provisional")
+class Provisional(MethodView):
+    @blp.doc(responses={"204": {"description": "Kept provisionally"}})
+    def post(self, token):
+        """Keep a rating a person chose in a real browser until they press Send (or leave)."""
+        invitation = _invitation(token)
+        score = parse_score(guards.utf8_form().get("score"))
+        guards.protect_csrf()
+        if score is None:
+            return message("Choose a rating", status=400)
+        _bus().handle(commands.RecordProvisionalRating(invitation, score))
+        return "", 204
+
+
+@blp.route("/<token>/unsubscribe")
+class Unsubscribe(MethodView):
+    @blp.doc(responses=HTML)
+    def get(self, token):
+        """Ask the person to confirm they want no more surveys."""
+        invitation = _invitation(token)
+        return page("unsubscribe.html", title="Stop these surveys", lang=invitation.language,
+                    action=url_for("pages.Unsubscribe", token=token))
+
+    @blp.doc(responses=HTML)
+    def post(self, token):
+        """Opt out: the confirmation button, or RFC 8058 one-click from the mail client."""
+        invitation = _invitation(token)
+        one_click = guards.utf8_form().get("List-Unsubscribe") == "One-Click"
+        if not one_click:
+            guards.protect_csrf()
+        channel = "list_unsubscribe_post" if one_click else "survey_page"
+        try:
+            _bus().handle(commands.RequestOptOut(invitation.invitation_id, channel))
+        except (PublishError, OSError):
+            return message("Sorry, there is a problem with the service",
+                           ["Please try again in a few minutes."], 503)
+        return message("You will not get these surveys again", panel=True)
+
+
+def link_problem(err: LinkProblem):
+    return message(err.title, err.paragraphs, err.status)

@@ -1,0 +1,44 @@
+"""Turn a survey link's token into the invitation it names, or a friendly refusal."""
+import re
+from datetime import datetime, timezone
+
+from chassis.tokens import TokenExpired, TokenInvalid, verify_token
+
+from ingest_svc.domain.model import Cohort, Invitation
+
+_INVITATION_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class LinkProblem(Exception):
+    def __init__(self, status: int, title: str, paragraphs: list[str]):
+        super().__init__(title)
+        self.status, self.title, self.paragraphs = status, title, paragraphs
+
+
+EXPIRED = LinkProblem(410, "This survey link has expired",
+                      ["Survey links work for a limited time after your request was resolved.",
+                       "Thank you for wanting to tell us how we did."])
+INVALID = LinkProblem(404, "This survey link is not recognised",
+                      ["Check you used the whole link from the email. It may have been cut off."])
+
+
+def invitation_from_token(public_pem: str, token: str) -> Invitation:
+    if len(token) > 2048:
+        raise INVALID
+    try:
+        claims = verify_token(public_pem, token)
+    except TokenExpired:
+        raise EXPIRED from None
+    except TokenInvalid:
+        raise INVALID from None
+    inv, directorate = claims.get("inv"), claims.get("dir")
+    if not isinstance(inv, str) or not _INVITATION_ID.match(inv) or not isinstance(directorate, str):
+        raise INVALID
+
+    def text(name, limit=100):
+        value = claims.get(name)
+        return str(value)[:limit] if value is not None else None
+
+    return Invitation(inv, Cohort(directorate[:100], text("svc"), text("cat"), text("team")),
+                      text("tkt"), text("ch", 50), text("lang", 10) or "en",
+                      datetime.fromtimestamp(claims["exp"], timezone.utc))

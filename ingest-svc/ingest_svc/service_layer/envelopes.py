@@ -1,0 +1,36 @@
+"""Turn accepted answers into contract events."""
+import uuid
+from datetime import datetime
+
+from contracts import Envelope, make_envelope
+
+from ingest_svc.domain.model import Answer, Invitation
+
+PRODUCER = "ingest-svc"
+_NAMESPACE = uuid.UUID("8c6d2f4e-4b1f-4d8e-9a57-1d2a3b4c5d6e")
+
+
+def stable_response_id(*parts: str) -> str:
+    """The same response id for the same invitation (or idempotency key), so a replay dedupes."""
+    return uuid.uuid5(_NAMESPACE, "\x1f".join(parts)).hex
+
+
+def response_event(invitation: Invitation, answer: Answer, response_id: str, version: int,
+                   channel: str, source: str, at: datetime) -> Envelope:
+    cohort = invitation.cohort
+    data = {
+        "directorate": cohort.directorate, "service": cohort.service,
+        "category": cohort.category, "team": cohort.team,
+        "response_id": response_id, "invitation_id": invitation.invitation_id,
+        "ticket_id": invitation.ticket_id, "version": version, "score": answer.score,
+        "resolved": answer.resolved, "comment": answer.comment, "channel": channel,
+        "source": source, "language": invitation.language or "en",
+        "submitted_at": at.isoformat(),
+    }
+    event_type = "response.submitted" if version == 1 else "response.amended"
+    return make_envelope(event_type, data, PRODUCER)
+
+
+def optout_event(invitation_id: str, channel: str, at: datetime) -> Envelope:
+    data = {"invitation_id": invitation_id, "requested_at": at.isoformat(), "channel": channel}
+    return make_envelope("optout.requested", data, PRODUCER)

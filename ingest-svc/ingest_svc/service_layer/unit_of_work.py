@@ -1,0 +1,26 @@
+"""The unit of work: one transaction over ingest-svc's repositories."""
+from sqlalchemy.orm import sessionmaker
+
+from ingest_svc.adapters import repositories
+
+
+class SqlUnitOfWork:
+    def __init__(self, session_factory: sessionmaker):
+        self.session_factory = session_factory
+
+    def __enter__(self):
+        self.session = self.session_factory()
+        self.responses = repositories.ResponseRepository(self.session)
+        self.idempotency = repositories.IdempotencyRepository(self.session)
+        self.invitations = repositories.InvitationRepository(self.session)
+        self.provisional = repositories.ProvisionalRepository(self.session)
+        self.unmatched = repositories.UnmatchedReplyRepository(self.session)
+        self.inbox = repositories.InboxRepository(self.session)
+        return self
+
+    def __exit__(self, *exc):
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self):
+        self.session.commit()
