@@ -40,7 +40,7 @@ def build(settings: Settings, *, clock=None, publisher=None) -> Services:
         settings=s, clock=clock, engine=engine, sessions=session_factory(engine),
         publisher=publisher or KafkaPublisher(s.kafka_bootstrap_servers, "survey-svc"),
         renderer=EmailRenderer(public_survey_url=s.public_survey_url, signing_key=s.signing_key,
-                               mail_from=s.mail_from, reply_domain=s.reply_domain, clock=clock),
+                               mail_from=s.mail_from, reply_domain=s.reply_domain),
         mailer_factory=lambda reuse: SmtpMailer(
             s.smtp_host, s.smtp_port, username=s.smtp_username, password=s.smtp_password,
             starttls=s.smtp_starttls, timeout_s=s.smtp_timeout_s, reuse=reuse))

@@ -1,4 +1,5 @@
 """Invitation and reminder emails from Jinja2 templates, one set per language."""
+from datetime import datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -23,9 +24,9 @@ def languages() -> set[str]:
 
 class EmailRenderer:
     def __init__(self, *, public_survey_url: str, signing_key: str, mail_from: str,
-                 reply_domain: str, clock):
+                 reply_domain: str):
         self.base = public_survey_url.rstrip("/")
-        self.signing_key, self.clock = signing_key, clock
+        self.signing_key = signing_key
         self.mail_from, self.reply_domain = mail_from, reply_domain
         self.languages = languages()
         self.env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
@@ -33,7 +34,9 @@ class EmailRenderer:
                                trim_blocks=True, lstrip_blocks=True)
 
     def token(self, inv: Invitation) -> str:
-        t, now = inv.ticket, self.clock.now()
+        # iat is when the token was really signed (verifiers reject a future iat); the
+        # expiry is the invitation's, whatever the clock.
+        t, now = inv.ticket, datetime.now(timezone.utc)
         claims = {"inv": inv.id, "tkt": t.ticket_id, "res": t.resolution, "dir": t.directorate,
                   "svc": t.service, "cat": t.category, "team": t.team, "ch": t.channel,
                   "lang": t.language}

@@ -1,0 +1,76 @@
+"""Background work: consume tickets and answers, dispatch mail, relay the outbox."""
+import logging
+import threading
+
+from chassis.kafka import ConsumerWorker, dead_letter
+from chassis.outbox import OutboxRelay
+from contracts import topics
+from contracts.envelope import decode
+from contracts.errors import InvalidEvent
+from survey_svc.adapters.tickets import ticket_from_data
+from survey_svc.service_layer import answers, dispatch, intake
+
+log = logging.getLogger(__name__)
+GROUP = "survey-svc"
+
+
+def handle_message(topic: str, value: bytes, services) -> None:
+    """One record: decided once, however often it is delivered."""
+    envelope = decode(value)
+    data, kind = envelope.data, envelope.event_type
+    uow, clock = services.uow(), services.clock
+    if kind == "ticket.resolved":
+        ticket = ticket_from_data(data)
+        if data.get("reopened"):
+            intake.reopen_ticket(uow, clock, ticket.ticket_id, ticket.resolution)
+        else:
+            intake.resolve_ticket(uow, clock, ticket)
+    elif kind == "ticket.reopened":
+        intake.reopen_ticket(uow, clock, data["ticket_id"], data["resolution"])
+    elif kind in ("response.submitted", "response.amended"):
+        answers.record_answer(uow, clock, envelope.event_id, data.get("invitation_id"))
+    elif kind == "optout.requested":
+        answers.opt_out_invitation(uow, clock, envelope.event_id, data["invitation_id"])
+
+
+def handle_batch(records, services) -> None:
+    for record in records:
+        try:
+            handle_message(record.topic, record.value, services)
+        except InvalidEvent as err:
+            if record.topic == topics.TICKETS_RESOLVED:  # ours to reject; others' DLQ is theirs
+                dead_letter(services.publisher, record, str(err), err.messages, GROUP)
+            log.warning("skipped an invalid event", extra={"topic": record.topic,
+                                                           "offset": record.offset})
+
+
+def dispatch_forever(services, stop: threading.Event) -> None:
+    mailer = services.mailer()
+    try:
+        while not stop.is_set():
+            try:
+                done = dispatch.dispatch_due(services.uow(), services.clock, mailer,
+                                             services.renderer, services.settings.dispatch_batch)
+                if done.sent or done.reminded or done.bounced or done.expired or done.deferred:
+                    log.info("dispatch round", extra=vars(done))
+            except Exception:  # a bad round must not end the dispatcher
+                log.exception("dispatch round failed")
+            stop.wait(services.settings.dispatch_interval_s)
+    finally:
+        mailer.close()
+
+
+def run(services, stop: threading.Event, group_id: str = GROUP) -> None:
+    """Consumer, dispatcher and outbox relay until `stop` is set."""
+    consumer = ConsumerWorker(
+        services.settings.kafka_bootstrap_servers, group_id,
+        [topics.TICKETS_RESOLVED, topics.FEEDBACK_RESPONSES],
+        lambda records: handle_batch(records, services), client_id="survey-svc")
+    relay = OutboxRelay(services.sessions, services.publisher)
+    threads = [threading.Thread(target=consumer.run, args=(stop,), name="consumer"),
+               threading.Thread(target=dispatch_forever, args=(services, stop), name="dispatch"),
+               threading.Thread(target=relay.relay_forever, args=(stop,), name="relay")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
