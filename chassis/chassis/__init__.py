@@ -1,0 +1,1 @@
+"""Shared plumbing every service plugs into; see README.md for the map."""

@@ -1,0 +1,27 @@
+"""JSON log lines on stderr; callers never log personal data."""
+import logging
+import sys
+
+from pythonjsonlogger.json import JsonFormatter
+
+
+class _ServiceFilter(logging.Filter):
+    def __init__(self, service: str):
+        super().__init__()
+        self.service = service
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.service = self.service
+        return True
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(
+        "%(asctime)s %(levelname)s %(name)s %(message)s %(service)s",
+        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
+    handler.addFilter(_ServiceFilter(service))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    logging.getLogger("kafka").setLevel(logging.WARNING)

@@ -1,0 +1,71 @@
+"""Transactional outbox: events commit with the state change, a relay publishes them after."""
+import logging
+import threading
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from contracts.envelope import Envelope, encode
+
+log = logging.getLogger(__name__)
+TABLE = "event_outbox"
+
+
+def _columns():
+    return [
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("key", sa.String(500)),
+        sa.Column("payload", sa.LargeBinary, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), index=True),
+    ]
+
+
+def outbox_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table(TABLE, metadata, *_columns())
+
+
+def create_in_migration(op) -> None:
+    op.create_table(TABLE, *_columns())
+
+
+def add_to_outbox(session, envelope: Envelope) -> None:
+    """Stage an event in the caller's transaction; it is published only if that commits."""
+    session.execute(sa.table(TABLE, *[sa.column(c) for c in
+                                      ("event_id", "topic", "key", "payload", "created_at")])
+                    .insert().values(event_id=envelope.event_id, topic=envelope.topic,
+                                     key=envelope.key, payload=encode(envelope),
+                                     created_at=datetime.now(timezone.utc)))
+
+
+class OutboxRelay:
+    def __init__(self, session_factory, publisher):
+        self.session_factory = session_factory
+        self.publisher = publisher
+        self.table = outbox_table(sa.MetaData())
+
+    def relay(self, limit: int = 500) -> int:
+        """Publish pending events in insertion order; returns how many went out."""
+        t = self.table
+        with self.session_factory() as session, session.begin():
+            rows = session.execute(
+                sa.select(t.c.id, t.c.topic, t.c.key, t.c.payload)
+                .where(t.c.published_at.is_(None)).order_by(t.c.id).limit(limit)
+                .with_for_update(skip_locked=True)).all()
+            if not rows:
+                return 0
+            self.publisher.publish_raw([(r.topic, r.key, r.payload) for r in rows])
+            session.execute(t.update().where(t.c.id.in_([r.id for r in rows]))
+                            .values(published_at=datetime.now(timezone.utc)))
+        return len(rows)
+
+    def relay_forever(self, stop: threading.Event, interval_s: float = 0.5) -> None:
+        while not stop.is_set():
+            try:
+                while self.relay() and not stop.is_set():
+                    pass
+            except Exception as err:  # the broker may be away; try again next round
+                log.warning("outbox relay paused", extra={"error": type(err).__name__})
+            stop.wait(interval_s)

@@ -1,0 +1,167 @@
+"""The app-factory helpers: one Flask app shape for every service."""
+import logging
+import os
+import time
+from functools import cache
+from pathlib import Path
+from typing import Callable
+
+from flask import Flask, Response, g, jsonify, request, send_from_directory
+from flask.views import MethodView
+from flask_smorest import Api, Blueprint
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+
+log = logging.getLogger(__name__)
+
+SERVED_PACKAGES = {"govuk-frontend", "chart.js", "swagger-ui-dist", "axe-core"}
+DEFAULT_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+               "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+               "form-action 'self'; base-uri 'none'; object-src 'none'")
+DOCS_CSP = DEFAULT_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
+@cache
+def _metrics():
+    return (Counter("http_requests_total", "HTTP requests", ["service", "method", "endpoint", "status"]),
+            Histogram("http_request_duration_seconds", "HTTP request latency",
+                      ["service", "method", "endpoint"]))
+
+
+def error_response(status: int, message: str, errors: dict | None = None):
+    """The one JSON error shape: {code, status, message, errors}."""
+    body = {"code": status, "status": _reason(status), "message": message}
+    if errors:
+        body["errors"] = errors
+    return jsonify(body), status
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def assets_dir() -> Path | None:
+    """Where npm put govuk-frontend and friends: ASSETS_DIR, else the nearest node_modules."""
+    if os.environ.get("ASSETS_DIR"):
+        return Path(os.environ["ASSETS_DIR"])
+    for start in (Path.cwd(), Path(__file__).resolve()):
+        for folder in (start, *start.parents):
+            if (folder / "node_modules").is_dir():
+                return folder / "node_modules"
+    return None
+
+
+def create_service_app(name: str, settings, *, title: str, version: str = "1.0",
+                       readiness: dict[str, Callable[[], None]] | None = None,
+                       max_body: int = 1024 * 1024) -> tuple[Flask, Api]:
+    app = Flask(name)
+    app.config.update(
+        SETTINGS=settings, MAX_CONTENT_LENGTH=max_body, JSON_SORT_KEYS=False,
+        API_TITLE=title, API_VERSION=version, OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL="/assets/swagger-ui-dist/",
+        API_SPEC_OPTIONS={"components": {"securitySchemes": {
+            "bearerAuth": {"type": "http", "scheme": "bearer"}}}})
+    # Field errors answer 400 (not webargs' 422) in every service, as the issues require.
+    Blueprint.ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS = 400
+    api = Api(app)
+    api.register_blueprint(_ops_blueprint(name, readiness or {}))
+    _install_errors(app)
+    _install_metrics(app, name)
+    _install_headers(app)
+    app.add_url_rule("/assets/<path:filename>", "assets", _serve_asset)
+    return app, api
+
+
+def _ops_blueprint(service: str, readiness: dict[str, Callable[[], None]]) -> Blueprint:
+    blp = Blueprint("ops", __name__, description="Health, readiness and metrics")
+
+    @blp.route("/healthz")
+    class Health(MethodView):
+        def get(self):
+            """Alive: the process answers."""
+            return {"status": "ok", "service": service}
+
+    @blp.route("/readyz")
+    class Ready(MethodView):
+        @blp.doc(responses={"503": {"description": "A dependency is unreachable"}})
+        def get(self):
+            """Ready: the database and the broker answer."""
+            checks = {}
+            for check_name, check in readiness.items():
+                try:
+                    check()
+                    checks[check_name] = "ok"
+                except Exception as err:  # a readiness probe reports, never raises
+                    checks[check_name] = f"unavailable: {type(err).__name__}"
+            ready = all(v == "ok" for v in checks.values())
+            return {"status": "ready" if ready else "unavailable", "checks": checks}, (
+                200 if ready else 503)
+
+    @blp.route("/metrics")
+    class Metrics(MethodView):
+        @blp.doc(responses={"200": {"content": {"text/plain": {}}}})
+        def get(self):
+            """Prometheus metrics."""
+            return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+
+    return blp
+
+
+def _install_errors(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        data = getattr(err, "data", None) or {}
+        message = data.get("message") or err.description or _reason(err.code)
+        return error_response(err.code or 500, message, data.get("messages"))
+
+    @app.errorhandler(Exception)
+    def unexpected(err: Exception):
+        if isinstance(err, HTTPException):
+            return http_error(err)
+        log.exception("unhandled error", extra={"path": request.path})
+        return error_response(500, InternalServerError.description)
+
+
+def _install_metrics(app: Flask, service: str) -> None:
+    requests, latency = _metrics()
+
+    @app.before_request
+    def start_timer():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def record(response):
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        requests.labels(service, request.method, endpoint, response.status_code).inc()
+        if "started" in g:
+            latency.labels(service, request.method, endpoint).observe(
+                time.perf_counter() - g.started)
+        return response
+
+
+def _install_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Content-Security-Policy",
+                           DOCS_CSP if request.path == "/docs" else DEFAULT_CSP)
+        return response
+
+
+def _serve_asset(filename: str):
+    root = assets_dir()
+    if root is None or filename.split("/", 1)[0] not in SERVED_PACKAGES:
+        raise NotFound("No such asset.")
+    response = send_from_directory(root, filename, max_age=3600)
+    return response

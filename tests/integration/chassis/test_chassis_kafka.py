@@ -1,0 +1,98 @@
+"""The publisher and consumer worker against a real broker."""
+import threading
+
+import pytest
+
+from chassis.kafka import ConsumerWorker, KafkaPublisher, PublishError
+from contracts.envelope import decode, make_envelope
+from contracts.topics import FEEDBACK_RESPONSES
+
+pytestmark = pytest.mark.integration
+
+
+def responses(run: str, start: int, count: int):
+    return [make_envelope("response.submitted", {
+        "response_id": f"{run}-{i}", "invitation_id": f"{run}-inv-{i}", "version": 1, "score": 4,
+        "channel": "api", "submitted_at": "2026-01-05T09:00:00Z", "directorate": "Test"}, "test")
+        for i in range(start, start + count)]
+
+
+class Collector:
+    """Keeps this run's response ids; others share the dev broker's topics."""
+
+    def __init__(self, run: str, fail_first: bool = False):
+        self.run, self.fail_first, self.seen = run, fail_first, []
+        self.lock = threading.Lock()
+
+    def __call__(self, records):
+        mine = [decode(r.value).data["response_id"] for r in records
+                if self.run.encode() in r.value]
+        if self.fail_first and mine:
+            self.fail_first = False
+            raise RuntimeError("handler failed once")
+        with self.lock:
+            self.seen.extend(mine)
+
+
+def worker(bootstrap, group, handler, name):
+    return ConsumerWorker(bootstrap, group, [FEEDBACK_RESPONSES], handler, client_id=name,
+                          max_records=50, retry_backoff_s=0.1)
+
+
+def drain(w: ConsumerWorker, collector: Collector, wanted: int, wait_for):
+    w.consumer.subscribe([FEEDBACK_RESPONSES])
+    wait_for(lambda: w.poll_once() is not None and len(set(collector.seen)) >= wanted,
+             timeout=60, message=f"{wanted} messages consumed")
+
+
+def test_resumes_after_the_last_committed_offset(kafka_bootstrap, unique, wait_for):
+    publisher = KafkaPublisher(kafka_bootstrap, "test")
+    publisher.publish_many(responses(unique, 0, 60))
+    first = Collector(unique, fail_first=True)
+    w = worker(kafka_bootstrap, f"g-{unique}", first, "c1")
+    drain(w, first, 60, wait_for)
+    w.close()
+    assert sorted(set(first.seen)) == sorted(f"{unique}-{i}" for i in range(60))
+
+    publisher.publish_many(responses(unique, 60, 40))
+    second = Collector(unique)
+    w = worker(kafka_bootstrap, f"g-{unique}", second, "c1")
+    drain(w, second, 40, wait_for)
+    w.close()
+    assert sorted(second.seen) == sorted(f"{unique}-{i}" for i in range(60, 100))
+    publisher.close()
+
+
+def test_two_consumers_split_partitions_and_one_takes_over(kafka_bootstrap, unique, wait_for):
+    publisher = KafkaPublisher(kafka_bootstrap, "test")
+    collectors = [Collector(unique), Collector(unique)]
+    workers = [worker(kafka_bootstrap, f"g-{unique}", c, f"c{i}") for i, c in enumerate(collectors)]
+    for w in workers:
+        w.consumer.subscribe([FEEDBACK_RESPONSES])
+    wait_for(lambda: [w.poll_once() for w in workers] and all(
+        w.consumer.assignment() for w in workers), timeout=60, message="both assigned")
+    assigned = [{tp.partition for tp in w.consumer.assignment()} for w in workers]
+    assert assigned[0].isdisjoint(assigned[1]) and len(assigned[0] | assigned[1]) == 6
+
+    publisher.publish_many(responses(unique, 0, 120))
+    wait_for(lambda: [w.poll_once() for w in workers] and
+             len(collectors[0].seen) + len(collectors[1].seen) >= 120, timeout=60)
+    both = collectors[0].seen + collectors[1].seen
+    assert sorted(both) == sorted(f"{unique}-{i}" for i in range(120))
+    assert collectors[0].seen and collectors[1].seen
+
+    workers[1].close()
+    publisher.publish_many(responses(unique, 120, 60))
+    wait_for(lambda: workers[0].poll_once() is not None and len(
+        workers[0].consumer.assignment()) == 6 and len(collectors[0].seen) + len(
+        collectors[1].seen) >= 180, timeout=60, message="survivor took over")
+    assert sorted(collectors[0].seen + collectors[1].seen) == sorted(
+        f"{unique}-{i}" for i in range(180))
+    workers[0].close()
+    publisher.close()
+
+
+def test_publishing_to_an_unreachable_broker_raises_publish_error():
+    publisher = KafkaPublisher("127.0.0.1:1", "test", timeout_s=1)
+    with pytest.raises(PublishError):
+        publisher.publish(responses("x", 0, 1)[0])

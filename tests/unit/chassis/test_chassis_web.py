@@ -1,0 +1,73 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from chassis.web import create_service_app
+
+
+class ThingSchema(Schema):
+    name = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+def make_app(ready=True):
+    def check():
+        if not ready:
+            raise ConnectionError("down")
+    app, api = create_service_app("demo", settings=None, title="Demo", readiness={"kafka": check})
+    blp = Blueprint("things", __name__, url_prefix="/v1/things")
+
+    @blp.route("")
+    class Things(MethodView):
+        @blp.arguments(ThingSchema)
+        @blp.response(201, ThingSchema)
+        def post(self, thing):
+            """Create a thing."""
+            return thing
+
+    @blp.route("/boom")
+    class Boom(MethodView):
+        def get(self):
+            """Fail."""
+            raise RuntimeError("secret detail")
+
+    api.register_blueprint(blp)
+    return app
+
+
+def test_health_and_readiness():
+    client = make_app().test_client()
+    assert client.get("/healthz").json["status"] == "ok"
+    assert client.get("/readyz").status_code == 200
+    down = make_app(ready=False).test_client().get("/readyz")
+    assert down.status_code == 503
+    assert down.json["checks"] == {"kafka": "unavailable: ConnectionError"}
+
+
+def test_every_error_has_one_shape():
+    client = make_app().test_client()
+    bad = client.post("/v1/things", json={"name": 3})
+    assert bad.status_code == 400
+    assert set(bad.json) == {"code", "status", "message", "errors"}
+    assert set(bad.json["errors"]["json"]) == {"name", "count"}
+    missing = client.get("/nope")
+    assert missing.status_code == 404 and missing.json["code"] == 404 and missing.json["message"]
+    assert client.delete("/v1/things").json["code"] == 405
+    crash = client.get("/v1/things/boom")
+    assert crash.status_code == 500 and "secret detail" not in crash.get_data(as_text=True)
+    big = client.post("/v1/things", data="x" * (2 * 1024 * 1024), content_type="application/json")
+    assert big.status_code == 413 and big.json["code"] == 413
+
+
+def test_openapi_metrics_and_security_headers():
+    client = make_app().test_client()
+    spec = client.get("/openapi.json").json
+    assert {"/healthz", "/readyz", "/metrics", "/v1/things"} <= set(spec["paths"])
+    assert spec["paths"]["/v1/things"]["post"]["summary"] == "Create a thing."
+    client.post("/v1/things", json={"name": "a", "count": 1})
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert 'http_requests_total{endpoint="/v1/things",method="POST",service="demo",status="201"}' in metrics
+    headers = client.get("/healthz").headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "no-referrer"
