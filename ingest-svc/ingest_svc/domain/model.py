@@ -54,9 +54,8 @@ def parse_score(raw) -> int | None:
         return None
     if isinstance(raw, int):
         return raw if raw in SCORE_LABELS else None
-    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) == 1:
-        value = int(raw.strip())
-        return value if value in SCORE_LABELS else None
+    if isinstance(raw, str) and raw.strip() in {"1", "2", "3", "4", "5"}:
+        return int(raw.strip())
     return None
 
 
