@@ -34,7 +34,7 @@ class Invitations(MethodView):
         """List invitations for a ticket or a requester."""
         if not args:
             abort(400, message="Give ticket_id or requester_id.",
-                  errors={"ticket_id": ["ticket_id or requester_id is required."]})
+                  messages={"query": {"ticket_id": ["ticket_id or requester_id is required."]}})
         with _services().sessions() as session:
             return queries.invitations_by(session, **args)
 
@@ -60,7 +60,7 @@ class DirectoratePolicy(MethodView):
             policy = policies.set_policy(_services().uow(), _services().clock, directorate,
                                          changes, actor)
         except PolicyInvalid as err:
-            abort(400, message="Invalid policy.", errors=err.problems)
+            abort(400, message="Invalid policy.", messages={"json": err.problems})
         with _services().uow() as uow:
             overrides = uow.policies.get(directorate)
         return {"directorate": directorate, "effective": policy.to_dict(), "overrides": overrides}

@@ -1,0 +1,72 @@
+"""Bad input is refused whole: the right 4xx, field messages, nothing half-written."""
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from survey_svc.adapters.orm import decisions, invitations
+
+pytestmark = pytest.mark.integration
+
+
+def _rows(survey) -> int:
+    with survey.sessions() as session:
+        return sum(session.scalar(select(func.count()).select_from(t))
+                   for t in (invitations, decisions))
+
+
+def test_unsigned_or_wrongly_signed_webhook_is_401(client, survey, clock, signed, ticket_payload):
+    body, headers = signed(ticket_payload("INC-1", clock.now()))
+    unsigned = client.post("/v1/tickets/resolved", data=body,
+                           headers={"Content-Type": "application/json"})
+    wrong = client.post("/v1/tickets/resolved", data=body,
+                        headers={**headers, "X-Signature": "sha256=" + "0" * 64})
+    tampered = client.post("/v1/tickets/resolved", data=body.replace(b"INC-1", b"INC-2"),
+                           headers=headers)
+    assert [r.status_code for r in (unsigned, wrong, tampered)] == [401, 401, 401]
+    assert unsigned.json["message"] and unsigned.json["code"] == 401
+    assert _rows(survey) == 0
+
+
+def test_malformed_payload_is_400_with_field_messages(client, survey, clock, signed,
+                                                      ticket_payload):
+    payload = {**ticket_payload("INC-1", clock.now()), "resolution": "two",
+               "resolved_at": "yesterday"}
+    payload["requester"] = {"email": "not-an-email"}
+    del payload["directorate"]
+    response = client.post("/v1/tickets/resolved", **_kw(signed(payload)))
+    assert response.status_code == 400
+    fields = response.json["errors"]["json"]
+    assert {"resolution", "resolved_at", "directorate", "requester"} <= set(fields)
+    assert {"id", "email"} <= set(fields["requester"])
+    not_json = client.post("/v1/tickets/resolved", **_kw(signed(b"{not json")))
+    assert not_json.status_code == 400
+    assert _rows(survey) == 0
+
+
+def test_ten_megabyte_body_is_413(client, survey, signed):
+    body, headers = signed(json.dumps({"pad": "x" * 10 * 1024 * 1024}).encode())
+    response = client.post("/v1/tickets/resolved", data=body, headers=headers)
+    assert response.status_code == 413 and response.json["code"] == 413
+    assert _rows(survey) == 0
+
+
+def test_admin_api_needs_the_token(client):
+    assert client.get("/v1/invitations?ticket_id=x").status_code == 401
+    assert client.get("/v1/invitations?ticket_id=x",
+                      headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_invalid_policy_is_400_and_not_stored(client, admin):
+    bad = client.put("/v1/policies/Adults", json={"sampling_rate": 150, "expiry_days": 0},
+                     headers=admin)
+    assert bad.status_code == 400 and {"sampling_rate", "expiry_days"} <= set(
+        bad.json["errors"]["json"])
+    conflict = client.put("/v1/policies/Adults", json={"reminder_days": 20}, headers=admin)
+    assert conflict.status_code == 400 and "reminder_days" in conflict.json["errors"]["json"]
+    assert client.get("/v1/policies/Adults/audit", headers=admin).json == []
+
+
+def _kw(signed_pair) -> dict:
+    body, headers = signed_pair
+    return {"data": body, "headers": headers}
