@@ -1,0 +1,91 @@
+"""PII redaction for free-text comments: runs before anything else sees the text."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+_URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+", re.IGNORECASE)
+_URL_TRAIL = ".,;:!?)]}'\""
+_URL_USERINFO = re.compile(r"^[a-z]+://[^/\s@]+@", re.IGNORECASE)
+_SECRET_KEY = re.compile(
+    r"[?&#;](?:[\w.-]*?(?:token|key|sig|signature|secret|password|passwd|pwd|auth|session|sid|"
+    r"jwt|code|otp|credential|hash|nonce|ticket)[\w.-]*)=",
+    re.IGNORECASE,
+)
+# A long path or query segment mixing letters and digits reads as a bearer token (e.g. /s/<token>).
+_TOKENISH = re.compile(r"(?=[A-Za-z0-9_\-.~%]*\d)(?=[A-Za-z0-9_\-.~%]*[A-Za-z])[A-Za-z0-9_\-.~%]{20,}")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
+_NI = re.compile(
+    r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
+    re.IGNORECASE,
+)
+_POSTCODE = re.compile(
+    r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE
+)
+# 10 or 11 digit UK numbers: 0 or +44 / 0044 (optionally "(0)"), then 9-10 digits with single separators.
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+44|0044)[ -]?(?:\(0\)[ -]?)?|\(?0)[1-9](?:[ -]|\)[ -]?)?(?:\d(?:[ -]|\)[ -]?)?){7,8}\d(?!\w)"
+)
+_DIGIT = re.compile(r"\d")
+
+
+def _luhn_ok(number: str) -> bool:
+    digits = [int(d) for d in number if d.isdigit()]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _url(match: re.Match) -> str:
+    url = match.group(0)
+    stripped = url.rstrip(_URL_TRAIL)
+    tail = url[len(stripped):]
+    if _URL_USERINFO.search(stripped) or _SECRET_KEY.search(stripped) or _TOKENISH.search(stripped):
+        return "[URL]" + tail
+    return url
+
+
+def _card(match: re.Match) -> str:
+    return "[CARD]" if _luhn_ok(match.group(0)) else match.group(0)
+
+
+def _name_pattern(names: Iterable[str]) -> re.Pattern | None:
+    """Full names in any case; single name parts only where capitalised, so 'will' survives 'Will'."""
+    full, parts = set(), set()
+    for name in names:
+        words = (name or "").split()
+        if not words:
+            continue
+        if len(words) > 1:
+            full.add(r"\s+".join(re.escape(w) for w in words))
+        for w in words:
+            if len(w) > 1:
+                parts.update({w[:1].upper() + w[1:].lower(), w.upper(), w})
+    if not full and not parts:
+        return None
+    alts = [f"(?i:{p})" for p in sorted(full, key=len, reverse=True)]
+    alts += [re.escape(p) for p in sorted(parts, key=len, reverse=True)]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?:'s)?(?!\w)")
+
+
+def redact(text: str, names: Iterable[str] = ()) -> str:
+    """Replace personal data in text with placeholders such as [EMAIL] and [NAME]."""
+    if not text:
+        return text
+    if "http" in text or "www." in text.lower():
+        text = _URL.sub(_url, text)
+    if "@" in text:
+        text = _EMAIL.sub("[EMAIL]", text)
+    if _DIGIT.search(text):
+        text = _CARD.sub(_card, text)
+        text = _NI.sub("[NI NUMBER]", text)
+        text = _POSTCODE.sub("[POSTCODE]", text)
+        text = _PHONE.sub("[PHONE]", text)
+    pattern = _name_pattern(names) if names else None
+    if pattern is not None:
+        text = pattern.sub("[NAME]", text)
+    return text

@@ -1,0 +1,131 @@
+"""nltk's VADER with the vaderSentiment wheel's lexicon, a faster tokeniser and IT-service rules."""
+from __future__ import annotations
+
+import os
+import re
+import string
+from functools import lru_cache
+from pathlib import Path
+
+import nltk.data
+import vaderSentiment
+from nltk.sentiment.vader import SentimentIntensityAnalyzer
+
+DATA = Path(__file__).parent / "data"
+_STRIP = string.punctuation
+_MENTION = re.compile(r"(?<![\w@])@\w+")
+_URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\[(?:EMAIL|PHONE|POSTCODE|NI NUMBER|CARD|URL|NAME)\]")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "#": " "})
+
+
+def lexicon_path() -> Path:
+    """The VADER lexicon shipped inside the vaderSentiment wheel (no downloads)."""
+    return Path(vaderSentiment.__file__).parent / "vader_lexicon.txt"
+
+
+def plain_nltk_vader() -> SentimentIntensityAnalyzer:
+    """Unmodified nltk VADER on the wheel's lexicon: the baseline."""
+    path = lexicon_path()
+    if str(path.parent) not in nltk.data.path:
+        nltk.data.path.append(str(path.parent))
+    return SentimentIntensityAnalyzer(lexicon_file="file:" + os.fspath(path))
+
+
+def _read_tsv(name: str) -> list[list[str]]:
+    rows = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.split("\t"))
+    return rows
+
+
+def _emoji_lexicon() -> dict[str, str]:
+    path = Path(vaderSentiment.__file__).parent / "emoji_utf8_lexicon.txt"
+    pairs = (line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line)
+    return {emoji: " " + desc.strip() + " " for emoji, desc in pairs}
+
+
+class _Tokens:
+    """The two attributes of nltk's SentiText that the scoring methods read."""
+
+    __slots__ = ("words_and_emoticons", "is_cap_diff")
+
+    def __init__(self, words: list[str]):
+        self.words_and_emoticons = words
+        caps = sum(1 for w in words if w.isupper())
+        self.is_cap_diff = 0 < len(words) - caps < len(words)
+
+
+def tokenize(text: str) -> list[str]:
+    """Split on whitespace and trim edge punctuation, keeping emoticons and contractions."""
+    out = []
+    for raw in text.split():
+        if len(raw) < 2:
+            continue
+        word = raw.strip(_STRIP)
+        out.append(word if len(word) > 1 else raw)
+    return out
+
+
+class DomainVader(SentimentIntensityAnalyzer):
+    """VADER scoring (nltk's rules) on normalised text with IT-service words and phrases."""
+
+    def __init__(self):
+        plain = plain_nltk_vader()
+        self.lexicon_file = plain.lexicon_file
+        self.constants = plain.constants
+        self.lexicon = dict(plain.lexicon)
+        for word, valence, *_ in _read_tsv("it_lexicon.tsv"):
+            self.lexicon[word] = float(valence)
+        alternatives = []
+        for name, valence, pattern in _read_tsv("it_phrases.tsv"):
+            token = f"itphrase{name.replace('_', '')}"
+            self.lexicon[token] = float(valence)
+            alternatives.append(f"(?P<{token}>{pattern})")
+        self.phrases = re.compile("|".join(alternatives), re.IGNORECASE)
+        self.emoji = _emoji_lexicon()
+
+    def normalise(self, text: str) -> str:
+        """Drop mentions, URLs and redaction placeholders; map emoji and phrases to tokens."""
+        if "@" in text:
+            text = _MENTION.sub(" ", text)
+        if "http" in text or "www." in text:
+            text = _URL.sub(" ", text)
+        if "[" in text:
+            text = _PLACEHOLDER.sub(" ", text)
+        if not text.isascii():
+            text = text.translate(_QUOTES)
+            text = "".join(self.emoji.get(ch, ch) for ch in text)
+        elif "#" in text:
+            text = text.translate(_QUOTES)
+        return self.phrases.sub(lambda m: f" {m.lastgroup} ", text)
+
+    def polarity_scores(self, text: str) -> dict[str, float]:
+        """VADER scores of already-normalised text."""
+        words = tokenize(text)
+        sentitext = _Tokens(words)
+        sentiments: list[float] = []
+        boosters = self.constants.BOOSTER_DICT
+        first_index: dict[str, int] = {}
+        for idx, token in enumerate(words):
+            first_index.setdefault(token, idx)
+        last = len(words) - 1
+        for item in words:
+            i = first_index[item]
+            lower = item.lower()
+            if lower in boosters or (lower == "kind" and i < last and words[i + 1].lower() == "of"):
+                sentiments.append(0)
+                continue
+            if lower not in self.lexicon:
+                sentiments.append(0)  # same as nltk: a word outside the lexicon scores zero
+                continue
+            sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
+        sentiments = self._but_check(words, sentiments)
+        return self.score_valence(sentiments, text)
+
+
+@lru_cache(maxsize=1)
+def domain_vader() -> DomainVader:
+    """One shared instance: building the lexicon and regexes is the slow part."""
+    return DomainVader()
