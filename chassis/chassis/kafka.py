@@ -45,6 +45,7 @@ class KafkaPublisher:
                         bootstrap_servers=self.bootstrap_servers, client_id=self.client_id,
                         acks="all", enable_idempotence=True, linger_ms=2,
                         max_block_ms=int(self.timeout_s * 1000),
+                        bootstrap_timeout_ms=int(self.timeout_s * 1000),
                         request_timeout_ms=int(self.timeout_s * 1000),
                         delivery_timeout_ms=int(self.timeout_s * 1000) + 2000, **self.config)
                 except KafkaError as err:
