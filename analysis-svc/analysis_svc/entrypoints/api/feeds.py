@@ -1,0 +1,61 @@
+"""Aggregate feeds: trends, summary, themes (from rollups only, small cells suppressed)."""
+from dataclasses import fields as dc_fields
+
+from flask import current_app, g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from analysis_svc.entrypoints.api.auth import check_directorate, require_token
+from analysis_svc.entrypoints.api.schemas import (AggregateArgs, SummarySchema, ThemesRowSchema,
+                                                  TrendRowSchema)
+from analysis_svc.service_layer import queries
+
+blp = Blueprint("feeds", __name__, url_prefix="/v1", description="Trends and summaries")
+blp.before_request(require_token)
+_FILTER_FIELDS = {f.name for f in dc_fields(queries.Filters)}
+
+
+def filters_from(args: dict) -> queries.Filters:
+    check_directorate(args.get("directorate"))
+    settings = current_app.extensions["analysis"].settings
+    values = {k: v for k, v in args.items() if k in _FILTER_FIELDS and k != "group_by"}
+    return queries.Filters(**values, group_by=tuple(args["group_by"].split(",")),
+                           min_cell=settings.min_cell_size, alpha=settings.alpha,
+                           trend_periods=settings.trend_periods)
+
+
+def _session():
+    return current_app.extensions["analysis"].sessions()
+
+
+@blp.route("/trends")
+class Trends(MethodView):
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.arguments(AggregateArgs, location="query")
+    @blp.response(200, TrendRowSchema(many=True))
+    def get(self, args):
+        """Measures per group per week or month, with the change from the previous period."""
+        with _session() as session:
+            return queries.trends(session, g.scope, filters_from(args))
+
+
+@blp.route("/summary")
+class Summary(MethodView):
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.arguments(AggregateArgs, location="query")
+    @blp.response(200, SummarySchema(many=True))
+    def get(self, args):
+        """Latest period per group: measures, change, trend test, top themes."""
+        with _session() as session:
+            return queries.summary(session, g.scope, filters_from(args))
+
+
+@blp.route("/themes")
+class Themes(MethodView):
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.arguments(AggregateArgs, location="query")
+    @blp.response(200, ThemesRowSchema(many=True))
+    def get(self, args):
+        """Theme counts and shares of commented responses per group over the window."""
+        with _session() as session:
+            return queries.themes(session, g.scope, filters_from(args))

@@ -1,0 +1,87 @@
+"""Record-level feeds: redacted responses (paginated) and the CSV export."""
+import csv
+import io
+
+from flask import Response, current_app, g, stream_with_context
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from analysis_svc.entrypoints.api.auth import check_directorate, require_token
+from analysis_svc.entrypoints.api.schemas import PageArgs, ResponseArgs, ResponsePageSchema
+from analysis_svc.service_layer import queries
+
+blp = Blueprint("records", __name__, url_prefix="/v1", description="Redacted responses")
+blp.before_request(require_token)
+_NOT_FILTERS = {"cursor", "limit"}
+
+
+def _filters(args: dict) -> queries.ResponseFilters:
+    check_directorate(args.get("directorate"))
+    return queries.ResponseFilters(**{k: v for k, v in args.items() if k not in _NOT_FILTERS})
+
+
+def _sessions():
+    return current_app.extensions["analysis"].sessions
+
+
+@blp.route("/responses")
+class Responses(MethodView):
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, ResponsePageSchema)
+    def get(self, args):
+        """Redacted responses, newest first; follow next_cursor for the next page."""
+        filters = _filters(args)
+        with _sessions()() as session:
+            try:
+                return queries.responses_page(session, g.scope, filters, args.get("cursor"),
+                                              args["limit"])
+            except queries.BadCursor as err:
+                abort(400, message=str(err), errors={"query": {"cursor": [str(err)]}})
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(value)
+    text = str(value)
+    # Spreadsheets run cells starting with these as formulas (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _number(text) else text
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+@blp.route("/export.csv")
+class Export(MethodView):
+    @blp.doc(security=[{"bearerAuth": []}], responses={200: {
+        "description": "UTF-8 CSV with a byte-order mark; stable columns: "
+                       + ", ".join(queries.EXPORT_COLUMNS),
+        "content": {"text/csv": {"schema": {"type": "string"}}}}})
+    @blp.arguments(ResponseArgs, location="query")
+    def get(self, args):
+        """Every matching redacted response as CSV (Excel-ready), newest first."""
+        filters, scope, sessions = _filters(args), g.scope, _sessions()
+
+        def rows():
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\r\n")
+            writer.writerow(queries.EXPORT_COLUMNS)
+            yield "\ufeff" + buffer.getvalue()
+            with sessions() as session:
+                for row in queries.iter_export(session, scope, filters):
+                    buffer.seek(0)
+                    buffer.truncate()
+                    writer.writerow([_cell(row[c]) for c in queries.EXPORT_COLUMNS])
+                    yield buffer.getvalue()
+
+        return Response(stream_with_context(rows()), mimetype="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="responses.csv"'})

@@ -1,0 +1,133 @@
+"""analysis-svc: serve, consume, rebuild, score, themes, tokens."""
+import subprocess
+import sys
+import threading
+
+import click
+
+from chassis.cli import CliError, run_cli
+
+
+def _services(**kwargs):
+    from analysis_svc.bootstrap import bootstrap
+    return bootstrap(**kwargs)
+
+
+@click.group()
+def cli():
+    """Sentiment, themes and trends per directorate, served as feeds."""
+
+
+@cli.command()
+def serve():
+    """Run the HTTP API (and the stream consumer unless ANALYSIS_RUN_WORKER=false)."""
+    from chassis.logs import configure_logging
+    from chassis.serve import serve as run_server
+    from analysis_svc.app import create_app
+    from analysis_svc.config import Settings
+    settings = Settings.from_env()
+    configure_logging("analysis-svc", settings.log_level)
+    _services(settings=settings).close()  # migrate once, before any process starts
+    child = (subprocess.Popen([sys.executable, "-m", "analysis_svc.entrypoints.cli", "consume"])
+             if settings.run_worker else None)
+    try:
+        run_server(lambda: create_app(settings), settings.bind)
+    finally:
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=30)
+
+
+@cli.command()
+@click.option("--group-id", default=None, help="Consumer group (default ANALYSIS_GROUP_ID).")
+def consume(group_id):
+    """Consume feedback.responses and surveys.lifecycle as a consumer group."""
+    from chassis.kafka import stop_on_signals
+    from chassis.logs import configure_logging
+    from analysis_svc.entrypoints import worker
+    services = _services()
+    configure_logging("analysis-svc", services.settings.log_level)
+    stop = threading.Event()
+    stop_on_signals(stop)
+    try:
+        worker.run(services, stop, group_id=group_id)
+    finally:
+        services.close()
+
+
+@cli.command()
+@click.option("--reset", is_flag=True, help="Empty the analysis tables first (keeps tokens).")
+@click.option("--publish/--no-publish", default=False,
+              help="Re-publish scored events and alerts (default: no).")
+def rebuild(reset, publish):
+    """Replay the topics from the beginning into a fresh database, with a progress bar."""
+    from analysis_svc.entrypoints.rebuild import rebuild as run_rebuild
+    services = _services()
+    try:
+        count = run_rebuild(services, reset=reset, publish=publish)
+    finally:
+        services.close()
+    click.echo(f"rebuilt: {count} responses stored")
+
+
+@cli.command()
+@click.option("--batch", default=256, show_default=True, help="Texts analysed at a time.")
+def score(batch):
+    """Read {"id","text"} JSON lines on stdin; write {"id","label","compound","themes"} lines."""
+    from analysis_svc.entrypoints.textio import score_lines
+    score_lines(_analyser(), sys.stdin, sys.stdout, batch)
+
+
+@cli.command()
+@click.option("--k", "k", type=click.IntRange(2, 50), required=True, help="Themes to discover.")
+def themes(k):
+    """Discover K themes in {"id","text"} JSON lines on stdin; one line per input with its theme."""
+    from analysis_svc.entrypoints.textio import theme_lines
+    theme_lines(sys.stdin, sys.stdout, k)
+
+
+def _analyser():
+    from analysis_svc.adapters.text import build_analyser
+    from analysis_svc.config import Settings
+    return build_analyser(Settings.from_env())
+
+
+@cli.group()
+def tokens():
+    """Partner tokens scoped to directorates."""
+
+
+@tokens.command("create")
+@click.option("--directorate", "directorates", multiple=True, required=True,
+              help="A directorate the token may see (repeat for several).")
+@click.option("--label", default=None, help="Who holds it, e.g. the partner's role.")
+@click.option("--email", default=None, help="Send this partner alert emails (ALERT_EMAIL=true).")
+def tokens_create(directorates, label, email):
+    """Create a partner token; it is shown once and stored only as a hash."""
+    from analysis_svc.entrypoints.token_cli import create
+    click.echo(create(_services(), directorates, label, email))
+
+
+@tokens.command("list")
+def tokens_list():
+    """List partner tokens (ids, directorates, labels; never the tokens)."""
+    from analysis_svc.entrypoints.token_cli import listing
+    for line in listing(_services()):
+        click.echo(line)
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id):
+    """Revoke a partner token by its id."""
+    from analysis_svc.entrypoints.token_cli import revoke
+    revoke(_services(), token_id)
+    click.echo(f"revoked token {token_id}")
+
+
+def main() -> None:
+    sys.exit(run_cli(cli))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Fakes and event builders for tests of analysis-svc (never wired into the running service)."""
+import uuid
+from datetime import datetime, timezone
+
+from chassis.kafka import Record
+from contracts.envelope import encode, make_envelope
+
+from analysis_svc.service_layer.ports import TextAnalysis
+
+
+class FakeAnalyser:
+    """Negative if the text says 'bad', positive if 'good'; redacts the requester's name."""
+
+    def __init__(self):
+        self.learned: list[tuple[str, int]] = []
+
+    def analyse(self, text, *, requester_name=None, score=None) -> TextAnalysis:
+        if not text:
+            return TextAnalysis("neutral", 0.0, [], None, False)
+        lowered = text.lower()
+        compound = -0.8 if "bad" in lowered else 0.7 if "good" in lowered else 0.0
+        label = "negative" if compound < 0 else "positive" if compound > 0 else "neutral"
+        redacted = text.replace(requester_name, "[name]") if requester_name else text
+        themes = ["speed"] if "slow" in lowered or "quick" in lowered else []
+        disagreement = score is not None and ((score >= 4 and compound < -0.5)
+                                              or (score <= 2 and compound > 0.5))
+        return TextAnalysis(label, compound, themes, redacted, disagreement)
+
+    def analyse_many(self, items):
+        return [self.analyse(i.text, requester_name=i.requester_name, score=i.score)
+                for i in items]
+
+    def learn(self, texts, scores):
+        self.learned.extend(zip(texts, scores))
+
+
+def response(response_id=None, *, version=1, score=4, comment=None, directorate="Adults",
+             service="Email", team="Desk", invitation_id=None,
+             submitted_at=datetime(2026, 11, 10, 9, tzinfo=timezone.utc)):
+    response_id = response_id or uuid.uuid4().hex
+    kind = "response.submitted" if version == 1 else "response.amended"
+    return make_envelope(kind, {
+        "response_id": response_id, "invitation_id": invitation_id, "version": version,
+        "score": score, "comment": comment, "channel": "email", "directorate": directorate,
+        "service": service, "team": team, "submitted_at": submitted_at}, "ingest-svc")
+
+
+def invitation(step, invitation_id, *, name=None, directorate="Adults", service="Email",
+               team="Desk", at=datetime(2026, 11, 9, 9, tzinfo=timezone.utc)):
+    data = {"invitation_id": invitation_id, "ticket_id": "T1", "at": at,
+            "directorate": directorate, "service": service, "team": team}
+    if step == "created":
+        data |= {"resolution": 1, "requester_id": "p1", "requester_name": name,
+                 "due_at": at, "expires_at": at}
+    return make_envelope(f"invitation.{step}", data, "survey-svc")
+
+
+def record(envelope, offset=0) -> Record:
+    return Record(envelope.topic, 0, offset, envelope.key, encode(envelope))
+
+
+def raw_record(value: bytes, topic="feedback.responses") -> Record:
+    return Record(topic, 0, 0, None, value)
