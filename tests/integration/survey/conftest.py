@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
+from chassis.kafka import Record
 from chassis.testing import FakeClock
 from chassis.tokens import generate_keypair
 from contracts.envelope import decode
@@ -90,10 +91,12 @@ class TopicTail:
         self.consumer.assign(parts)
         for tp, offset in self.consumer.end_offsets(parts).items():
             self.consumer.seek(tp, offset)
-        self.events = []
+        self.events, self.records = [], []
 
     def poll(self):
         for batch in self.consumer.poll(timeout_ms=200).values():
+            self.records.extend(Record(m.topic, m.partition, m.offset, None, m.value)
+                                for m in batch)
             self.events.extend(decode(m.value) for m in batch)
         return self.events
 
