@@ -9,7 +9,7 @@ def create_app(settings: Settings | None = None, services=None, *, background: b
     """Build the app; `services` (from bootstrap) may be given by tests, else wired here."""
     from ingest_svc.bootstrap import bootstrap
     from ingest_svc.entrypoints.api import inbound_email, responses
-    from ingest_svc.entrypoints.web import errors, guards, pages
+    from ingest_svc.entrypoints.web import guards, pages
 
     settings = settings or Settings.from_env()
     services = services or bootstrap(settings)
@@ -20,8 +20,7 @@ def create_app(settings: Settings | None = None, services=None, *, background: b
                       SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SECURE=settings.public_survey_url.startswith("https://"))
     app.extensions["ingest"] = services
-    guards.install(app, pages.blp)
-    errors.install(pages.blp)
+    guards.install(app)
     api.register_blueprint(pages.blp)
     api.register_blueprint(responses.blp)
     api.register_blueprint(inbound_email.blp)

@@ -2,7 +2,7 @@
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, TooManyRequests
 
-from ingest_svc.entrypoints.web.pages import link_problem, message
+from ingest_svc.entrypoints.web.render import link_problem, message
 from ingest_svc.entrypoints.web.tokens import LinkProblem
 
 

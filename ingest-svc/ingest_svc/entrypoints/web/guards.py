@@ -39,12 +39,16 @@ def limit_page_bodies() -> None:
     request.max_content_length = PAGE_MAX_BODY
 
 
-def install(app, blueprint) -> None:
-    """Wire CSRF (checked explicitly by the views that need it) and per-token/per-IP limits."""
+def limit(blueprint) -> None:
+    """Once, at import: per-IP and per-token rate limits and the body-size cap on the pages."""
+    limiter.limit(ip_limit)(blueprint)
+    limiter.limit(token_limit, key_func=token_key, methods=["POST"])(blueprint)
+    blueprint.before_request(limit_page_bodies)
+
+
+def install(app) -> None:
+    """Wire CSRF (checked explicitly by the views that need it) and the limiter into an app."""
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token link's expiry bounds the form
     csrf.init_app(app)
-    limiter.limit(ip_limit)(blueprint)
-    limiter.limit(token_limit, key_func=token_key, methods=["POST"])(blueprint)
     limiter.init_app(app)
-    blueprint.before_request(limit_page_bodies)

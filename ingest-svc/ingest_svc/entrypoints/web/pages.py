@@ -2,7 +2,7 @@
 import hashlib
 import uuid
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -11,8 +11,9 @@ from chassis.kafka import PublishError
 from ingest_svc.domain import commands
 from ingest_svc.domain.model import (MAX_COMMENT, RESOLVED_LABELS, SCORE_LABELS, InvalidAnswer,
                                      make_answer, parse_score)
-from ingest_svc.entrypoints.web import guards
-from ingest_svc.entrypoints.web.tokens import LinkProblem, invitation_from_token
+from ingest_svc.entrypoints.web import errors, guards
+from ingest_svc.entrypoints.web.render import message, page
+from ingest_svc.entrypoints.web.tokens import invitation_from_token
 
 blp = Blueprint("pages", __name__, url_prefix="/s", description="Survey pages (HTML)",
                 template_folder="templates", static_folder="static", static_url_path="/static")
@@ -26,14 +27,6 @@ def _bus():
 
 def _invitation(token: str):
     return invitation_from_token(current_app.config["SETTINGS"].survey_verify_key, token)
-
-
-def page(template: str, status: int = 200, **context):
-    return render_template(template, **context), status, {"Cache-Control": "no-store"}
-
-
-def message(title: str, paragraphs=(), status=200, **context):
-    return page("message.html", status, title=title, paragraphs=list(paragraphs), **context)
 
 
 def survey_form(token: str, invitation, form: dict, errors=None, status=200):
@@ -127,5 +120,5 @@ class Unsubscribe(MethodView):
         return message("You will not get these surveys again", panel=True)
 
 
-def link_problem(err: LinkProblem):
-    return message(err.title, err.paragraphs, err.status)
+errors.install(blp)
+guards.limit(blp)

@@ -1,0 +1,138 @@
+"""Survey pages against the real broker, on SQLite and PostgreSQL."""
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from ingest_svc.adapters.orm import provisional_ratings, responses
+from ingest_svc.app import create_app
+from ingest_svc.bootstrap import bootstrap
+
+from .conftest import csrf_of
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def app_env(db_url, kafka_bootstrap, make_settings):
+    settings = make_settings(db_url, kafka_bootstrap)
+    services = bootstrap(settings)
+    app = create_app(settings, services)
+    yield app, services
+    services.close()
+
+
+def count_rows(services, table=responses):
+    with services.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar()
+
+
+def test_scanner_get_and_head_record_nothing(app_env, make_token, kafka_bootstrap, topic_reader):
+    app, services = app_env
+    reader = topic_reader(kafka_bootstrap)
+    client, inv = app.test_client(), uuid.uuid4().hex
+    token = make_token(inv)
+    for score in range(1, 6):
+        assert client.get(f"/s/{token}?score={score}").status_code == 200
+        assert client.head(f"/s/{token}?score={score}").status_code == 200
+    assert count_rows(services) == 0 and count_rows(services, provisional_ratings) == 0
+    # A later real answer for another invitation arrives; nothing for `inv` came before it.
+    other = uuid.uuid4().hex
+    page = client.get(f"/s/{make_token(other)}").get_data(as_text=True)
+    client.post(f"/s/{make_token(other)}", data={"csrf_token": csrf_of(page), "score": "3"})
+    events = reader.collect(lambda e: e.data.get("invitation_id") in (inv, other), 1)
+    assert [e.data["invitation_id"] for e in events] == [other]
+
+
+def test_send_then_amend_reaches_topic_with_cohort(app_env, make_token, kafka_bootstrap, topic_reader):
+    app, _ = app_env
+    reader = topic_reader(kafka_bootstrap)
+    client, inv = app.test_client(), uuid.uuid4().hex
+    token = make_token(inv)
+    page = client.get(f"/s/{token}?score=4").get_data(as_text=True)
+    sent = client.post(f"/s/{token}", data={"csrf_token": csrf_of(page), "score": "4",
+                                            "resolved": "yes", "comment": "<b>Great</b> & quick"})
+    assert sent.status_code == 303
+    thanks = client.get(sent.headers["Location"])
+    assert "Thank you for your feedback" in thanks.get_data(as_text=True)
+    client.post(f"/s/{token}", data={"csrf_token": csrf_of(page), "score": "2"})
+    events = reader.collect(lambda e: e.data.get("invitation_id") == inv, 2)
+    first, second = events
+    assert (first.event_type, second.event_type) == ("response.submitted", "response.amended")
+    assert first.data["comment"] == "<b>Great</b> & quick"
+    assert (first.data["directorate"], first.data["service"], first.data["category"],
+            first.data["team"]) == ("Adult Social Care", "Email and Calendar", "Software", "Service Desk")
+    assert second.data["response_id"] == first.data["response_id"] and second.data["version"] == 2
+
+
+def test_comment_markup_escaped_when_shown_again(app_env, make_token):
+    app, _ = app_env
+    client, token = app.test_client(), make_token()
+    page = client.get(f"/s/{token}").get_data(as_text=True)
+    shown = client.post(f"/s/{token}", data={"csrf_token": csrf_of(page), "score": "9",
+                                             "comment": "<script>alert(1)</script>"})
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 400
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def bad_posts(token, csrf):
+    yield "missing csrf", token, {"score": "4"}, 400
+    for score in ("0", "6", "abc"):
+        yield f"score {score}", token, {"csrf_token": csrf, "score": score}, 400
+    yield "long comment", token, {"csrf_token": csrf, "score": "4", "comment": "x" * 10_000}, 400
+    yield "oversized body", token, {"csrf_token": csrf, "score": "4", "comment": "x" * 200_000}, 413
+
+
+def test_bad_input_gets_4xx_and_records_nothing(app_env, make_token, survey_keys):
+    app, services = app_env
+    client, token = app.test_client(), make_token()
+    csrf = csrf_of(client.get(f"/s/{token}").get_data(as_text=True))
+    for name, tok, form, status in bad_posts(token, csrf):
+        response = client.post(f"/s/{tok}", data=form)
+        assert response.status_code == status, name
+        assert "Traceback" not in response.get_data(as_text=True)
+    invalid_utf8 = client.post(f"/s/{token}", data=b"csrf_token=" + csrf.encode() + b"&score=4&comment=%FF%FE\xff",
+                               content_type="application/x-www-form-urlencoded")
+    assert invalid_utf8.status_code == 400
+    expired = make_token(ttl=timedelta(seconds=-5))
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    for bad, status in ((expired, 410), (forged, 404), (token[: len(token) // 2], 404), ("x" * 5000, 404)):
+        for response in (client.get(f"/s/{bad}"), client.post(f"/s/{bad}", data={"csrf_token": csrf, "score": "4"})):
+            assert response.status_code == status
+            assert "<h1" in response.get_data(as_text=True)
+    assert count_rows(services) == 0
+
+
+def test_security_headers_on_pages(app_env, make_token):
+    app, _ = app_env
+    response = app.test_client().get(f"/s/{make_token()}")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_unsubscribe_one_click_publishes_optout(app_env, make_token, kafka_bootstrap, topic_reader):
+    app, _ = app_env
+    reader = topic_reader(kafka_bootstrap)
+    client, inv = app.test_client(), uuid.uuid4().hex
+    token = make_token(inv)
+    assert client.get(f"/s/{token}/unsubscribe").status_code == 200
+    response = client.post(f"/s/{token}/unsubscribe", data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    [event] = reader.collect(lambda e: e.data.get("invitation_id") == inv, 1)
+    assert event.event_type == "optout.requested" and event.data["channel"] == "list_unsubscribe_post"
+    assert client.post(f"/s/{token}/unsubscribe", data={}).status_code == 400  # no CSRF, no one-click
+
+
+def test_rate_limit_per_token(db_url, kafka_bootstrap, make_settings, make_token):
+    settings = make_settings(db_url, kafka_bootstrap, rate_limit_token="3 per minute")
+    services = bootstrap(settings)
+    try:
+        client, token = create_app(settings, services).test_client(), make_token()
+        statuses = [client.post(f"/s/{token}", data={"score": "4"}).status_code for _ in range(5)]
+        assert statuses[:3] == [400, 400, 400] and statuses[3:] == [429, 429]
+    finally:
+        services.close()
