@@ -18,7 +18,7 @@ from .vader import domain_vader
 
 MODEL_FILE = "text_model.joblib"
 # Chosen on the dev split only (see EVALUATION.md); VADER's own default is +/-0.05.
-POSITIVE_AT = 0.05
+POSITIVE_AT = 0.2
 NEGATIVE_AT = -0.05
 STRONG = 0.5  # |compound| at or past this is "strongly" positive/negative for disagreement
 MIN_LABELS = 100  # the learned model stays silent until it has seen this many scores

@@ -101,6 +101,18 @@ class DomainVader(SentimentIntensityAnalyzer):
             text = text.translate(_QUOTES)
         return self.phrases.sub(lambda m: f" {m.lastgroup} ", text)
 
+    def _never_check(self, valence, words, start_i, i):
+        """nltk's check, with the and/or precedence fixed: upstream lets any "so"/"this"
+        right before a word cancel an earlier negation ("wouldn't call this resolved")."""
+        if start_i == 2:
+            before = (words[i - 2].lower(), words[i - 1].lower())
+            if words[i - 3].lower() == "never" and ("so" in before or "this" in before):
+                return valence * 1.25
+            if self.constants.negated([words[i - 3]]):
+                return valence * self.constants.N_SCALAR
+            return valence
+        return super()._never_check(valence, words, start_i, i)
+
     def polarity_scores(self, text: str) -> dict[str, float]:
         """VADER scores of already-normalised text."""
         words = tokenize(text)
