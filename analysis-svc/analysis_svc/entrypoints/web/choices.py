@@ -1,0 +1,50 @@
+"""Read the page's choices (directorate, period, dates) from the query string, safely."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from analysis_svc.adapters.orm import rollups
+
+
+@dataclass(frozen=True)
+class Choice:
+    directorate: str | None
+    period: str
+    start: date | None
+    end: date | None
+    errors: dict
+
+
+def _date(args, name: str, errors: dict) -> date | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = "Enter a real date, for example 2026-03-31"
+        return None
+
+
+def read_choice(args, allowed: list[str]) -> Choice:
+    """Validated choices; unknown values fall back to defaults and are reported, never a 500."""
+    errors: dict = {}
+    period = args.get("period", "month")
+    if period not in ("week", "month"):
+        errors["period"], period = "Choose weeks or months", "month"
+    directorate = args.get("directorate") or None
+    if directorate and directorate not in allowed:
+        errors["directorate"], directorate = "Choose one of your directorates", None
+    if directorate is None and len(allowed) == 1:
+        directorate = allowed[0]
+    start, end = _date(args, "from", errors), _date(args, "to", errors)
+    if start and end and start > end:
+        errors["to"], start, end = "The end date must be after the start date", None, None
+    return Choice(directorate, period, start, end, errors)
+
+
+def directorates_in_view(session, scope) -> list[str]:
+    """Directorates with data that the viewer may see (an admin: all of them)."""
+    names = session.execute(select(rollups.c.directorate).distinct()).scalars()
+    return sorted(n for n in names if scope is None or n in scope) if scope is None else sorted(scope)

@@ -1,0 +1,82 @@
+"""Turn query results into what a page shows: series, movers and plain-English findings."""
+from dataclasses import replace
+
+from analysis_svc.service_layer import queries
+from analysis_svc.service_layer.queries import Filters
+
+THEME_NAMES = {"speed": "Speed", "communication": "Communication", "resolution_quality": "Resolution quality",
+               "staff_attitude": "Staff attitude", "self_service": "Self-service and portal",
+               "equipment": "Equipment", "remote_access": "Remote access", "accounts": "Accounts and passwords",
+               "follow_up": "Follow-up"}
+
+
+def theme_name(theme: str) -> str:
+    return THEME_NAMES.get(theme) or theme.replace("_", " ").replace("-", " ").capitalize()
+
+
+def pct(value) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def series(session, scope, filters: Filters) -> list[dict]:
+    """One row per period for the whole selection (all directorates in view, or the one chosen)."""
+    return queries.trends(session, scope, replace(filters, group_by=()))
+
+
+def theme_series(session, scope, filters: Filters, periods: list[str]) -> dict:
+    """Theme shares per period, the window totals, and the themes that moved most."""
+    per_period = {}
+    for row in series_periods(periods, filters):
+        got = queries.themes(session, scope, row)
+        per_period[row.start.isoformat()] = {t["theme"]: t["share"] for t in (got[0]["themes"] if got else [])}
+    totals = queries.themes(session, scope, replace(filters, group_by=()))
+    names = [t["theme"] for t in (totals[0]["themes"] if totals else [])][:8]
+    chart = {"labels": list(per_period), "series": [
+        {"label": theme_name(n), "values": [per_period[k].get(n) or 0 for k in per_period], "percent": True}
+        for n in names[:5]]}
+    return {"names": names, "per_period": per_period, "movers": movers(per_period, names), "chart": chart}
+
+
+def series_periods(periods: list[str], filters: Filters):
+    from analysis_svc.domain.periods import period_start
+    for period in periods:
+        start = period_start(filters.period, period)
+        yield replace(filters, start=start, end=start, group_by=())
+
+
+def movers(per_period: dict, names: list[str]) -> list[dict]:
+    """Change in share between the first and second half of the window, biggest first."""
+    keys = list(per_period)
+    if len(keys) < 2:
+        return []
+    half = len(keys) // 2
+    out = []
+    for name in names:
+        before = [per_period[k].get(name) or 0 for k in keys[:half]]
+        after = [per_period[k].get(name) or 0 for k in keys[half:]]
+        delta = sum(after) / len(after) - sum(before) / len(before)
+        out.append({"theme": name, "before": sum(before) / len(before), "after": sum(after) / len(after),
+                    "delta": delta})
+    return sorted(out, key=lambda m: -abs(m["delta"]))[:5]
+
+
+def p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def findings(rows: list[dict], label: str, period: str) -> list[str]:
+    """Significant changes and trends, in words a non-statistician can read."""
+    out = []
+    for row in rows:
+        where = " – ".join(v for v in (row.get("directorate"), row.get("service")) if v) or label
+        change, trend = row.get("change"), row.get("trend")
+        if change and change["significant"]:
+            verb = "rose" if change["delta"] > 0 else "fell"
+            out.append(f"{where}: satisfaction {verb} from {pct(change['previous_csat'])} to "
+                       f"{pct(row['csat'])} in {row['period']} compared with the {period} before. "
+                       f"A change this large is unlikely to be chance ({p_text(change['p_value'])}).")
+        if trend and trend["significant"]:
+            word = "improving" if trend["direction"] == "up" else "worsening"
+            out.append(f"{where}: satisfaction has been steadily {word} over the last "
+                       f"{trend['periods']} {period}s (trend test, {p_text(trend['p_value'])}).")
+    return out

@@ -1,0 +1,36 @@
+"""Signing in with a token (kept in the session cookie) and signing out."""
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+
+from analysis_svc.entrypoints.web.auth import sign_in as remember, viewer_for_token
+from analysis_svc.entrypoints.web.views import blp
+
+
+def _safe_next(target: str | None) -> str:
+    """Only ever go back to a dashboard or report page on this site."""
+    if target and target.startswith(("/dashboard", "/reports/")) and "//" not in target and "\\" not in target:
+        return target
+    return url_for("dashboard.overview")
+
+
+@blp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    """Sign in with an access token from the ICT Service."""
+    error = None
+    if request.method == "POST":
+        ext = current_app.extensions["dashboard"]
+        with ext.session_factory() as db:
+            viewer = viewer_for_token(db, ext.admin_token, request.form.get("token", ""))
+        if viewer:
+            remember(viewer)
+            return redirect(_safe_next(request.form.get("next")))
+        error = "Enter a valid access token" if request.form.get("token") else "Enter your access token"
+    return render_template("dashboard_sign_in.html", error=error, next=request.values.get("next", "")), (
+        400 if error else 200)
+
+
+@blp.post("/sign-out")
+def sign_out():
+    """Forget the signed-in viewer."""
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("dashboard.sign_in"))

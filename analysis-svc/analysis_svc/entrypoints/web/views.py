@@ -1,0 +1,154 @@
+"""The dashboard pages: overview, comments, detractor queue and (admins) comparison."""
+from dataclasses import replace
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from flask_wtf.csrf import CSRFError
+
+from analysis_svc.domain.followup import InvalidFollowUp
+from analysis_svc.domain.periods import period_start
+from analysis_svc.entrypoints.web import presenters
+from analysis_svc.entrypoints.web.auth import current_viewer, signed_in
+from analysis_svc.entrypoints.web.errors import page_error
+from analysis_svc.entrypoints.web.choices import directorates_in_view, read_choice
+from analysis_svc.service_layer import followups, queries
+
+blp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates",
+                static_folder="static", static_url_path="/static")
+
+
+@blp.before_request
+def _check_csrf():
+    if request.method == "POST" and current_app.config.get("WTF_CSRF_ENABLED", True):
+        current_app.extensions["csrf"].protect()
+
+
+for _code in (CSRFError, 403, 404):
+    blp.register_error_handler(_code, lambda err: page_error(err))
+
+
+def _ext():
+    return current_app.extensions["dashboard"]
+
+
+def _filters(choice) -> queries.Filters:
+    s = _ext().settings
+    return queries.Filters(period=choice.period, start=choice.start, end=choice.end,
+                           directorate=choice.directorate, min_cell=s.min_cell_size,
+                           alpha=s.alpha, trend_periods=s.trend_periods)
+
+
+def _scope():
+    scope = current_viewer().scope
+    return None if scope is None else set(scope)
+
+
+@blp.get("")
+@signed_in
+def overview():
+    """Satisfaction, sentiment, response rate, themes and findings for one selection."""
+    with _ext().session_factory() as db:
+        scope, names = _scope(), directorates_in_view(db, _scope())
+        choice = read_choice(request.args, names)
+        filters = _filters(choice)
+        rows = presenters.series(db, scope, filters)
+        periods = [r["period"] for r in rows]
+        themes = presenters.theme_series(db, scope, filters, periods)
+        found = presenters.findings(queries.summary(db, scope, replace(filters, group_by=("directorate",))),
+                                    "All directorates", choice.period)
+        found += presenters.findings(queries.summary(db, scope, replace(
+            filters, group_by=("directorate", "service"))), "", choice.period)
+        loop = followups.closure(db, scope, *_span(choice.period, periods), choice.directorate,
+                                 _ext().settings.min_cell_size) if rows else None
+    return render_template("dashboard_overview.html", choice=choice, names=names, rows=rows,
+                           themes=themes, findings=found, loop=loop, p=presenters)
+
+
+def _span(kind: str, periods: list[str]):
+    """First and last day covered by the periods shown."""
+    last = period_start(kind, periods[-1])
+    end = last + timedelta(days=6) if kind == "week" else (last + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return period_start(kind, periods[0]), end
+
+
+@blp.get("/comments")
+@signed_in
+def comments():
+    """Redacted comments, filterable by theme, score, sentiment, service and date."""
+    a = request.args
+    errors = {}
+    score = a.get("score") or None
+    if score and score not in {"1", "2", "3", "4", "5"}:
+        errors["score"], score = "Choose a score from 1 to 5", None
+    label = a.get("sentiment") or None
+    if label and label not in {"negative", "neutral", "positive"}:
+        errors["sentiment"], label = "Choose negative, neutral or positive", None
+    with _ext().session_factory() as db:
+        names = directorates_in_view(db, _scope())
+        choice = read_choice(a, names)
+        f = queries.ResponseFilters(start=choice.start, end=choice.end, directorate=choice.directorate,
+                                    service=a.get("service") or None, theme=a.get("theme") or None,
+                                    label=label, min_score=int(score) if score else None,
+                                    max_score=int(score) if score else None, with_comment=True)
+        try:
+            page = queries.responses_page(db, _scope(), f, a.get("cursor") or None, limit=25)
+        except queries.BadCursor:
+            errors["cursor"], page = "That page link is out of date", {"items": [], "next_cursor": None}
+    next_url = page["next_cursor"] and url_for(
+        ".comments", **{k: v for k, v in a.items() if k != "cursor"}, cursor=page["next_cursor"])
+    return render_template("dashboard_comments.html", choice=choice, names=names, page=page,
+                           errors=errors, args=a, p=presenters, next_url=next_url)
+
+
+@blp.get("/detractors")
+@signed_in
+def detractors():
+    """The detractor queue and recent follow-ups."""
+    with _ext().session_factory() as db:
+        names = directorates_in_view(db, _scope())
+        choice = read_choice(request.args, names)
+        waiting = followups.detractor_queue(db, _scope(), choice.directorate)
+        done = followups.detractor_queue(db, _scope(), choice.directorate, done=True, limit=20)
+    return render_template("dashboard_detractors.html", choice=choice, names=names,
+                           waiting=waiting, done=done, p=presenters)
+
+
+@blp.post("/detractors/<response_id>/follow-up")
+@signed_in
+def follow_up(response_id: str):
+    """Mark one detractor followed up, with a note."""
+    viewer = current_viewer()
+    try:
+        with _ext().session_factory() as db, db.begin():
+            followups.mark_followed_up(db, _scope(), response_id, request.form.get("note", ""), viewer.name)
+    except followups.NotFound:
+        abort(404)
+    except InvalidFollowUp as err:
+        flash(str(err), "error")
+        return redirect(url_for(".detractors", directorate=request.form.get("directorate") or None)
+                        + f"#case-{response_id}")
+    flash("Marked as followed up.", "success")
+    return redirect(url_for(".detractors", directorate=request.form.get("directorate") or None))
+
+
+@blp.get("/compare")
+@signed_in
+def compare():
+    """Admins: directorates side by side, period by period."""
+    if not current_viewer().is_admin:
+        abort(403)
+    with _ext().session_factory() as db:
+        names = directorates_in_view(db, None)
+        chosen = [n for n in request.args.getlist("directorate") if n in names][:4] or names[:2]
+        choice = read_choice({k: v for k, v in request.args.items() if k != "directorate"}, names)
+        filters = replace(_filters(choice), directorate=None)
+        rows = [r for r in queries.trends(db, None, filters) if r["directorate"] in chosen]
+        summary = [r for r in queries.summary(db, None, filters) if r["directorate"] in chosen]
+    periods = sorted({r["period"] for r in rows})
+    grid = {(r["directorate"], r["period"]): r for r in rows}
+    chart_data = {"labels": periods, "series": [
+        {"label": d, "values": [(grid.get((d, x)) or {}).get("csat") for x in periods], "percent": True}
+        for d in chosen]}
+    return render_template("dashboard_compare.html", choice=choice, names=names, chosen=chosen,
+                           periods=periods, grid=grid, summary=summary, p=presenters, chart_data=chart_data)

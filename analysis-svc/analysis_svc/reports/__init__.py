@@ -1,0 +1,1 @@
+"""The scrutiny board report: the same numbers as the feeds, in plain language, printable."""

@@ -1,0 +1,64 @@
+"""Render the board report to HTML (Jinja2, autoescaped) and to PDF (headless Chromium)."""
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from analysis_svc.entrypoints.web.presenters import pct, theme_name
+
+STATIC = Path(__file__).resolve().parent.parent / "entrypoints" / "web" / "static"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--no-pdf-header-footer"]
+
+
+class RenderError(RuntimeError):
+    """The PDF could not be produced; the message says why."""
+
+
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("analysis_svc.reports", "templates"),
+                      autoescape=select_autoescape(default=True))
+    env.globals.update(pct=pct, theme_name=theme_name)
+    return env
+
+
+def _inline_assets() -> dict:
+    """Chart.js and the chart script, for a file opened without the server (CLI, PDF)."""
+    from chassis.web import assets_dir
+    root = assets_dir()
+    chart = root / "chart.js" / "dist" / "chart.umd.min.js" if root else None
+    return {"chart_js": chart.read_text() if chart and chart.exists() else "",
+            "dashboard_js": (STATIC / "dashboard.js").read_text(),
+            "report_css": (STATIC / "report.css").read_text()}
+
+
+def render_html(report: dict, standalone: bool = False) -> str:
+    """The report page; standalone inlines its scripts so the file works on its own."""
+    assets = _inline_assets() if standalone else {}
+    return _env().get_template("board.html").render(r=report, standalone=standalone, **assets)
+
+
+def chromium() -> str:
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        raise RenderError("Chromium is not installed (apt-get install chromium), so no PDF can be made")
+    return path
+
+
+def html_to_pdf(html: str, out: Path, timeout_s: float = 120) -> Path:
+    """Print the HTML to PDF with headless Chromium, after its charts have drawn."""
+    with tempfile.TemporaryDirectory(prefix="board-report-") as tmp:
+        page, profile = Path(tmp) / "report.html", Path(tmp) / "profile"
+        page.write_text(html, encoding="utf-8")
+        cmd = [chromium(), *CHROMIUM_ARGS, f"--user-data-dir={profile}", "--virtual-time-budget=5000",
+               f"--print-to-pdf={out.resolve()}", page.as_uri()]
+        try:
+            done = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)
+        except subprocess.TimeoutExpired:
+            raise RenderError("Chromium took too long to print the report") from None
+    if done.returncode != 0 or not out.exists() or out.stat().st_size == 0:
+        raise RenderError(f"Chromium could not print the report (exit {done.returncode})")
+    return out

@@ -1,0 +1,61 @@
+"""`/reports/board?from=&to=`: the board report as a page (print it, or add format=pdf)."""
+from datetime import date, timedelta
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from sqlalchemy import func, select
+
+from analysis_svc.adapters.orm import rollups
+from analysis_svc.entrypoints.web.auth import current_viewer
+from analysis_svc.entrypoints.web.errors import page_error
+from analysis_svc.reports import board
+from analysis_svc.reports.render import RenderError, html_to_pdf, render_html
+
+blp = Blueprint("reports", __name__, url_prefix="/reports")
+for _code in (400, 403, 404, 503):
+    blp.register_error_handler(_code, lambda err: page_error(err))
+
+
+def default_period(session, scope) -> board.Period:
+    """The last twelve whole months that have data."""
+    stmt = select(func.max(rollups.c.period_start)).where(rollups.c.period_kind == "month")
+    if scope is not None:
+        stmt = stmt.where(rollups.c.directorate.in_(sorted(scope)))
+    last = session.execute(stmt).scalar() or date.today().replace(day=1)
+    end = (last + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    start = (last.replace(day=1) - timedelta(days=330)).replace(day=1)
+    return board.Period(start, end)
+
+
+def read_period(args, fallback: board.Period) -> board.Period:
+    """from/to as ISO dates (both optional); a 400 page explains anything else."""
+    try:
+        start = date.fromisoformat(args["from"]) if args.get("from") else fallback.start
+        end = date.fromisoformat(args["to"]) if args.get("to") else fallback.end
+    except ValueError:
+        abort(400, "Enter dates as YYYY-MM-DD, for example from=2026-01-01&to=2026-03-31.")
+    if start > end or (end - start).days > 3 * 366:
+        abort(400, "The start date must come before the end date, at most three years apart.")
+    return board.Period(start, end)
+
+
+@blp.get("/board")
+def board_report():
+    """The scrutiny board report for a date range (signed-in viewers; scoped like the feeds)."""
+    viewer = current_viewer()
+    if viewer is None:
+        return redirect(url_for("dashboard.sign_in", next=request.full_path))
+    ext = current_app.extensions["dashboard"]
+    scope = None if viewer.scope is None else set(viewer.scope)
+    with ext.session_factory() as db:
+        report = board.build(db, scope, read_period(request.args, default_period(db, scope)), ext.settings)
+    if request.args.get("format") != "pdf":
+        return render_html(report)
+    with TemporaryDirectory() as tmp:
+        try:
+            pdf = html_to_pdf(render_html(report, standalone=True), Path(tmp) / "board.pdf").read_bytes()
+        except RenderError as err:
+            abort(503, str(err))
+    name = f"board-report-{report['period'].start}-{report['period'].end}.pdf"
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,72 @@
+"""The detractor queue, marking a case followed up, and loop-closure measures (all scoped)."""
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import false, func, select
+
+from analysis_svc.adapters.followups_orm import followups
+from analysis_svc.adapters.orm import responses, rollups
+from analysis_svc.domain.followup import DETRACTOR_MAX_SCORE, FollowUp, LoopClosure, follow_up, loop_closure
+
+
+class NotFound(LookupError):
+    """No such detractor response within the caller's scope."""
+
+
+def _in_scope(stmt, column, scope: set[str] | None, directorate: str | None):
+    if scope is not None:
+        stmt = stmt.where(column.in_(sorted(scope)) if scope else false())
+    return stmt.where(column == directorate) if directorate else stmt
+
+
+def _day(day: date, plus: int = 0) -> datetime:
+    return datetime.combine(day + timedelta(days=plus), time.min, tzinfo=timezone.utc)
+
+
+def detractor_queue(session, scope, directorate: str | None = None, done: bool = False,
+                    limit: int = 50) -> list[dict]:
+    """Detractor responses still waiting for a follow-up (or, with done, those followed up)."""
+    stmt = select(responses.c.response_id, responses.c.directorate, responses.c.service,
+                  responses.c.score, responses.c.redacted_comment, responses.c.submitted_at,
+                  followups.c.note, followups.c.followed_up_by, followups.c.followed_up_at).join(
+        followups, followups.c.response_id == responses.c.response_id, isouter=True).where(
+        responses.c.score <= DETRACTOR_MAX_SCORE,
+        followups.c.response_id.is_not(None) if done else followups.c.response_id.is_(None))
+    stmt = _in_scope(stmt, responses.c.directorate, scope, directorate)
+    order = followups.c.followed_up_at.desc() if done else responses.c.submitted_at.desc()
+    return [dict(r._mapping) for r in session.execute(stmt.order_by(order).limit(limit))]
+
+
+def mark_followed_up(session, scope, response_id: str, note: str, by: str,
+                     now: datetime | None = None) -> FollowUp:
+    """Record a follow-up once; marking it again keeps the first record. Raises NotFound."""
+    stmt = _in_scope(select(responses.c.response_id, responses.c.directorate, responses.c.score,
+                            responses.c.submitted_at).where(responses.c.response_id == response_id),
+                     responses.c.directorate, scope, None)
+    row = session.execute(stmt).mappings().first()
+    if row is None:
+        raise NotFound(response_id)
+    record = follow_up({**row, "submitted_at": _utc(row["submitted_at"])}, note, by,
+                       now or datetime.now(timezone.utc))
+    if session.execute(select(followups.c.response_id).where(
+            followups.c.response_id == response_id)).first() is None:
+        session.execute(followups.insert().values(**record.__dict__))
+    return record
+
+
+def closure(session, scope, start: date, end: date, directorate: str | None = None,
+            min_cell: int = 5) -> LoopClosure:
+    """Loop closure over detractors answered between start and end (inclusive)."""
+    detractors = session.execute(_in_scope(
+        select(func.coalesce(func.sum(rollups.c.detractors), 0)).where(
+            rollups.c.period_kind == "week",  # weeks start on the dates the window was cut on
+            rollups.c.period_start.between(start, end)),
+        rollups.c.directorate, scope, directorate)).scalar()
+    stmt = _in_scope(select(followups.c.detractor_at, followups.c.followed_up_at).where(
+        followups.c.detractor_at >= _day(start), followups.c.detractor_at < _day(end, 7)),
+        followups.c.directorate, scope, directorate)
+    hours = [FollowUp("", "", "", "", _utc(a), _utc(b)).hours_taken for a, b in session.execute(stmt)]
+    return loop_closure(int(detractors or 0), hours, min_cell)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
