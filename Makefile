@@ -17,7 +17,7 @@ INSTALL_STAMP := $(VENV)/.installed-$(subst $(space),+,$(PRESENT))
 
 help:
 	@echo "make run          run the whole suite locally (Kafka, mail catcher, three services)"
-	@echo "make test         install everything and run every test tier (what CI runs)"
+	@echo "make test         install everything and run every test tier (what CI runs; PYTEST_ARGS=...)"
 	@echo "make install      .venv with the packages present and the test tools"
 	@echo "make assets       npm packages (govuk-frontend, chart.js, axe-core) into node_modules"
 	@echo "make kafka        resolve the Kafka broker jars into $(KAFKA_LIBS)"
@@ -29,9 +29,10 @@ install: $(INSTALL_STAMP)
 $(INSTALL_STAMP): $(foreach p,$(PRESENT),$(p)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	@# compat mode: folders named like the packages at the repo root must not shadow them
+	@# compat mode: folders named like the packages at the repo root must not shadow them;
+	@# each package's optional `test` extra carries its own test-only dependencies
 	$(BIN)/python -m pip install -q --config-settings editable_mode=compat \
-		$(foreach p,$(PRESENT),-e ./$(p)) $(TEST_TOOLS)
+		$(foreach p,$(PRESENT),-e "./$(p)[test]") $(TEST_TOOLS)
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -55,7 +56,7 @@ run: install assets kafka
 	$(BIN)/devkit run
 
 test: system-deps install assets kafka
-	bash infra/scripts/test.sh
+	bash infra/scripts/test.sh $(PYTEST_ARGS)
 
 clean:
 	-$(BIN)/devkit kafka stop 2>/dev/null
