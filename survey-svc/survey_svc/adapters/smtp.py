@@ -1,7 +1,7 @@
 """Outgoing mail over one reused SMTP connection, reopened when the server drops it."""
 import smtplib
 import ssl
-from email.message import EmailMessage
+from email.message import Message
 
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
@@ -37,7 +37,7 @@ class SmtpMailer:
             conn.login(self.username, self.password or "")
         return conn
 
-    def _send(self, message: EmailMessage) -> None:
+    def _send(self, message: Message) -> None:
         if self._conn is None:
             self._conn = self._connect()
         try:
@@ -49,7 +49,7 @@ class SmtpMailer:
         if not self.reuse:
             self.close()
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         try:
             self._send_with_retry(message)
         except smtplib.SMTPRecipientsRefused as err:

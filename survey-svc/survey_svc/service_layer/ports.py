@@ -1,6 +1,6 @@
 """The outside world as the handlers see it: one method each."""
 from datetime import datetime
-from email.message import EmailMessage
+from email.message import Message
 from typing import Protocol
 
 from survey_svc.domain.model import Invitation
@@ -11,11 +11,11 @@ class Clock(Protocol):
 
 
 class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: Message) -> None: ...
 
 
 class Renderer(Protocol):
-    def render(self, invitation: Invitation, kind: str) -> EmailMessage: ...
+    def render(self, invitation: Invitation, kind: str) -> Message: ...
 
 
 class TransientMailError(Exception):

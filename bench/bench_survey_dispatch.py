@@ -1,0 +1,90 @@
+"""Dispatch 5,000 invitations to a local SMTP server: one reused connection vs one per mail.
+
+Run: .venv/bin/python bench/bench_survey_dispatch.py [--count 5000]
+Both runs go through the real dispatcher (SQLite outbox, Jinja2 rendering, Ed25519 tokens).
+"""
+import argparse
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+
+from chassis.testing import FakeClock
+from chassis.tokens import generate_keypair
+from devkit.procs import free_port
+from devkit.testing import wait_for
+from survey_svc import bootstrap
+from survey_svc.adapters.smtp import SmtpMailer
+from survey_svc.config import Settings
+from survey_svc.domain.model import Ticket
+from survey_svc.service_layer import intake
+from survey_svc.service_layer.dispatch import dispatch_due
+from survey_svc.service_layer.policies import set_policy
+
+
+def prepared(count: int, folder: str, smtp_port: int, label: str):
+    settings = Settings(webhook_secret="bench", admin_token="bench",
+                        signing_key=generate_keypair()[0], smtp_port=smtp_port,
+                        database_url=f"sqlite:///{folder}/{label}.db")
+    clock = FakeClock(datetime.now(timezone.utc))
+    services = bootstrap.build(settings, clock=clock)
+    set_policy(services.uow(), clock, "*", {"throttle_days": 0}, "bench")
+    for n in range(count):
+        intake.resolve_ticket(services.uow(), clock, Ticket(
+            f"BENCH-{n}", 1, clock.now() - timedelta(days=1), f"user-{n}",
+            f"user{n}@example.org", f"User {n}", "Bench Directorate"))
+    return services, clock
+
+
+def timed(services, clock, mailer, count: int) -> float:
+    started = time.perf_counter()
+    done = dispatch_due(services.uow(), clock, mailer, services.renderer, limit=count)
+    elapsed = time.perf_counter() - started
+    mailer.close()
+    assert done.sent == count, done
+    return elapsed
+
+
+def smtp_sink(port: int) -> subprocess.Popen:
+    """aiosmtpd in its own process, as a real local mail server would be (no shared GIL)."""
+    proc = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                             "-c", "aiosmtpd.handlers.Sink"])
+    wait_for(lambda: _up(port), 10)
+    return proc
+
+
+def _up(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), 1).close()
+        return True
+    except OSError:
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=5000)
+    count = parser.parse_args().count
+    port = free_port()
+    sink = smtp_sink(port)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            reused = prepared(count, folder, port, "reused")
+            fresh = prepared(count, folder, port, "fresh")
+            t_reused = timed(*reused, SmtpMailer("127.0.0.1", port, reuse=True), count)
+            t_fresh = timed(*fresh, SmtpMailer("127.0.0.1", port, reuse=False), count)
+    finally:
+        sink.terminate()
+        sink.wait(10)
+    print(f"{count} invitations, reused connection:  {t_reused:6.2f} s  "
+          f"{count / t_reused:7.0f} mails/s")
+    print(f"{count} invitations, new connection each: {t_fresh:6.2f} s  "
+          f"{count / t_fresh:7.0f} mails/s")
+    print(f"ratio (reused / new connection rate): {t_fresh / t_reused:.2f}x; "
+          f"goal of 5,000 in under 10 s: {'met' if count / t_reused * 10 >= 5000 else 'missed'}")
+
+
+if __name__ == "__main__":
+    main()
