@@ -30,11 +30,12 @@ def make_token(survey_keys):
 @pytest.fixture
 def make_settings(survey_keys, tmp_path):
     def make(database_url, bootstrap_servers, **overrides):
-        return Settings(survey_verify_key=survey_keys[1], secret_key=uuid.uuid4().hex,
-                        database_url=database_url, kafka_bootstrap_servers=bootstrap_servers,
-                        spool_dir=str(tmp_path / f"spool-{uuid.uuid4().hex[:6]}"),
-                        api_tokens=("phone:phone-token", "kiosk:kiosk-token"),
-                        inbound_token="inbound-token", ack_timeout_s=2.0, **overrides)
+        values = dict(survey_verify_key=survey_keys[1], secret_key=uuid.uuid4().hex,
+                      database_url=database_url, kafka_bootstrap_servers=bootstrap_servers,
+                      spool_dir=str(tmp_path / f"spool-{uuid.uuid4().hex[:6]}"),
+                      api_tokens=("phone:phone-token", "kiosk:kiosk-token"),
+                      inbound_token="inbound-token", ack_timeout_s=2.0)
+        return Settings(**{**values, **overrides})
     return make
 
 
