@@ -49,7 +49,7 @@ class Services:
         if self.analyser_override is not None:
             return self.analyser_override
         from analysis_svc.adapters.text import build_analyser
-        return build_analyser(self.settings)
+        return build_analyser(self.settings.model_dir or None)
 
     @cached_property
     def publisher(self):

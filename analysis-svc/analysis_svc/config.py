@@ -10,6 +10,8 @@ class Settings(BaseSettings):
     bind: str = env("ANALYSIS_PORT", "127.0.0.1:8003")
     # No default: the admin token is a secret (`devkit run` generates a dev value).
     admin_token: str | None = env("ADMIN_TOKEN", None)
+    # Where the model learned from the stream is kept between restarts ("" = memory only).
+    model_dir: str = env("ANALYSIS_MODEL_DIR", "var/analysis-model")
     group_id: str = env("ANALYSIS_GROUP_ID", "analysis-svc")
     min_cell_size: int = env("MIN_CELL_SIZE", 5, as_int)
     trend_periods: int = env("TREND_PERIODS", 6, as_int)

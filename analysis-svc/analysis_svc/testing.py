@@ -27,8 +27,8 @@ class FakeAnalyser:
         return TextAnalysis(label, compound, themes, redacted, disagreement)
 
     def analyse_many(self, items):
-        return [self.analyse(i.text, requester_name=i.requester_name, score=i.score)
-                for i in items]
+        return [self.analyse(text, requester_name=name, score=score)
+                for text, name, score in items]
 
     def learn(self, texts, scores):
         self.learned.extend(zip(texts, scores))

@@ -89,7 +89,7 @@ def themes(k):
 def _analyser():
     from analysis_svc.adapters.text import build_analyser
     from analysis_svc.config import Settings
-    return build_analyser(Settings.from_env())
+    return build_analyser(Settings.from_env().model_dir or None)
 
 
 @cli.group()
@@ -123,6 +123,12 @@ def tokens_revoke(token_id):
     from analysis_svc.entrypoints.token_cli import revoke
     revoke(_services(), token_id)
     click.echo(f"revoked token {token_id}")
+
+
+# The board report command lives with the report (owned by the dashboard engineer).
+from analysis_svc.reports.cli import report as _report  # noqa: E402
+
+cli.add_command(_report)
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """The outside systems the service layer talks to, each behind a small protocol."""
 from dataclasses import dataclass, field
-from typing import Iterable, Protocol, Sequence
+from typing import Iterable, NamedTuple, Protocol, Sequence
 
 
 @dataclass(frozen=True)
@@ -12,8 +12,9 @@ class TextAnalysis:
     disagreement: bool = False
 
 
-@dataclass(frozen=True)
-class AnalysisItem:
+class AnalysisItem(NamedTuple):
+    """What analyse_many takes: a (text, requester_name, score) triple."""
+
     text: str | None
     requester_name: str | None = None
     score: int | None = None
@@ -25,7 +26,7 @@ class TextAnalyser(Protocol):
     def analyse(self, text: str | None, *, requester_name: str | None = None,
                 score: int | None = None) -> TextAnalysis: ...
 
-    def analyse_many(self, items: Iterable) -> list[TextAnalysis]: ...
+    def analyse_many(self, items: Iterable[AnalysisItem]) -> list[TextAnalysis]: ...
 
     def learn(self, texts: Sequence[str], scores: Sequence[int]) -> None: ...
 

@@ -18,4 +18,4 @@ def check_directorate(directorate: str | None) -> None:
     """A partner who names a directorate outside their scope is refused, not shown an empty page."""
     if directorate and g.scope is not None and directorate not in g.scope:
         abort(403, message="That directorate is not in your token's scope.",
-              errors={"query": {"directorate": ["Not in your scope."]}})
+              messages={"query": {"directorate": ["Not in your scope."]}})

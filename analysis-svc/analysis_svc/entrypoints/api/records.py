@@ -37,7 +37,7 @@ class Responses(MethodView):
                 return queries.responses_page(session, g.scope, filters, args.get("cursor"),
                                               args["limit"])
             except queries.BadCursor as err:
-                abort(400, message=str(err), errors={"query": {"cursor": [str(err)]}})
+                abort(400, message=str(err), messages={"query": {"cursor": [str(err)]}})
 
 
 def _cell(value) -> str:
