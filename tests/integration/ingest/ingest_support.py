@@ -32,3 +32,19 @@ def dedupe(envelopes):
             seen.add(envelope.event_id)
             kept.append(envelope)
     return kept
+
+
+def http(method: str, url: str, body: dict | None = None, headers=None, timeout: float = 10):
+    """(status, parsed JSON or None) with the standard library; raises OSError when unreachable."""
+    import json
+    import urllib.error
+    import urllib.request
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as err:
+        return err.code, None
