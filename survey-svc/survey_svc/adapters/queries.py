@@ -4,6 +4,8 @@ from sqlalchemy import Integer, cast, func, select
 from survey_svc.adapters.orm import invitations as t
 from survey_svc.domain.model import BOUNCED, CANCELLED
 
+COUNTS = ("invited", "sent", "answered", "bounced")
+
 
 def invitations_by(session, ticket_id=None, requester_id=None, limit: int = 500) -> list[dict]:
     stmt = select(t).order_by(t.c.created_at.desc()).limit(limit)
@@ -28,5 +30,5 @@ def counts(session, since=None, until=None, directorate=None) -> list[dict]:
                  (t.c.directorate == directorate) if directorate else None):
         if cond is not None:
             stmt = stmt.where(cond)
-    return [{k: v or 0 if k != "directorate" else v for k, v in row._mapping.items()}
+    return [{**row._mapping, **{k: row._mapping[k] or 0 for k in COUNTS}}
             for row in session.execute(stmt)]

@@ -67,12 +67,3 @@ def in_sample(ticket_id: str, rate: float) -> bool:
     bucket = int.from_bytes(digest[:8], "big") / 2**64 * 100
     return bucket < rate
 
-
-def _frozen(values):
-    return tuple(sorted({v for v in values}))
-
-
-def normalise(values: dict) -> dict:
-    """Lists as sorted tuples, so equal policies compare equal."""
-    return {k: _frozen(v) if isinstance(v, (list, tuple, set)) else v for k, v in values.items()}
-

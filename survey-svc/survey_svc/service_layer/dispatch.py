@@ -1,5 +1,5 @@
 """Send what is due, one invitation per transaction: a crash repeats at most one mail."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from survey_svc.domain.model import PENDING, SENT
@@ -16,7 +16,7 @@ class Round:
     bounced: int = 0
     deferred: int = 0
     expired: int = 0
-    stopped: str | None = field(default=None)
+    stopped: str | None = None
 
 
 def backoff(attempts: int) -> timedelta:
