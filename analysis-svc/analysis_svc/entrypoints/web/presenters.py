@@ -1,17 +1,19 @@
 """Turn query results into what a page shows: series, movers and plain-English findings."""
 from dataclasses import replace
+from functools import cache
 
 from analysis_svc.service_layer import queries
 from analysis_svc.service_layer.queries import Filters
 
-THEME_NAMES = {"speed": "Speed", "communication": "Communication", "resolution_quality": "Resolution quality",
-               "staff_attitude": "Staff attitude", "self_service": "Self-service and portal",
-               "equipment": "Equipment", "remote_access": "Remote access", "accounts": "Accounts and passwords",
-               "follow_up": "Follow-up"}
+@cache
+def _labels() -> dict[str, str]:
+    """The curated taxonomy's own labels for its theme ids."""
+    from analysis_svc.adapters.text.taxonomy import TAXONOMY
+    return {t.id: t.label for t in TAXONOMY}
 
 
 def theme_name(theme: str) -> str:
-    return THEME_NAMES.get(theme) or theme.replace("_", " ").replace("-", " ").capitalize()
+    return _labels().get(theme) or theme.replace("_", " ").replace("-", " ").capitalize()
 
 
 def pct(value) -> str:
