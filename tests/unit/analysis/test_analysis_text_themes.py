@@ -30,7 +30,7 @@ def test_matches_curated_themes_with_simple_stemming(text, theme):
 
 
 def test_explain_shows_the_matching_words():
-    assert explain_themes("Printers keep jamming, rang twice")["equipment"] == ["Printers"]
+    assert explain_themes("Printers keep jamming, rang twice")["equipment"] == ["printers"]
 
 
 def test_placeholders_and_empty_text_match_nothing():

@@ -87,16 +87,18 @@ class Analyser:
             clean = redact(text, (name,) if name else ())
             normal, compound = self._rule(clean)
             rows.append((text, clean, normal, compound, score))
+        compounds = [r[3] for r in rows]
         weight = self.model_weight()
-        compounds = np.array([r[3] for r in rows], dtype=float)
         live = [i for i, r in enumerate(rows) if r[1] is not None]
         if weight and live:
+            rule = np.array([compounds[i] for i in live])
             with self._lock:
-                learned = self.model.compounds([rows[i][2] for i in live], compounds[live])
-            compounds[live] = (1 - weight) * compounds[live] + weight * learned
+                learned = self.model.compounds([rows[i][2] for i in live], rule)
+            for i, value in zip(live, (1 - weight) * rule + weight * learned):
+                compounds[i] = float(value)
         out = []
         for (text, clean, _, _, score), compound in zip(rows, compounds):
-            compound = float(np.clip(round(compound, 4), -1.0, 1.0))
+            compound = min(1.0, max(-1.0, round(compound, 4)))
             out.append(TextAnalysis(
                 label=label_for(compound) if clean is not None else "neutral",
                 compound=compound,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 _URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+", re.IGNORECASE)
@@ -53,11 +54,12 @@ def _card(match: re.Match) -> str:
     return "[CARD]" if _luhn_ok(match.group(0)) else match.group(0)
 
 
-def _name_pattern(names: Iterable[str]) -> re.Pattern | None:
+@lru_cache(maxsize=1024)
+def _name_pattern(names: tuple[str, ...]) -> re.Pattern | None:
     """Full names in any case; single name parts only where capitalised, so 'will' survives 'Will'."""
     full, parts = set(), set()
     for name in names:
-        words = (name or "").split()
+        words = name.split()
         if not words:
             continue
         if len(words) > 1:
@@ -85,7 +87,7 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
         text = _NI.sub("[NI NUMBER]", text)
         text = _POSTCODE.sub("[POSTCODE]", text)
         text = _PHONE.sub("[PHONE]", text)
-    pattern = _name_pattern(names) if names else None
+    pattern = _name_pattern(tuple(n for n in names if n)) if names else None
     if pattern is not None:
         text = pattern.sub("[NAME]", text)
     return text

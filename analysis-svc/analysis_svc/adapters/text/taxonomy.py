@@ -1,11 +1,14 @@
-"""Curated IT-service themes matched by readable phrase lists with simple stemming."""
+"""Curated IT-service themes: readable phrase lists, matched word by word on Snowball stems."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
+from nltk.stem.snowball import EnglishStemmer
 
-
+_STEMMER = EnglishStemmer()
+_WORD = re.compile(r"[a-z0-9]+")
 _PLACEHOLDER = re.compile(r"\[(?:EMAIL|PHONE|POSTCODE|NI NUMBER|CARD|URL|NAME)\]")
 
 
@@ -15,26 +18,22 @@ class Theme:
     label: str
     description: str
     terms: tuple[str, ...]
-    pattern: re.Pattern = field(repr=False, compare=False, default=None)
 
 
-def _word_pattern(word: str) -> str:
-    """'call' also matches calls/called/calling; 'chase' matches chased/chasing."""
-    if len(word) < 3 or not word.isalpha():
-        return re.escape(word) + "s?"
-    base = word[:-1] if word.endswith("e") else word
-    return re.escape(base) + r"(?:" + re.escape(base[-1]) + r")?(?:e|es|ed|ing|s|ly|er|ers)?"
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball stem: 'called'/'calls' -> 'call', 'chasing' -> 'chase'."""
+    return _STEMMER.stem(word)
 
 
-def _compile(terms: tuple[str, ...]) -> re.Pattern:
-    phrases = sorted(terms, key=len, reverse=True)
-    alts = [r"[\s-]+".join(_word_pattern(w) for w in p.lower().split()) for p in phrases]
-    return re.compile(r"\b(?:" + "|".join(alts) + r")\b", re.IGNORECASE)
+def _words(text: str) -> list[str]:
+    if "[" in text:
+        text = _PLACEHOLDER.sub(" ", text)
+    return _WORD.findall(text.lower())
 
 
 def _theme(id: str, label: str, description: str, terms: str) -> Theme:
-    words = tuple(t.strip() for t in terms.split(",") if t.strip())
-    return Theme(id, label, description, words, _compile(words))
+    return Theme(id, label, description, tuple(t.strip() for t in terms.split(",") if t.strip()))
 
 
 TAXONOMY: tuple[Theme, ...] = (
@@ -80,23 +79,44 @@ TAXONOMY: tuple[Theme, ...] = (
            "get through, engaged, cut off, hold music, service desk"),
 )
 _BY_ID = {t.id: t for t in TAXONOMY}
+_ORDER = {t.id: i for i, t in enumerate(TAXONOMY)}
+# first stem -> [(all stems of the term, theme id)], longest terms first
+_INDEX: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _t in TAXONOMY:
+    for _term in _t.terms:
+        _stems = tuple(stem(w) for w in _words(_term))
+        _INDEX.setdefault(_stems[0], []).append((_stems, _t.id))
+for _entries in _INDEX.values():
+    _entries.sort(key=lambda e: -len(e[0]))
+
+
+def _matches(text: str) -> list[tuple[str, str]]:
+    """(theme id, matched words) for every term occurrence, comparing stems word by word."""
+    words = _words(text)
+    stems = [stem(w) for w in words]
+    found = []
+    for i, first in enumerate(stems):
+        for term, theme_id in _INDEX.get(first, ()):
+            if tuple(stems[i:i + len(term)]) == term:
+                found.append((theme_id, " ".join(words[i:i + len(term)])))
+    return found
 
 
 def match_themes(text: str | None) -> list[str]:
     """Taxonomy ids whose terms occur in text, in taxonomy order."""
     if not text:
         return []
-    text = _PLACEHOLDER.sub(" ", text)
-    return [t.id for t in TAXONOMY if t.pattern.search(text)]
+    return sorted({theme_id for theme_id, _ in _matches(text)}, key=_ORDER.__getitem__)
 
 
 def explain_themes(text: str | None) -> dict[str, list[str]]:
-    """For each matched theme, the exact words that matched: what a reviewer can check."""
+    """For each matched theme, the words that matched: what a reviewer can check."""
     if not text:
         return {}
-    text = _PLACEHOLDER.sub(" ", text)
-    found = {t.id: [m.group(0) for m in t.pattern.finditer(text)] for t in TAXONOMY}
-    return {k: v for k, v in found.items() if v}
+    found: dict[str, list[str]] = {}
+    for theme_id, words in _matches(text):
+        found.setdefault(theme_id, []).append(words)
+    return {k: found[k] for k in sorted(found, key=_ORDER.__getitem__)}
 
 
 def theme(id: str) -> Theme:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nltk.data
 import vaderSentiment
-from nltk.sentiment.vader import SentimentIntensityAnalyzer
+from nltk.sentiment.vader import SentimentIntensityAnalyzer, VaderConstants
 
 DATA = Path(__file__).parent / "data"
 _STRIP = string.punctuation
@@ -46,6 +46,24 @@ def _emoji_lexicon() -> dict[str, str]:
     return {emoji: " " + desc.strip() + " " for emoji, desc in pairs}
 
 
+def _token(match: re.Match) -> str:
+    return f" {match.lastgroup} "
+
+
+class _FastConstants(VaderConstants):
+    """nltk's constants with the same negation test, minus per-call set and generator overhead."""
+
+    def __init__(self):
+        super().__init__()
+        self._negate = frozenset(w.lower() for w in self.NEGATE)
+
+    def negated(self, input_words, include_nt=True):
+        if len(input_words) == 1:
+            word = input_words[0].lower()
+            return word in self._negate or (include_nt and "n't" in word)
+        return super().negated(input_words, include_nt)
+
+
 class _Tokens:
     """The two attributes of nltk's SentiText that the scoring methods read."""
 
@@ -74,17 +92,39 @@ class DomainVader(SentimentIntensityAnalyzer):
     def __init__(self):
         plain = plain_nltk_vader()
         self.lexicon_file = plain.lexicon_file
-        self.constants = plain.constants
+        self.constants = _FastConstants()
         self.lexicon = dict(plain.lexicon)
         for word, valence, *_ in _read_tsv("it_lexicon.tsv"):
             self.lexicon[word] = float(valence)
-        alternatives = []
-        for name, valence, pattern in _read_tsv("it_phrases.tsv"):
+        self.rules: list[tuple[tuple[str, ...], str]] = []
+        for name, valence, triggers, pattern in _read_tsv("it_phrases.tsv"):
             token = f"itphrase{name.replace('_', '')}"
             self.lexicon[token] = float(valence)
-            alternatives.append(f"(?P<{token}>{pattern})")
-        self.phrases = re.compile("|".join(alternatives), re.IGNORECASE)
+            self.rules.append((tuple(triggers.split(",")), f"(?P<{token}>{pattern})"))
+        self._triggers: dict[str, list[int]] = {}
+        for i, (triggers, _) in enumerate(self.rules):
+            for trigger in triggers:
+                self._triggers.setdefault(trigger, []).append(i)
+        self._trigger_items = list(self._triggers.items())
+        self._combined: dict[tuple[int, ...], re.Pattern] = {}
         self.emoji = _emoji_lexicon()
+
+    def phrases(self, text: str) -> re.Pattern | None:
+        """One alternation of the rules whose trigger words occur (leftmost match wins, in file order)."""
+        lower = text.lower()
+        found: set[int] = set()
+        for trigger, ids in self._trigger_items:
+            if trigger in lower:
+                found.update(ids)
+        if not found:
+            return None
+        active = tuple(sorted(found))
+        pattern = self._combined.get(active)
+        if pattern is None:
+            pattern = re.compile("|".join(self.rules[i][1] for i in active), re.IGNORECASE)
+            if len(self._combined) < 4096:
+                self._combined[active] = pattern
+        return pattern
 
     def normalise(self, text: str) -> str:
         """Drop mentions, URLs and redaction placeholders; map emoji and phrases to tokens."""
@@ -99,7 +139,8 @@ class DomainVader(SentimentIntensityAnalyzer):
             text = "".join(self.emoji.get(ch, ch) for ch in text)
         elif "#" in text:
             text = text.translate(_QUOTES)
-        return self.phrases.sub(lambda m: f" {m.lastgroup} ", text)
+        pattern = self.phrases(text)
+        return pattern.sub(_token, text) if pattern is not None else text
 
     def _never_check(self, valence, words, start_i, i):
         """nltk's check, with the and/or precedence fixed: upstream lets any "so"/"this"
