@@ -61,3 +61,46 @@ def record(envelope, offset=0) -> Record:
 
 def raw_record(value: bytes, topic="feedback.responses") -> Record:
     return Record(topic, 0, 0, None, value)
+
+
+def start_group_at_end(bootstrap: str, group_id: str, topics) -> None:
+    """Commit a new consumer group's offsets at the topics' current ends (skip shared history)."""
+    from kafka import KafkaConsumer, TopicPartition
+    from kafka.structs import OffsetAndMetadata
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group_id,
+                             enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(t, p) for t in topics
+                      for p in consumer.partitions_for_topic(t) or ()]
+        ends = consumer.end_offsets(partitions)
+        consumer.commit({tp: OffsetAndMetadata(offset, "", -1) for tp, offset in ends.items()})
+    finally:
+        consumer.close()
+
+
+def read_topic(bootstrap: str, topic: str, predicate, timeout_s: float = 30) -> list:
+    """Decoded envelopes on a whole topic (up to its current end) that satisfy predicate."""
+    import time
+    from kafka import KafkaConsumer, TopicPartition
+    from contracts.envelope import decode
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends, found = consumer.end_offsets(partitions), []
+        deadline = time.monotonic() + timeout_s
+        while any(consumer.position(tp) < ends[tp] for tp in partitions):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"could not read {topic} to its end")
+            for messages in consumer.poll(timeout_ms=500).values():
+                for message in messages:
+                    try:
+                        envelope = decode(message.value)
+                    except ValueError:
+                        continue
+                    if predicate(envelope):
+                        found.append(envelope)
+        return found
+    finally:
+        consumer.close()

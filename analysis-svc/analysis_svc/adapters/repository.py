@@ -92,7 +92,8 @@ class SqlRepository:
         """True the first time an alert id is raised (alerts are raised once)."""
         stmt = self._insert(raised_alerts).values(alert_id=alert_id, kind=kind,
                                                   directorate=directorate, raised_at=now)
-        return self.session.execute(stmt.on_conflict_do_nothing()).rowcount == 1
+        stmt = stmt.on_conflict_do_nothing().returning(raised_alerts.c.alert_id)
+        return self.session.execute(stmt).first() is not None
 
     def directorate_sums(self, directorate: str, kind: str, periods: list[str]) -> dict[str, dict]:
         """Counters summed over a directorate's services and teams, per period."""
