@@ -126,7 +126,7 @@ class Analyser:
 
     def _save(self) -> None:
         self.model_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.model_dir, suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=self.model_dir, prefix=".text_model-", suffix=".tmp")
         os.close(fd)
         joblib.dump(self.model.state(), tmp, compress=3)
         os.replace(tmp, self.model_dir / MODEL_FILE)  # atomic: a crash never leaves half a model
