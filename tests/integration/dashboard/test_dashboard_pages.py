@@ -82,3 +82,15 @@ def test_bad_choices_answer_with_messages_not_errors(app):
     assert client.get("/dashboard/comments?cursor=rubbish").status_code == 200
     report = client.get("/reports/board?from=2026-13-01")
     assert report.status_code == 400 and "YYYY-MM-DD" in report.get_data(as_text=True)
+
+
+def test_trusted_header_signs_in_only_when_configured(seeded, monkeypatch):
+    from analysis_svc.app import create_app
+    header = {"X-Forwarded-Email": "asc.partner@council.example"}
+    off = create_app(seeded.settings, bus=seeded).test_client()
+    assert off.get("/dashboard", headers=header).status_code == 302
+    monkeypatch.setenv("TRUSTED_HEADER_NAME", "X-Forwarded-Email")
+    on = create_app(seeded.settings, bus=seeded).test_client()
+    html = on.get("/dashboard", headers=header).get_data(as_text=True)
+    assert "Signed in as ASC partner (Adult Social Care)" in html
+    assert on.get("/dashboard", headers={"X-Forwarded-Email": "nobody@x"}).status_code == 302

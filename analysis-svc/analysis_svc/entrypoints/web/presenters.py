@@ -1,7 +1,12 @@
 """Turn query results into what a page shows: series, movers and plain-English findings."""
+from collections import Counter
 from dataclasses import replace
 from functools import cache
 
+from sqlalchemy import func, select
+
+from analysis_svc.adapters.orm import rollup_themes
+from analysis_svc.domain.periods import period_start
 from analysis_svc.service_layer import queries
 from analysis_svc.service_layer.queries import Filters
 
@@ -26,24 +31,30 @@ def series(session, scope, filters: Filters) -> list[dict]:
 
 
 def theme_series(session, scope, filters: Filters, periods: list[str]) -> dict:
-    """Theme shares per period, the window totals, and the themes that moved most."""
-    per_period = {}
-    for row in series_periods(periods, filters):
-        got = queries.themes(session, scope, row)
-        per_period[row.start.isoformat()] = {t["theme"]: t["share"] for t in (got[0]["themes"] if got else [])}
-    totals = queries.themes(session, scope, replace(filters, group_by=()))
-    names = [t["theme"] for t in (totals[0]["themes"] if totals else [])][:8]
+    """Theme shares per period (two rollup queries), the leading themes and the top movers."""
+    f = replace(filters, group_by=())
+    win = queries.window(session, scope, f)
+    if win is None or not periods:
+        return {"names": [], "per_period": {}, "movers": [], "chart": {"labels": [], "series": []}}
+    sums = queries._sums(session, scope, f, win).get((), {})
+    # Small cells publish no theme shares, as in the themes feed.
+    commented = {p: c["commented"] for p, c in sums.items() if c["responses"] >= f.min_cell}
+    stmt = select(rollup_themes.c.period, rollup_themes.c.theme, func.sum(rollup_themes.c.count)).where(
+        rollup_themes.c.period_kind == win.kind,
+        rollup_themes.c.period_start.between(period_start(win.kind, win.first), period_start(win.kind, win.last)),
+    ).group_by(rollup_themes.c.period, rollup_themes.c.theme)
+    counts: dict[str, dict[str, int]] = {p: {} for p in periods}
+    for period, theme, count in session.execute(queries._scoped(stmt, rollup_themes, scope, f)):
+        if period in commented and period in counts:
+            counts[period][theme] = int(count or 0)
+    totals: Counter = sum((Counter(c) for c in counts.values()), Counter())
+    names = [t for t, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])) if totals[t]][:8]
+    per_period = {p: {t: (round(c / commented[p], 4) if commented.get(p) else None) for t, c in counts[p].items()}
+                  for p in periods}
     chart = {"labels": list(per_period), "series": [
         {"label": theme_name(n), "values": [per_period[k].get(n) or 0 for k in per_period], "percent": True}
         for n in names[:5]]}
     return {"names": names, "per_period": per_period, "movers": movers(per_period, names), "chart": chart}
-
-
-def series_periods(periods: list[str], filters: Filters):
-    from analysis_svc.domain.periods import period_start
-    for period in periods:
-        start = period_start(filters.period, period)
-        yield replace(filters, start=start, end=start, group_by=())
 
 
 def movers(per_period: dict, names: list[str]) -> list[dict]:

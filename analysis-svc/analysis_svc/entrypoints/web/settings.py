@@ -11,7 +11,7 @@ class WebSettings:
     session_secret: str | None = env("DASHBOARD_SESSION_SECRET", None)
     # Off unless set: a header (e.g. X-Forwarded-Email) your SSO proxy sets and strips from clients.
     trusted_header_name: str | None = env("TRUSTED_HEADER_NAME", None)
-    trusted_admins: list = env("TRUSTED_ADMIN_USERS", "", as_list)
+    trusted_admins: tuple = env("TRUSTED_ADMIN_USERS", "", as_list)
     secure_cookie: bool = False
 
     @classmethod
