@@ -27,9 +27,18 @@ def fingerprint(cmd: commands.SubmitAnswer) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+def stateless_event(cmd: commands.SubmitAnswer, now):
+    """An answer with no invitation and no key can never be amended or replayed: no state."""
+    return envelopes.response_event(cmd.invitation, cmd.answer, envelopes.uuid.uuid4().hex, 1,
+                                    cmd.channel, cmd.source, now)
+
+
 def submit_answer(cmd: commands.SubmitAnswer, uow, delivery, clock) -> Receipt:
     """Record a new answer (or an amendment), then hand its event to the broker or spool."""
     inv = cmd.invitation
+    if not inv.invitation_id and not cmd.idempotency_key:
+        event = stateless_event(cmd, clock.now())
+        return Receipt(event.data["response_id"], 1, delivery.deliver([event]))
     with uow:
         if cmd.idempotency_key:
             prior = uow.idempotency.get(cmd.source, cmd.idempotency_key)
@@ -42,10 +51,8 @@ def submit_answer(cmd: commands.SubmitAnswer, uow, delivery, clock) -> Receipt:
                 return Receipt(prior["response_id"], prior["version"], outcome, replayed=True)
         if inv.invitation_id:
             fallback = envelopes.stable_response_id("inv", inv.invitation_id)
-        elif cmd.idempotency_key:
-            fallback = envelopes.stable_response_id("key", cmd.source, cmd.idempotency_key)
         else:
-            fallback = envelopes.stable_response_id("new", envelopes.uuid.uuid4().hex)
+            fallback = envelopes.stable_response_id("key", cmd.source, cmd.idempotency_key)
         now = clock.now()
         response_id, version = uow.responses.record(inv.invitation_id, fallback, cmd.answer,
                                                     cmd.channel, cmd.source, now)
@@ -68,6 +75,11 @@ def submit_many(cmds: list[commands.SubmitAnswer], uow, delivery, clock) -> list
             if isinstance(cmd, Exception):
                 results.append(cmd)
                 continue
+            if not cmd.invitation.invitation_id and not cmd.idempotency_key:
+                event = stateless_event(cmd, clock.now())
+                events.append(event)
+                results.append(Receipt(event.data["response_id"], 1, ""))
+                continue
             prior = cmd.idempotency_key and uow.idempotency.get(cmd.source, cmd.idempotency_key)
             if prior:
                 if prior["fingerprint"] != fingerprint(cmd):
@@ -77,9 +89,8 @@ def submit_many(cmds: list[commands.SubmitAnswer], uow, delivery, clock) -> list
                 results.append(Receipt(prior["response_id"], prior["version"], "", replayed=True))
                 continue
             inv, now = cmd.invitation, clock.now()
-            key = ("inv", inv.invitation_id) if inv.invitation_id else (
-                ("key", cmd.source, cmd.idempotency_key) if cmd.idempotency_key
-                else ("new", envelopes.uuid.uuid4().hex))
+            key = (("inv", inv.invitation_id) if inv.invitation_id
+                   else ("key", cmd.source, cmd.idempotency_key))
             response_id, version = uow.responses.record(
                 inv.invitation_id, envelopes.stable_response_id(*key), cmd.answer,
                 cmd.channel, cmd.source, now)

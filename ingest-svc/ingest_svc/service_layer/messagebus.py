@@ -1,5 +1,6 @@
 """Route a command to its handler, injecting the dependencies it names."""
 import inspect
+from functools import cache
 
 from ingest_svc.service_layer.handlers import HANDLERS, submit_many
 
@@ -13,7 +14,7 @@ class MessageBus:
         self.handlers = handlers or HANDLERS
 
     def _deps(self, handler) -> dict:
-        params = list(inspect.signature(handler).parameters)[1:]
+        params = _params(handler)
         return {name: self.uow_factory() if name == "uow" else self.dependencies[name]
                 for name in params}
 
@@ -23,3 +24,8 @@ class MessageBus:
 
     def handle_many(self, cmds: list):
         return submit_many(cmds, **self._deps(submit_many))
+
+
+@cache
+def _params(handler) -> tuple[str, ...]:
+    return tuple(inspect.signature(handler).parameters)[1:]
