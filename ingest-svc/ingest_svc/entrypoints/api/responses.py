@@ -1,9 +1,13 @@
 """The API channel: single answers and NDJSON batches from phone, kiosk and chat systems."""
-from flask import current_app, request
+import logging
+
+from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from chassis.kafka import PublishError
+from chassis.web import error_response
+from werkzeug.exceptions import BadRequest
 
 from ingest_svc.domain import commands
 from ingest_svc.domain.model import Answer, Cohort, Invitation
@@ -14,6 +18,7 @@ from ingest_svc.service_layer.handlers import Conflict
 
 blp = Blueprint("responses", __name__, url_prefix="/v1/responses",
                 description="Answers from other source systems")
+log = logging.getLogger(__name__)
 BATCH_MAX_BODY = 16 * 1024 * 1024
 IDEMPOTENCY = {"Idempotency-Key": {"description": "Retry-safe key (max 200 chars)",
                                    "schema": {"type": "string"}}}
@@ -31,6 +36,18 @@ def bus():
     return current_app.extensions["ingest"].bus
 
 
+def dead_letter_invalid(err: BadRequest):
+    """An answer that failed validation: 400 with field messages, and kept on the DLQ."""
+    messages = (getattr(err, "data", None) or {}).get("messages")
+    if messages:
+        try:
+            bus().dependencies["delivery"].deliver([batch.rejected(
+                request.get_data(cache=True), messages, "invalid body for POST /v1/responses")])
+        except Exception:  # the caller's 400 matters more than the DLQ copy
+            log.warning("could not dead-letter an invalid answer")
+    return error_response(400, "The answer is not valid.", messages)
+
+
 @blp.route("")
 class Responses(MethodView):
     @blp.arguments(ResponseIn)
@@ -39,7 +56,7 @@ class Responses(MethodView):
         {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"}}])
     def post(self, body):
         """Accept one answer; 202 once the broker (or the durable spool) has it."""
-        source = api_source()
+        source = g.api_source
         key = request.headers.get("Idempotency-Key") or None
         if key is not None and len(key) > 200:
             abort(400, message="Idempotency-Key is too long.", errors={"Idempotency-Key": ["Longer than 200."]})
@@ -59,7 +76,7 @@ class Batch(MethodView):
         "schema": {"type": "string", "description": "Up to 10,000 ResponseIn objects, one per line"}}}})
     def post(self):
         """Accept up to 10,000 NDJSON answers, one result per line."""
-        source = api_source()
+        source = g.api_source
         request.max_content_length = BATCH_MAX_BODY
         try:
             return batch.run(request.get_data(cache=False), source, bus())
@@ -67,3 +84,12 @@ class Batch(MethodView):
             abort(413, message=str(err))
         except (PublishError, OSError):
             abort(503, message="The batch could not be stored; retry it (use idempotency keys).")
+
+
+def authenticate() -> None:
+    """Before parsing: only a known source system's invalid answers reach the DLQ."""
+    g.api_source = api_source()
+
+
+blp.before_request(authenticate)
+blp.register_error_handler(BadRequest, dead_letter_invalid)
