@@ -3,6 +3,7 @@ import os
 import threading
 from datetime import datetime, timezone
 from itertools import islice
+from pathlib import Path
 
 import click
 from chassis.cli import CliError, progress, run_cli
@@ -32,8 +33,15 @@ def cli() -> None:
 @click.option("--weeks", default=52, show_default=True, type=click.IntRange(1, 520))
 @click.option("--seed", default=2024, show_default=True, type=int, help="Same seed, same history.")
 @click.option("--now", type=click.DateTime(), default=None, help="End of the history (UTC); default now.")
-def seed(weeks: int, seed: int, now: datetime | None) -> None:
-    """Publish `weeks` of backdated invitations and answers for several directorates."""
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("var"),
+              show_default=True, envvar="DEMO_STATE_DIR", help="Where the 'already seeded' marker lives.")
+@click.option("--force", is_flag=True, help="Seed even if this state dir says it was done.")
+def seed(weeks: int, seed: int, now: datetime | None, state_dir: Path, force: bool) -> None:
+    """Publish `weeks` of backdated invitations and answers, once per state dir."""
+    marker = state_dir / "demo-seeded"
+    if marker.exists() and not force:
+        click.echo(f"demo history already published ({marker}); --force to publish again")
+        return
     end = (now or datetime.now(timezone.utc)).replace(tzinfo=timezone.utc)
     publisher, sent = _publisher(), 0
     try:
@@ -44,6 +52,8 @@ def seed(weeks: int, seed: int, now: datetime | None) -> None:
         raise CliError(f"could not publish the demo history: {err}") from None
     finally:
         publisher.close()
+    state_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(f"{datetime.now(timezone.utc).isoformat()} seed={seed} weeks={weeks} events={sent}\n")
     click.echo(f"published {sent} demo events ({weeks} weeks)")
 
 

@@ -3,6 +3,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -18,6 +19,7 @@ class RenderError(RuntimeError):
     """The PDF could not be produced; the message says why."""
 
 
+@cache
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("analysis_svc.reports", "templates"),
                       autoescape=select_autoescape(default=True))

@@ -25,15 +25,20 @@ def _day(day: date, plus: int = 0) -> datetime:
 def detractor_queue(session, scope, directorate: str | None = None, done: bool = False,
                     limit: int = 50) -> list[dict]:
     """Detractor responses still waiting for a follow-up (or, with done, those followed up)."""
-    stmt = select(responses.c.response_id, responses.c.directorate, responses.c.service,
-                  responses.c.score, responses.c.redacted_comment, responses.c.submitted_at,
-                  followups.c.note, followups.c.followed_up_by, followups.c.followed_up_at).join(
-        followups, followups.c.response_id == responses.c.response_id, isouter=True).where(
-        responses.c.score <= DETRACTOR_MAX_SCORE,
-        followups.c.response_id.is_not(None) if done else followups.c.response_id.is_(None))
+    columns = (responses.c.response_id, responses.c.directorate, responses.c.service, responses.c.score,
+               responses.c.redacted_comment, responses.c.submitted_at, followups.c.note,
+               followups.c.followed_up_by, followups.c.followed_up_at)
+    if done:  # few rows: start from the follow-ups
+        stmt = select(*columns).select_from(followups.join(
+            responses, followups.c.response_id == responses.c.response_id)).order_by(
+            followups.c.followed_up_at.desc())
+    else:  # newest first along the time index, skipping the ones already done
+        stmt = select(*columns).join(
+            followups, followups.c.response_id == responses.c.response_id, isouter=True).where(
+            responses.c.score <= DETRACTOR_MAX_SCORE, followups.c.response_id.is_(None)).order_by(
+            responses.c.submitted_at.desc(), responses.c.response_id.desc())
     stmt = _in_scope(stmt, responses.c.directorate, scope, directorate)
-    order = followups.c.followed_up_at.desc() if done else responses.c.submitted_at.desc()
-    return [dict(r._mapping) for r in session.execute(stmt.order_by(order).limit(limit))]
+    return [dict(r._mapping) for r in session.execute(stmt.limit(limit))]
 
 
 def mark_followed_up(session, scope, response_id: str, note: str, by: str,
