@@ -14,6 +14,7 @@ invitations = Table(
     Column("channel", String(50)),
     Column("language", String(10), nullable=False, default="en"),
     Column("expires_at", DateTime(timezone=True)),
+    Column("closed", String(50)),
 )
 
 responses = Table(

@@ -88,8 +88,15 @@ class InvitationRepository:
             select(invitations).where(invitations.c.invitation_id == invitation_id)).first()
         return _invitation(row) if row else None
 
-    def upsert(self, inv: Invitation) -> None:
+    def closed(self, invitation_id: str) -> str | None:
+        """Why survey-svc closed this invitation (e.g. "cancelled"), or None."""
+        return self.session.execute(select(invitations.c.closed).where(
+            invitations.c.invitation_id == invitation_id)).scalar()
+
+    def upsert(self, inv: Invitation, closed: str | None = None) -> None:
         values = {**_invitation_values(inv), "expires_at": inv.expires_at}
+        if closed:
+            values["closed"] = closed
         found = self.session.execute(update(invitations).where(
             invitations.c.invitation_id == inv.invitation_id).values(**values)).rowcount
         if not found:

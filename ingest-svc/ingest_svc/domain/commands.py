@@ -40,3 +40,11 @@ class IngestEmailReply:
 @dataclass(frozen=True)
 class RecordInvitation:
     invitation: Invitation
+
+
+@dataclass(frozen=True)
+class CloseInvitation:
+    """survey-svc cancelled the invitation: its links stop taking answers."""
+
+    invitation: Invitation
+    reason: str

@@ -30,6 +30,8 @@ def handle_message(record: Record, bus, publisher) -> None:
         return
     if envelope.event_type == "invitation.created":
         bus.handle(commands.RecordInvitation(invitation_of(envelope.data)))
+    elif envelope.event_type == "invitation.cancelled":
+        bus.handle(commands.CloseInvitation(invitation_of(envelope.data), "cancelled"))
 
 
 def run_worker(settings, services, stop: threading.Event) -> None:

@@ -1,6 +1,6 @@
 """Handlers: one per command, each taking the command and named dependencies."""
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from contracts import decode, encode
@@ -33,41 +33,42 @@ def stateless_event(cmd: commands.SubmitAnswer, now):
                                     cmd.channel, cmd.source, now)
 
 
+def _record(cmd: commands.SubmitAnswer, uow, now) -> tuple[Receipt, object]:
+    """Inside a unit of work: replay a known idempotency key, or store the answer."""
+    inv = cmd.invitation
+    if cmd.idempotency_key:
+        prior = uow.idempotency.get(cmd.source, cmd.idempotency_key)
+        if prior is not None:
+            if prior["fingerprint"] != fingerprint(cmd):
+                raise Conflict("Idempotency key was already used for a different answer.")
+            # Re-deliver the very same event (same event_id): heals a crash before delivery,
+            # and consumers drop it as a duplicate otherwise.
+            return (Receipt(prior["response_id"], prior["version"], "", replayed=True),
+                    decode(prior["envelope"]))
+    key = ("inv", inv.invitation_id) if inv.invitation_id else ("key", cmd.source, cmd.idempotency_key)
+    response_id, version = uow.responses.record(
+        inv.invitation_id, envelopes.stable_response_id(*key), cmd.answer, cmd.channel, cmd.source, now)
+    event = envelopes.response_event(inv, cmd.answer, response_id, version, cmd.channel, cmd.source, now)
+    if cmd.idempotency_key:
+        uow.idempotency.add(cmd.source, cmd.idempotency_key, fingerprint(cmd), response_id,
+                            version, encode(event).decode(), now)
+    if inv.invitation_id:
+        uow.provisional.settle(inv.invitation_id, now)
+    return Receipt(response_id, version, ""), event
+
+
 def submit_answer(cmd: commands.SubmitAnswer, uow, delivery, clock) -> Receipt:
     """Record a new answer (or an amendment), then hand its event to the broker or spool."""
-    inv = cmd.invitation
-    if not inv.invitation_id and not cmd.idempotency_key:
+    if not cmd.invitation.invitation_id and not cmd.idempotency_key:
         event = stateless_event(cmd, clock.now())
         return Receipt(event.data["response_id"], 1, delivery.deliver([event]))
     with uow:
-        if cmd.idempotency_key:
-            prior = uow.idempotency.get(cmd.source, cmd.idempotency_key)
-            if prior is not None:
-                if prior["fingerprint"] != fingerprint(cmd):
-                    raise Conflict("Idempotency key was already used for a different answer.")
-                # Re-deliver the same event (same event_id): a crash before delivery is healed,
-                # and consumers drop the duplicate otherwise.
-                outcome = delivery.deliver([decode(prior["envelope"])])
-                return Receipt(prior["response_id"], prior["version"], outcome, replayed=True)
-        if inv.invitation_id:
-            fallback = envelopes.stable_response_id("inv", inv.invitation_id)
-        else:
-            fallback = envelopes.stable_response_id("key", cmd.source, cmd.idempotency_key)
-        now = clock.now()
-        response_id, version = uow.responses.record(inv.invitation_id, fallback, cmd.answer,
-                                                    cmd.channel, cmd.source, now)
-        event = envelopes.response_event(inv, cmd.answer, response_id, version,
-                                         cmd.channel, cmd.source, now)
-        if cmd.idempotency_key:
-            uow.idempotency.add(cmd.source, cmd.idempotency_key, fingerprint(cmd),
-                                response_id, version, encode(event).decode(), now)
-        if inv.invitation_id:
-            uow.provisional.settle(inv.invitation_id, now)
+        receipt, event = _record(cmd, uow, clock.now())
         uow.commit()
-    return Receipt(response_id, version, delivery.deliver([event]))
+    return replace(receipt, delivery=delivery.deliver([event]))
 
 
-def submit_many(cmds: list[commands.SubmitAnswer], uow, delivery, clock) -> list:
+def submit_many(cmds: list, uow, delivery, clock) -> list:
     """Record many answers in one transaction and deliver their events together, in order."""
     results, events = [], []
     with uow:
@@ -75,36 +76,20 @@ def submit_many(cmds: list[commands.SubmitAnswer], uow, delivery, clock) -> list
             if isinstance(cmd, Exception):
                 results.append(cmd)
                 continue
-            if not cmd.invitation.invitation_id and not cmd.idempotency_key:
-                event = stateless_event(cmd, clock.now())
-                events.append(event)
-                results.append(Receipt(event.data["response_id"], 1, ""))
+            try:
+                if not cmd.invitation.invitation_id and not cmd.idempotency_key:
+                    event = stateless_event(cmd, clock.now())
+                    receipt = Receipt(event.data["response_id"], 1, "")
+                else:
+                    receipt, event = _record(cmd, uow, clock.now())
+            except Conflict as err:
+                results.append(err)
                 continue
-            prior = cmd.idempotency_key and uow.idempotency.get(cmd.source, cmd.idempotency_key)
-            if prior:
-                if prior["fingerprint"] != fingerprint(cmd):
-                    results.append(Conflict("Idempotency key was already used for a different answer."))
-                    continue
-                events.append(decode(prior["envelope"]))
-                results.append(Receipt(prior["response_id"], prior["version"], "", replayed=True))
-                continue
-            inv, now = cmd.invitation, clock.now()
-            key = (("inv", inv.invitation_id) if inv.invitation_id
-                   else ("key", cmd.source, cmd.idempotency_key))
-            response_id, version = uow.responses.record(
-                inv.invitation_id, envelopes.stable_response_id(*key), cmd.answer,
-                cmd.channel, cmd.source, now)
-            event = envelopes.response_event(inv, cmd.answer, response_id, version,
-                                             cmd.channel, cmd.source, now)
-            if cmd.idempotency_key:
-                uow.idempotency.add(cmd.source, cmd.idempotency_key, fingerprint(cmd),
-                                    response_id, version, encode(event).decode(), now)
             events.append(event)
-            results.append(Receipt(response_id, version, ""))
+            results.append(receipt)
         uow.commit()
     outcome = delivery.deliver(events) if events else "published"
-    return [Receipt(r.response_id, r.version, outcome, r.replayed) if isinstance(r, Receipt) else r
-            for r in results]
+    return [replace(r, delivery=outcome) if isinstance(r, Receipt) else r for r in results]
 
 
 def record_provisional_rating(cmd: commands.RecordProvisionalRating, uow, clock) -> None:
@@ -144,7 +129,21 @@ def record_invitation(cmd: commands.RecordInvitation, uow) -> None:
         uow.commit()
 
 
+def close_invitation(cmd: commands.CloseInvitation, uow) -> None:
+    """Stop taking answers for an invitation survey-svc cancelled."""
+    with uow:
+        uow.invitations.upsert(cmd.invitation, closed=cmd.reason)
+        uow.commit()
+
+
+def closed_reason(uow, invitation_id: str) -> str | None:
+    """Read side for the pages: why an invitation no longer takes answers, if it does not."""
+    with uow:
+        return uow.invitations.closed(invitation_id)
+
+
 HANDLERS = {
+    commands.CloseInvitation: close_invitation,
     commands.SubmitAnswer: submit_answer,
     commands.RecordProvisionalRating: record_provisional_rating,
     commands.ConfirmStaleProvisionalRatings: confirm_stale_provisional_ratings,

@@ -44,6 +44,8 @@ def ingest_email_reply(cmd: commands.IngestEmailReply, uow, delivery, clock):
             reason = "unknown invitation"
         elif invitation.expires_at and invitation.expires_at <= clock.now():
             reason = "invitation expired"
+        elif uow.invitations.closed(invitation_id):
+            reason = "invitation " + uow.invitations.closed(invitation_id)
     parsed = parse_reply(body)
     if reason is None and parsed.score is None:
         reason = "no rating on the first line"

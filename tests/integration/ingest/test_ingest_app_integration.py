@@ -67,3 +67,30 @@ def test_cli_reports_missing_secret_in_one_line(tmp_path):
                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert result.returncode == 2
     assert result.stderr.strip() == "error: SURVEY_VERIFY_KEY: required but not set"
+
+
+def lifecycle_record(event_type: str, inv: str) -> Record:
+    from datetime import datetime, timedelta, timezone
+
+    from contracts import encode, make_envelope
+    now = datetime.now(timezone.utc)
+    data = {"directorate": "Resources", "invitation_id": inv, "ticket_id": "INC9", "at": now.isoformat()}
+    if event_type == "invitation.created":
+        data.update(resolution=1, requester_id="u-9", due_at=now.isoformat(),
+                    expires_at=(now + timedelta(days=14)).isoformat())
+    return Record("surveys.lifecycle", 0, 0, inv, encode(make_envelope(event_type, data, "survey-svc")))
+
+
+def test_cancelled_invitation_stops_taking_answers(app_env, kafka_bootstrap, make_token):
+    app, services = app_env
+    inv, publisher = uuid.uuid4().hex, KafkaPublisher(kafka_bootstrap, "ingest-test")
+    client, token = app.test_client(), make_token(inv)
+    try:
+        handle_message(lifecycle_record("invitation.created", inv), services.bus, publisher)
+        assert client.get(f"/s/{token}").status_code == 200
+        handle_message(lifecycle_record("invitation.cancelled", inv), services.bus, publisher)
+    finally:
+        publisher.close()
+    closed = client.get(f"/s/{token}")
+    assert closed.status_code == 410 and "This survey is closed" in closed.get_data(as_text=True)
+    assert client.post(f"/s/{token}", data={"score": "4"}).status_code == 410

@@ -13,7 +13,8 @@ from ingest_svc.domain.model import (MAX_COMMENT, RESOLVED_LABELS, SCORE_LABELS,
                                      make_answer, parse_score)
 from ingest_svc.entrypoints.web import errors, guards
 from ingest_svc.entrypoints.web.render import message, page
-from ingest_svc.entrypoints.web.tokens import invitation_from_token
+from ingest_svc.entrypoints.web.tokens import CLOSED, invitation_from_token
+from ingest_svc.service_layer.handlers import closed_reason
 
 blp = Blueprint("pages", __name__, url_prefix="/s", description="Survey pages (HTML)",
                 template_folder="templates", static_folder="static", static_url_path="/static")
@@ -26,7 +27,10 @@ def _bus():
 
 
 def _invitation(token: str):
-    return invitation_from_token(current_app.config["SETTINGS"].survey_verify_key, token)
+    invitation = invitation_from_token(current_app.config["SETTINGS"].survey_verify_key, token)
+    if closed_reason(_bus().uow_factory(), invitation.invitation_id):
+        raise CLOSED
+    return invitation
 
 
 def survey_form(token: str, invitation, form: dict, errors=None, status=200):

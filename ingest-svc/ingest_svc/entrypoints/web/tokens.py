@@ -18,6 +18,9 @@ class LinkProblem(Exception):
 EXPIRED = LinkProblem(410, "This survey link has expired",
                       ["Survey links work for a limited time after your request was resolved.",
                        "Thank you for wanting to tell us how we did."])
+CLOSED = LinkProblem(410, "This survey is closed",
+                     ["Your request was reopened, so we are no longer asking about it.",
+                      "We may ask you again once it is resolved."])
 INVALID = LinkProblem(404, "This survey link is not recognised",
                       ["Check you used the whole link from the email. It may have been cut off."])
 
