@@ -136,10 +136,10 @@ def close_invitation(cmd: commands.CloseInvitation, uow) -> None:
         uow.commit()
 
 
-def closed_reason(uow, invitation_id: str) -> str | None:
-    """Read side for the pages: why an invitation no longer takes answers, if it does not."""
+def invitation_state(uow, invitation_id: str) -> tuple[str | None, bool]:
+    """Read side for the pages: (why it no longer takes answers or None, answered already?)."""
     with uow:
-        return uow.invitations.closed(invitation_id)
+        return uow.invitations.closed(invitation_id), uow.responses.exists_for(invitation_id)
 
 
 HANDLERS = {

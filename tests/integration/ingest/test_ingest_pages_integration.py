@@ -51,11 +51,13 @@ def test_send_then_amend_reaches_topic_with_cohort(app_env, make_token, kafka_bo
     client, inv = app.test_client(), uuid.uuid4().hex
     token = make_token(inv)
     page = client.get(f"/s/{token}?score=4").get_data(as_text=True)
+    assert "You have already answered" not in page
     sent = client.post(f"/s/{token}", data={"csrf_token": csrf_of(page), "score": "4",
                                             "resolved": "yes", "comment": "<b>Great</b> & quick"})
     assert sent.status_code == 303
     thanks = client.get(sent.headers["Location"])
     assert "Thank you for your feedback" in thanks.get_data(as_text=True)
+    assert "You have already answered" in client.get(f"/s/{token}").get_data(as_text=True)
     client.post(f"/s/{token}", data={"csrf_token": csrf_of(page), "score": "2"})
     events = reader.collect(lambda e: e.data.get("invitation_id") == inv, 2)
     first, second = events

@@ -14,7 +14,7 @@ from ingest_svc.domain.model import (MAX_COMMENT, RESOLVED_LABELS, SCORE_LABELS,
 from ingest_svc.entrypoints.web import errors, guards
 from ingest_svc.entrypoints.web.render import message, page
 from ingest_svc.entrypoints.web.tokens import CLOSED, invitation_from_token
-from ingest_svc.service_layer.handlers import closed_reason
+from ingest_svc.service_layer.handlers import invitation_state
 
 blp = Blueprint("pages", __name__, url_prefix="/s", description="Survey pages (HTML)",
                 template_folder="templates", static_folder="static", static_url_path="/static")
@@ -26,21 +26,22 @@ def _bus():
     return current_app.extensions["ingest"].bus
 
 
-def _invitation(token: str):
+def _invitation(token: str, with_state: bool = False):
     invitation = invitation_from_token(current_app.config["SETTINGS"].survey_verify_key, token)
-    if closed_reason(_bus().uow_factory(), invitation.invitation_id):
+    closed, answered = invitation_state(_bus().uow_factory(), invitation.invitation_id)
+    if closed:
         raise CLOSED
-    return invitation
+    return (invitation, answered) if with_state else invitation
 
 
-def survey_form(token: str, invitation, form: dict, errors=None, status=200):
+def survey_form(token: str, invitation, form: dict, errors=None, status=200, amending=False):
     return page("survey.html", status, title="How did we do?", form=form, errors=errors or {},
                 has_errors=bool(errors), anchors=_ANCHORS, ticket_id=invitation.ticket_id,
                 scores=list(SCORE_LABELS.items()), resolved_options=list(RESOLVED_LABELS.items()),
                 max_comment=MAX_COMMENT, submission_id=uuid.uuid4().hex, lang=invitation.language,
                 action=url_for("pages.Survey", token=token),
                 provisional_url=url_for("pages.Provisional", token=token),
-                unsubscribe_url=url_for("pages.Unsubscribe", token=token), amending=False)
+                unsubscribe_url=url_for("pages.Unsubscribe", token=token), amending=amending)
 
 
 @blp.route("/<token>")
@@ -48,9 +49,10 @@ class Survey(MethodView):
     @blp.doc(responses=HTML)
     def get(self, token):
         """Show the survey form; never records anything (mail scanners fetch every link)."""
-        invitation = _invitation(token)
+        invitation, answered = _invitation(token, with_state=True)
         score = parse_score(request.args.get("score", ""))
-        return survey_form(token, invitation, {"score": str(score) if score else None})
+        return survey_form(token, invitation, {"score": str(score) if score else None},
+                           amending=answered)
 
     @blp.doc(responses=HTML)
     def post(self, token):
