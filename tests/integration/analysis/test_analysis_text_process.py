@@ -51,9 +51,9 @@ def test_evaluation_script_reports_macro_f1_and_beats_vader_on_held_out():
 
 
 def test_a_restarted_process_keeps_what_another_learned(tmp_path):
-    learned = float(run("-c", LEARNER, str(tmp_path), "10").stdout)
+    learned = float(run("-c", LEARNER, str(tmp_path), "40").stdout)
     reloaded = build_analyser(tmp_path)
-    assert reloaded.model.n_seen == 500
+    assert reloaded.model.n_seen == 2000
     assert reloaded.analyse("the laptop was zorbly").compound == pytest.approx(learned)
     assert reloaded.analyse("the laptop was zorbly").label == "positive"
 

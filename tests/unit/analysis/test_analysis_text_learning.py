@@ -42,7 +42,7 @@ def test_model_improves_on_a_noisy_stream():
     analyser = build_analyser()
     held_out = stream(300, seed=99, noise=0.0)
     before = accuracy(analyser, *held_out)
-    texts, scores = stream(1500, seed=1)
+    texts, scores = stream(3000, seed=1)
     for i in range(0, len(texts), 100):
         analyser.learn(texts[i:i + 100], scores[i:i + 100])
     after = accuracy(analyser, *held_out)

@@ -21,9 +21,9 @@ MODEL_FILE = "text_model.joblib"
 POSITIVE_AT = 0.2
 NEGATIVE_AT = -0.05
 STRONG = 0.5  # |compound| at or past this is "strongly" positive/negative for disagreement
-MIN_LABELS = 100  # the learned model stays silent until it has seen this many scores
+MIN_LABELS = 200  # the learned model stays silent until it has seen this many scores
 MAX_WEIGHT = 0.6
-HALF_WEIGHT_AT = 500
+HALF_WEIGHT_AT = 1000
 
 
 @dataclass(frozen=True)
