@@ -62,18 +62,27 @@ class InvitationRepository:
         return self.session.scalar(select(func.max(invitations.c.due_at)).where(
             invitations.c.requester_id == requester_id, invitations.c.status != CANCELLED))
 
-    def due_ids(self, status: str, now: datetime, limit: int) -> list[str]:
-        """Invitations (pending) or reminders (sent) whose time has come."""
+    def due(self, status: str, now: datetime, limit: int) -> list[Invitation]:
+        """Invitations (pending) or reminders (sent) whose time has come, oldest first."""
         c = invitations.c
         when = c.due_at if status == PENDING else c.remind_at
-        stmt = (select(c.id).where(c.status == status, when <= now, c.expires_at > now)
+        stmt = (select(invitations).where(c.status == status, when <= now, c.expires_at > now)
                 .order_by(when).limit(limit))
-        return list(self.session.scalars(stmt))
+        return [_to_domain(row) for row in self.session.execute(stmt)]
 
-    def claim(self, invitation_id: str) -> Invitation | None:
-        """Lock one row so a second dispatcher skips it (PostgreSQL; SQLite serialises)."""
-        found = self.query(invitations.c.id == invitation_id, lock=True)
-        return found[0] if found else None
+    def lock(self, invitation: Invitation) -> bool:
+        """Lock its row and adopt it, if nobody changed it since it was read.
+
+        A second dispatcher skips a locked row (PostgreSQL); SQLite has one writer anyway.
+        """
+        c = invitations.c
+        row = self.session.execute(
+            select(c.status, c.attempts).where(c.id == invitation.id)
+            .with_for_update(skip_locked=True)).first()
+        if row is None or tuple(row) != (invitation.status, invitation.attempts):
+            return False
+        self.seen[invitation.id] = invitation
+        return True
 
     def overdue(self, now: datetime) -> list[Invitation]:
         return self.query(invitations.c.status.in_(OPEN), invitations.c.expires_at <= now)

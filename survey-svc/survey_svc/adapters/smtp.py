@@ -31,10 +31,14 @@ class SmtpMailer:
 
     def _connect(self) -> smtplib.SMTP:
         conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout_s)
-        if self.starttls:
-            conn.starttls(context=ssl.create_default_context())
-        if self.username:
-            conn.login(self.username, self.password or "")
+        try:
+            if self.starttls:
+                conn.starttls(context=ssl.create_default_context())
+            if self.username:
+                conn.login(self.username, self.password or "")
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     def _send(self, message: Message) -> None:
@@ -52,6 +56,10 @@ class SmtpMailer:
     def send(self, message: Message) -> None:
         try:
             self._send_with_retry(message)
+        except (smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError) as err:
+            # Our configuration is wrong, not the recipient: never bounce for this.
+            self.close()
+            raise ServerUnavailable(f"mail server refused us: {err}"[:500]) from None
         except smtplib.SMTPRecipientsRefused as err:
             code, text = next(iter(err.recipients.values()))
             raise _classify(code, text) from None

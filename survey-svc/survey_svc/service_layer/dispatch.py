@@ -26,25 +26,23 @@ def backoff(attempts: int) -> timedelta:
 def dispatch_due(uow, clock, mailer, renderer, limit: int = 1000) -> Round:
     """Expire, then send due invitations, then due reminders."""
     done = Round(expired=expire_overdue(uow, clock))
-    for kind, ids in (("invitation", _due(uow, clock, PENDING, limit)),
-                      ("reminder", _due(uow, clock, SENT, limit))):
-        for invitation_id in ids:
-            if not _send_one(uow, clock, mailer, renderer, kind, invitation_id, done):
+    for kind, status in (("invitation", PENDING), ("reminder", SENT)):
+        for inv in _due(uow, clock, status, limit):
+            if not _send_one(uow, clock, mailer, renderer, kind, inv, done):
                 return done
     return done
 
 
-def _due(uow, clock, status: str, limit: int) -> list[str]:
+def _due(uow, clock, status: str, limit: int) -> list:
     with uow:
-        return uow.invitations.due_ids(status, clock.now(), limit)
+        return uow.invitations.due(status, clock.now(), limit)
 
 
-def _send_one(uow, clock, mailer, renderer, kind, invitation_id, done: Round) -> bool:
+def _send_one(uow, clock, mailer, renderer, kind, inv, done: Round) -> bool:
     """False when the server is unreachable: the round stops there."""
     with uow:
-        inv = uow.invitations.claim(invitation_id)
         now = clock.now()
-        if inv is None or not _still_due(inv, kind, now):
+        if not (uow.invitations.lock(inv) and _still_due(inv, kind, now)):
             return True
         try:
             mailer.send(renderer.render(inv, kind))
