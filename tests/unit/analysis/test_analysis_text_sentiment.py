@@ -93,3 +93,11 @@ def test_disagreement_between_score_and_comment(analyser, text, score, flagged):
 def test_analyse_many_matches_analyse(analyser):
     items = [("Still broken", "Ann Lee", 1), (None, None, 3), ("Sorted, thanks Ann", "Ann Lee", 5)]
     assert analyser.analyse_many(items) == [analyser.analyse(t, requester_name=n, score=s) for t, n, s in items]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Printer replaced 👍", "positive"), ("Printer jammed 😡", "negative"),
+    ("It didn\u2019t work", "negative"), ("#fail again", "negative"), ("@bob", "neutral"),
+])
+def test_emoji_curly_apostrophes_hashtags_and_bare_mentions(analyser, text, expected):
+    assert label(analyser, text) == expected
