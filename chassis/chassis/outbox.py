@@ -31,13 +31,15 @@ def create_in_migration(op) -> None:
     op.create_table(TABLE, *_columns())
 
 
+_INSERT = sa.table(TABLE, *[sa.column(c) for c in
+                            ("event_id", "topic", "key", "payload", "created_at")]).insert()
+
+
 def add_to_outbox(session, envelope: Envelope) -> None:
     """Stage an event in the caller's transaction; it is published only if that commits."""
-    session.execute(sa.table(TABLE, *[sa.column(c) for c in
-                                      ("event_id", "topic", "key", "payload", "created_at")])
-                    .insert().values(event_id=envelope.event_id, topic=envelope.topic,
-                                     key=envelope.key, payload=encode(envelope),
-                                     created_at=datetime.now(timezone.utc)))
+    session.execute(_INSERT, {"event_id": envelope.event_id, "topic": envelope.topic,
+                              "key": envelope.key, "payload": encode(envelope),
+                              "created_at": datetime.now(timezone.utc)})
 
 
 class OutboxRelay:
