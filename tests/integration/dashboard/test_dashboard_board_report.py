@@ -70,6 +70,14 @@ def test_cli_writes_a_pdf_whose_pages_convert_to_images(seeded, tmp_path, monkey
     assert "<script>window.__pwned" not in html.read_text()
 
 
+@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian chromium")
+def test_report_page_downloads_as_pdf(app):
+    answer = app.test_client().get(f"/reports/board?from={MONTH[0]}&to={MONTH[1]}&format=pdf",
+                                   headers={"Authorization": f"Bearer {PARTNER}"})
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    assert answer.data.startswith(b"%PDF") and "attachment" in answer.headers["Content-Disposition"]
+
+
 def test_cli_refuses_bad_input_in_one_line(seeded, monkeypatch, tmp_path):
     from analysis_svc.entrypoints.cli import cli
     monkeypatch.setenv("ANALYSIS_DATABASE_URL", seeded.settings.database_url)
