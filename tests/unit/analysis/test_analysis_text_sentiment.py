@@ -101,3 +101,12 @@ def test_analyse_many_matches_analyse(analyser):
 ])
 def test_emoji_curly_apostrophes_hashtags_and_bare_mentions(analyser, text, expected):
     assert label(analyser, text) == expected
+
+
+def test_trigger_gating_changes_no_phrase_match():
+    from analysis_svc.adapters.text.evaluate import load
+    from analysis_svc.adapters.text.phrases import PhraseRules
+
+    rules = PhraseRules()
+    texts = [r["text"] for r in load()] + [" ".join(p) for p in zip(*[iter(r["text"] for r in load())] * 3)]
+    assert [rules.apply(t) for t in texts] == [rules.apply_all(t) for t in texts]

@@ -11,7 +11,8 @@ import nltk.data
 import vaderSentiment
 from nltk.sentiment.vader import SentimentIntensityAnalyzer, VaderConstants
 
-DATA = Path(__file__).parent / "data"
+from .phrases import PhraseRules, read_tsv
+
 _STRIP = string.punctuation
 _MENTION = re.compile(r"(?<![\w@])@\w+")
 _URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.IGNORECASE)
@@ -32,22 +33,10 @@ def plain_nltk_vader() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer(lexicon_file="file:" + os.fspath(path))
 
 
-def _read_tsv(name: str) -> list[list[str]]:
-    rows = []
-    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append(line.split("\t"))
-    return rows
-
-
 def _emoji_lexicon() -> dict[str, str]:
     path = Path(vaderSentiment.__file__).parent / "emoji_utf8_lexicon.txt"
     pairs = (line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line)
     return {emoji: " " + desc.strip() + " " for emoji, desc in pairs}
-
-
-def _token(match: re.Match) -> str:
-    return f" {match.lastgroup} "
 
 
 class _FastConstants(VaderConstants):
@@ -94,37 +83,11 @@ class DomainVader(SentimentIntensityAnalyzer):
         self.lexicon_file = plain.lexicon_file
         self.constants = _FastConstants()
         self.lexicon = dict(plain.lexicon)
-        for word, valence, *_ in _read_tsv("it_lexicon.tsv"):
+        for word, valence, *_ in read_tsv("it_lexicon.tsv"):
             self.lexicon[word] = float(valence)
-        self.rules: list[tuple[tuple[str, ...], str]] = []
-        for name, valence, triggers, pattern in _read_tsv("it_phrases.tsv"):
-            token = f"itphrase{name.replace('_', '')}"
-            self.lexicon[token] = float(valence)
-            self.rules.append((tuple(triggers.split(",")), f"(?P<{token}>{pattern})"))
-        self._triggers: dict[str, list[int]] = {}
-        for i, (triggers, _) in enumerate(self.rules):
-            for trigger in triggers:
-                self._triggers.setdefault(trigger, []).append(i)
-        self._trigger_items = list(self._triggers.items())
-        self._combined: dict[tuple[int, ...], re.Pattern] = {}
+        self.phrases = PhraseRules()
+        self.lexicon.update(self.phrases.valences)
         self.emoji = _emoji_lexicon()
-
-    def phrases(self, text: str) -> re.Pattern | None:
-        """One alternation of the rules whose trigger words occur (leftmost match wins, in file order)."""
-        lower = text.lower()
-        found: set[int] = set()
-        for trigger, ids in self._trigger_items:
-            if trigger in lower:
-                found.update(ids)
-        if not found:
-            return None
-        active = tuple(sorted(found))
-        pattern = self._combined.get(active)
-        if pattern is None:
-            pattern = re.compile("|".join(self.rules[i][1] for i in active), re.IGNORECASE)
-            if len(self._combined) < 4096:
-                self._combined[active] = pattern
-        return pattern
 
     def normalise(self, text: str) -> str:
         """Drop mentions, URLs and redaction placeholders; map emoji and phrases to tokens."""
@@ -139,8 +102,7 @@ class DomainVader(SentimentIntensityAnalyzer):
             text = "".join(self.emoji.get(ch, ch) for ch in text)
         elif "#" in text:
             text = text.translate(_QUOTES)
-        pattern = self.phrases(text)
-        return pattern.sub(_token, text) if pattern is not None else text
+        return self.phrases.apply(text)
 
     def _never_check(self, valence, words, start_i, i):
         """nltk's check, with the and/or precedence fixed: upstream lets any "so"/"this"
