@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sklearn.metrics import classification_report, f1_score
 
-from .analyser import build_analyser, label_for
+from .analyser import build_analyser
 from .vader import plain_nltk_vader
 
 EVAL_SET = Path(__file__).parent / "data" / "eval_it_feedback.jsonl"
@@ -73,5 +73,3 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-
-__all__ = ["label_for", "load", "main", "report"]
