@@ -15,7 +15,9 @@ import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
+from contracts import topics
 from devkit.browser import launch_kwargs
+from kafka import KafkaConsumer, TopicPartition
 from devkit.kafka import Broker, create_topics
 from devkit.procs import free_port
 from devkit.testing import wait_for
@@ -32,10 +34,18 @@ def total_responses(base: str) -> int:
         return sum(r["responses"] or 0 for r in json.load(answer))
 
 
-def caught_up(base: str, seen: list) -> bool:
-    """True once the stored total has stopped moving for a few polls."""
-    seen.append(total_responses(base))
-    return len(seen) > 5 and seen[-1] > 0 and len(set(seen[-5:])) == 1
+def caught_up(bootstrap: str) -> bool:
+    """True once analysis-svc's consumer group has committed up to the end of both topics."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id="analysis-svc", enable_auto_commit=False)
+    try:
+        parts = [TopicPartition(t, p) for t in (topics.SURVEYS_LIFECYCLE, topics.FEEDBACK_RESPONSES)
+                 for p in consumer.partitions_for_topic(t)]
+        ends = consumer.end_offsets(parts)
+        lag = sum(end - (consumer.committed(tp) or 0) for tp, end in ends.items())
+        print(f"consumer lag: {lag} messages", flush=True)
+        return lag == 0
+    finally:
+        consumer.close()
 
 
 def main(out: Path) -> None:
@@ -53,9 +63,8 @@ def main(out: Path) -> None:
         wait_for(lambda: urllib.request.urlopen(f"{base}/healthz", timeout=2).status == 200, timeout=120)
         subprocess.run([BIN / "suite-demo", "seed"], env=env, check=True)
         subprocess.run([BIN / "suite-demo", "trickle", "--count", "5", "--interval", "0.2"], env=env, check=True)
-        seen: list = []
-        wait_for(lambda: caught_up(base, seen), timeout=900, interval=5)
-        print(f"stored {seen[-1]} responses through the pipeline")
+        wait_for(lambda: caught_up(broker.bootstrap), timeout=1200, interval=10)
+        print(f"stored {total_responses(base)} responses through the pipeline", flush=True)
         with sync_playwright() as p:
             browser = p.chromium.launch(**launch_kwargs())
             page = browser.new_page(viewport={"width": 1280, "height": 1500})
@@ -67,7 +76,7 @@ def main(out: Path) -> None:
             browser.close()
         end = date.today().replace(day=1) - timedelta(days=1)
         pdf = work / "board.pdf"
-        subprocess.run([BIN / "analysis-svc", "report", "--from", str(end.replace(day=1) - timedelta(days=150)),
+        subprocess.run([BIN / "analysis-svc", "report", "--from", str((end - timedelta(days=150)).replace(day=1)),
                         "--to", str(end), "--out", str(pdf)], env=env, check=True)
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                         str(out / "board-report")], check=True)
