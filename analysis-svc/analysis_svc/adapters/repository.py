@@ -88,6 +88,19 @@ class SqlRepository:
                 set_={"count": rollup_themes.c["count"] + stmt.excluded["count"]})
             self.session.execute(stmt, themed)
 
+    def claim_alerts(self, alerts: list[tuple[str, str, str]], now: datetime) -> set[str]:
+        """Of (alert_id, kind, directorate), the ids raised for the first time (alerts go out once)."""
+        wanted = {a[0]: a for a in alerts}
+        if not wanted:
+            return set()
+        taken = set(self.session.execute(select(raised_alerts.c.alert_id).where(
+            raised_alerts.c.alert_id.in_(sorted(wanted)))).scalars())
+        new = [wanted[i] for i in sorted(wanted) if i not in taken]
+        if new:
+            self.session.execute(self._insert(raised_alerts).on_conflict_do_nothing(), [
+                {"alert_id": i, "kind": k, "directorate": d, "raised_at": now} for i, k, d in new])
+        return {a[0] for a in new}
+
     def claim_alert(self, alert_id: str, kind: str, directorate: str, now: datetime) -> bool:
         """True the first time an alert id is raised (alerts are raised once)."""
         stmt = self._insert(raised_alerts).values(alert_id=alert_id, kind=kind,

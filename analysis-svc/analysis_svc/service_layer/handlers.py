@@ -2,10 +2,11 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from contracts.envelope import Envelope, make_envelope
+from contracts.envelope import Envelope
 
 from analysis_svc.domain.alerts import detractor_alert_id, is_detractor, stable_event_id
 from analysis_svc.domain.periods import month_of, week_of
+from analysis_svc.service_layer.codec import own_envelope
 from analysis_svc.service_layer.drops import find_drops
 from analysis_svc.service_layer.ports import AnalysisItem
 from analysis_svc.service_layer.rollups import Deltas
@@ -47,7 +48,7 @@ def handle_events(repo, envelopes: list[Envelope], analyser, policy: Policy,
     touched = {(key[0], key[3], key[4]) for key in deltas.cells}
     for event_id, data in find_drops(repo, touched, min_cell=policy.min_cell,
                                      alpha=policy.alpha, now=now):
-        outcome.events.append(make_envelope("alert.significant_drop", data, PRODUCER,
+        outcome.events.append(own_envelope("alert.significant_drop", data, PRODUCER,
                                             event_id=event_id))
     repo.mark_processed([e.event_id for e in fresh], now)
     return outcome
@@ -92,17 +93,22 @@ def _store_responses(repo, envelopes, analyser, policy, now, deltas, outcome) ->
     names = repo.requester_names([d.get("invitation_id") for d in todo])
     analyses = analyser.analyse_many([
         AnalysisItem(_comment(d), names.get(d.get("invitation_id")), d["score"]) for d in todo])
-    new_rows, changed = [], []
+    new_rows, changed, detractors = [], [], []
     for data, analysis in zip(todo, analyses):
         old = stored.get(data["response_id"])
         row = _row(data, analysis, now)
         (changed if old else new_rows).append(row)
         deltas.replace_response(old, row)
         outcome.events.append(_scored(row))
-        outcome.events.extend(_detractor(repo, old, row, policy, now))
+        if _flagged(row, policy) and not _flagged(old, policy):
+            detractors.append(row)
         if _comment(data):
             outcome.learn.append((row["redacted_comment"] or "", data["score"]))
     repo.save_responses(new_rows, changed)
+    claimed = repo.claim_alerts([(detractor_alert_id(r["response_id"]), "detractor",
+                                  r["directorate"]) for r in detractors], now)
+    outcome.events.extend(_detractor(r, now) for r in detractors
+                          if detractor_alert_id(r["response_id"]) in claimed)
     outcome.stored = len(todo)
 
 
@@ -137,7 +143,7 @@ def _scored(row: dict) -> Envelope:
         "response_id", "invitation_id", "version", "score", "submitted_at", "label", "compound",
         "themes", "disagreement")} | {"redacted_comment": (row["redacted_comment"] or None)
                                       and row["redacted_comment"][:2000]}
-    return make_envelope("response.scored", data, PRODUCER,
+    return own_envelope("response.scored", data, PRODUCER,
                          event_id=stable_event_id("scored", row["response_id"], str(row["version"])))
 
 
@@ -147,16 +153,12 @@ def _flagged(row: dict | None, policy: Policy) -> bool:
                                             policy.detractor_compound)
 
 
-def _detractor(repo, old, row, policy: Policy, now: datetime) -> list[Envelope]:
-    if not _flagged(row, policy) or _flagged(old, policy):
-        return []
+def _detractor(row: dict, now: datetime) -> Envelope:
     alert_id = detractor_alert_id(row["response_id"])
-    if not repo.claim_alert(alert_id, "detractor", row["directorate"], now):
-        return []
     data = _public(row) | {"alert_id": alert_id, "response_id": row["response_id"],
                            "score": row["score"], "label": row["label"],
                            "compound": row["compound"], "raised_at": now,
                            "redacted_comment": (row["redacted_comment"] or None)
                            and row["redacted_comment"][:2000]}
-    return [make_envelope("alert.detractor", data, PRODUCER,
-                          event_id=stable_event_id("alert", alert_id))]
+    return own_envelope("alert.detractor", data, PRODUCER,
+                         event_id=stable_event_id("alert", alert_id))

@@ -1,0 +1,115 @@
+"""analysis-svc end to end: responses/s from the topic to committed database rows.
+
+Publishes BENCH_N responses (half with comments) on feedback.responses of KAFKA_BOOTSTRAP_SERVERS
+(default the dev broker), then consumes them with a fresh consumer group twice, into fresh
+databases (SQLite unless BENCH_DATABASE_URL_A/B name others):
+  - the pipeline: analysis-svc's ConsumerWorker + batch handler (bulk upserts, inbox, rollups,
+    scored events published, offsets committed after the database commit);
+  - the baseline: a naive loop, one message at a time (decode, analyse, insert the response,
+    read-modify-write its rollup cells, inbox row, commit, commit the offset), over BENCH_NAIVE.
+Prints both rates and the ratio. Goals: >= 3,000 responses/s and >= 10x the naive loop.
+"""
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from kafka import KafkaConsumer
+from sqlalchemy import func, select
+
+N = int(os.environ.get("BENCH_N", 20_000))
+NAIVE = int(os.environ.get("BENCH_NAIVE", 1_000))
+BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+COMMENTS = ["Fixed quickly, thank you", "Took ages and nobody called back",
+            "Still not working after the reset", "Lovely engineer, sorted my laptop in minutes",
+            "Password reset was easy through the portal", "VPN keeps dropping, very frustrating"]
+
+
+def publish(directorate: str) -> None:
+    from chassis.kafka import KafkaPublisher
+    from analysis_svc.testing import response
+    rng, start = random.Random(7), datetime(2026, 6, 1, tzinfo=timezone.utc)
+    publisher = KafkaPublisher(BOOTSTRAP, "bench-analysis")
+    for chunk in range(0, N, 5000):
+        publisher.publish_many([response(
+            score=rng.randint(1, 5), directorate=directorate, team=f"T{rng.randint(1, 8)}",
+            comment=rng.choice(COMMENTS) if rng.random() < 0.5 else None,
+            invitation_id=uuid.uuid4().hex, submitted_at=start + timedelta(hours=rng.randrange(2000)))
+            for _ in range(min(5000, N - chunk))])
+    publisher.close()
+
+
+def services_for(url_env: str, name: str):
+    from analysis_svc.bootstrap import bootstrap
+    from analysis_svc.config import Settings
+    url = os.environ.get(url_env) or f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/{name}.db"
+    return bootstrap(Settings(database_url=url, kafka_bootstrap_servers=BOOTSTRAP, model_dir="",
+                              batch_size=1000))
+
+
+def stored(services, directorate: str) -> int:
+    from analysis_svc.adapters.orm import responses
+    with services.sessions() as session:
+        return session.execute(select(func.count()).select_from(responses).where(
+            responses.c.directorate == directorate)).scalar()
+
+
+def run_pipeline(directorate: str, group: str) -> float:
+    from analysis_svc.entrypoints import worker
+    from analysis_svc.testing import start_group_at_end
+    services = services_for("BENCH_DATABASE_URL_A", "pipeline")
+    services.analyser  # load the models before the clock starts, as a running service has
+    stop = threading.Event()
+    start_group_at_end(BOOTSTRAP, group, worker.TOPICS)
+    publish(directorate)
+    started = time.perf_counter()
+    thread = threading.Thread(target=worker.run, args=(services, stop), kwargs={"group_id": group})
+    thread.start()
+    while stored(services, directorate) < N:
+        time.sleep(0.2)
+    elapsed = time.perf_counter() - started
+    stop.set()
+    thread.join()
+    services.close()
+    return N / elapsed
+
+
+def run_naive(directorate: str, group: str) -> float:
+    from analysis_svc.testing import start_group_at_end
+    from analysis_svc.entrypoints import worker
+    sys.path.insert(0, os.path.dirname(__file__))
+    from naive_analysis_loop import handle_one
+    services = services_for("BENCH_DATABASE_URL_B", "naive")
+    analyser = services.analyser
+    start_group_at_end(BOOTSTRAP, group, worker.TOPICS)
+    publish(directorate)
+    consumer = KafkaConsumer(*worker.TOPICS, bootstrap_servers=BOOTSTRAP, group_id=group,
+                             enable_auto_commit=False, auto_offset_reset="earliest")
+    done, started = 0, time.perf_counter()
+    while done < NAIVE:
+        for messages in consumer.poll(timeout_ms=500, max_records=1).values():
+            for message in messages:
+                done += handle_one(services, analyser, message.value, directorate)
+                consumer.commit()
+    elapsed = time.perf_counter() - started
+    consumer.close()
+    services.close()
+    return done / elapsed
+
+
+def main() -> None:
+    tag = uuid.uuid4().hex[:8]
+    pipeline = run_pipeline(f"bench-{tag}-p", f"bench-pipeline-{tag}")
+    print(f"pipeline (batched consumer): {pipeline:8.0f} responses/s over {N:,}")
+    naive = run_naive(f"bench-{tag}-n", f"bench-naive-{tag}")
+    print(f"naive one-at-a-time loop:    {naive:8.0f} responses/s over {NAIVE:,}")
+    print(f"ratio: {pipeline / naive:.1f}x  (goals: >= 10x {'MET' if pipeline >= 10 * naive else 'NOT MET'}, "
+          f">= 3,000/s {'MET' if pipeline >= 3000 else 'NOT MET'})")
+
+
+if __name__ == "__main__":
+    main()
