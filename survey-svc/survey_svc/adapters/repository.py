@@ -2,7 +2,7 @@
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from survey_svc.adapters.orm import invitations
@@ -11,6 +11,15 @@ from survey_svc.domain.model import CANCELLED, OPEN, PENDING, Invitation, Ticket
 _TICKET_FIELDS = tuple(Ticket.__dataclass_fields__)
 _STATE_FIELDS = ("status", "due_at", "expires_at", "reminder_days", "sent_at", "remind_at",
                  "reminded_at", "answered_at", "attempts", "last_error")
+
+
+_c = invitations.c
+# Built once: the dispatcher runs these for every mail, and a new statement per call costs
+# more than the database does. Run on the session's Core connection for the same reason.
+_LOCK = (select(_c.status, _c.attempts).where(_c.id == bindparam("inv_id"))
+         .with_for_update(skip_locked=True))
+_SAVE = (update(invitations).where(_c.id == bindparam("inv_id"))
+         .values({name: bindparam(name) for name in _STATE_FIELDS}))
 
 
 def _to_domain(row) -> Invitation:
@@ -75,10 +84,7 @@ class InvitationRepository:
 
         A second dispatcher skips a locked row (PostgreSQL); SQLite has one writer anyway.
         """
-        c = invitations.c
-        row = self.session.execute(
-            select(c.status, c.attempts).where(c.id == invitation.id)
-            .with_for_update(skip_locked=True)).first()
+        row = self.session.connection().execute(_LOCK, {"inv_id": invitation.id}).first()
         if row is None or tuple(row) != (invitation.status, invitation.attempts):
             return False
         self.seen[invitation.id] = invitation
@@ -89,5 +95,4 @@ class InvitationRepository:
 
     def save(self, invitation: Invitation) -> None:
         state = {name: getattr(invitation, name) for name in _STATE_FIELDS}
-        self.session.execute(update(invitations).where(invitations.c.id == invitation.id)
-                             .values(**state))
+        self.session.connection().execute(_SAVE, {"inv_id": invitation.id, **state})

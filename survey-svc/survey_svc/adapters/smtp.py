@@ -1,7 +1,12 @@
 """Outgoing mail over one reused SMTP connection, reopened when the server drops it."""
+import re
 import smtplib
 import ssl
+from email.generator import BytesGenerator
 from email.message import Message
+from email.utils import getaddresses
+from functools import lru_cache
+from io import BytesIO
 
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
@@ -9,6 +14,36 @@ from survey_svc.service_layer.ports import (PermanentMailError, ServerUnavailabl
                                             TransientMailError)
 
 _ANSWERED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class _Generator(BytesGenerator):
+    """Writes a body in one call, not two per line (a base64 body has ~200 lines)."""
+
+    def _write_lines(self, lines):
+        if lines:
+            self.write(_LINE_BREAK.sub(self._NL, lines))
+
+
+def _as_bytes(message: Message) -> bytes:
+    out = BytesIO()
+    _Generator(out, mangle_from_=False).flatten(message, linesep="\r\n")
+    return out.getvalue()
+
+
+@lru_cache(maxsize=64)
+def _sender(from_header: str) -> str:
+    return getaddresses([from_header])[0][1]
+
+
+def _envelope(message: Message) -> tuple[str, list[str]] | None:
+    """Sender and recipients; None when an address needs smtplib's SMTPUTF8 handling."""
+    if "Bcc" in message or "Resent-Date" in message:
+        return None
+    sender = _sender(message["Sender"] or message["From"])
+    fields = message.get_all("To", []) + message.get_all("Cc", [])
+    recipients = [address for _, address in getaddresses(fields)]
+    return (sender, recipients) if (sender + "".join(recipients)).isascii() else None
 
 
 def _dropped(err: BaseException) -> bool:
@@ -44,8 +79,12 @@ class SmtpMailer:
     def _send(self, message: Message) -> None:
         if self._conn is None:
             self._conn = self._connect()
+        envelope = _envelope(message)
         try:
-            self._conn.send_message(message)
+            if envelope is None:
+                self._conn.send_message(message)
+            else:
+                self._conn.sendmail(*envelope, _as_bytes(message))
         except OSError as err:
             if _dropped(err):
                 self.close()

@@ -1,5 +1,6 @@
-"""Send what is due, one invitation per transaction: a crash repeats at most one mail."""
-from dataclasses import dataclass
+"""Send what is due, one invitation per transaction: a crash repeats at most one mail per sender."""
+import threading
+from dataclasses import dataclass, fields
 from datetime import timedelta
 
 from survey_svc.domain.model import PENDING, SENT
@@ -18,19 +19,70 @@ class Round:
     expired: int = 0
     stopped: str | None = None
 
+    def add(self, other: "Round") -> None:
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            setattr(self, f.name, (mine or theirs) if f.name == "stopped" else mine + theirs)
+
 
 def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** min(attempts, 10)), MAX_BACKOFF)
 
 
 def dispatch_due(uow, clock, mailer, renderer, limit: int = 1000) -> Round:
-    """Expire, then send due invitations, then due reminders."""
+    """Expire, then send due invitations, then due reminders, over one connection."""
+    return dispatch_due_parallel(lambda: uow, clock, [mailer], renderer, limit)
+
+
+def dispatch_due_parallel(new_uow, clock, mailers, renderer, limit: int = 1000) -> Round:
+    """As `dispatch_due`, with one sender thread per mailer on disjoint shares of the due rows.
+
+    Each sender marks its own mail right after sending it, so a crash repeats at most one
+    mail per sender; the row lock keeps any other dispatcher process off the same rows.
+    """
+    uow = new_uow()
     done = Round(expired=expire_overdue(uow, clock))
     for kind, status in (("invitation", PENDING), ("reminder", SENT)):
-        for inv in _due(uow, clock, status, limit):
-            if not _send_one(uow, clock, mailer, renderer, kind, inv, done):
-                return done
+        due = _due(uow, clock, status, limit)
+        if len(mailers) == 1:
+            _send_all(uow, clock, mailers[0], renderer, kind, due, done, threading.Event())
+        else:
+            _in_threads(new_uow, clock, mailers, renderer, kind, due, done)
+        if done.stopped:
+            break
     return done
+
+
+def _in_threads(new_uow, clock, mailers, renderer, kind, due, done: Round) -> None:
+    stop, rounds, failures = threading.Event(), [Round() for _ in mailers], []
+
+    def sender(n: int, mailer) -> None:
+        try:
+            _send_all(new_uow(), clock, mailer, renderer, kind, due[n::len(mailers)],
+                      rounds[n], stop)
+        except BaseException as err:  # raised in the caller, as with one sender
+            stop.set()
+            failures.append(err)
+
+    threads = [threading.Thread(target=sender, args=(n, mailer), name=f"sender-{n}")
+               for n, mailer in enumerate(mailers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for share in rounds:
+        done.add(share)
+    if failures:
+        raise failures[0]
+
+
+def _send_all(uow, clock, mailer, renderer, kind, due, done: Round, stop) -> None:
+    for inv in due:
+        if stop.is_set():
+            return
+        if not _send_one(uow, clock, mailer, renderer, kind, inv, done):
+            stop.set()  # the server is unreachable: no other sender will get through either
+            return
 
 
 def _due(uow, clock, status: str, limit: int) -> list:

@@ -24,11 +24,12 @@ class SqlUnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
+        connection = self.session.connection()  # Core: the ORM layer adds nothing here
         for invitation in self.invitations.seen.values():
             if invitation.id not in self.invitations.added:
                 self.invitations.save(invitation)
             for envelope in envelopes_for(invitation):
-                add_to_outbox(self.session, envelope)
+                add_to_outbox(connection, envelope)
         self.session.commit()
 
     def rollback(self) -> None:
