@@ -2,9 +2,14 @@
 import math
 from dataclasses import dataclass
 
-from scipy import stats
+from scipy.special import ndtr
 
 Z95 = 1.959963984540054
+
+
+def two_sided_p(z: float) -> float:
+    """2 * scipy.stats.norm.sf(|z|), via the normal CDF ufunc (stats.norm costs ~80 us a call)."""
+    return float(2 * ndtr(-abs(z)))
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float | None:
     if variance == 0:
         return 1.0
     z = (x1 / n1 - x2 / n2) / math.sqrt(variance)
-    return float(2 * stats.norm.sf(abs(z)))
+    return two_sided_p(z)
 
 
 def trend_test(successes: list[int], totals: list[int]) -> tuple[float, float] | None:
@@ -52,4 +57,4 @@ def trend_test(successes: list[int], totals: list[int]) -> tuple[float, float] |
     if variance == 0:
         return (0.0, 1.0)
     z = numerator / math.sqrt(variance)
-    return (z, float(2 * stats.norm.sf(abs(z))))
+    return (z, two_sided_p(z))

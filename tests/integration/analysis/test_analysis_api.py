@@ -126,3 +126,9 @@ def test_export_csv_has_bom_stable_columns_and_iso_dates(api):
 def test_openapi_documents_every_feed(api):
     paths = api.get("/openapi.json").json["paths"]
     assert set(FEEDS + ["/v1/analyze"]) <= set(paths)
+
+
+def test_health_and_readiness(api):
+    assert api.get("/healthz").status_code == 200
+    ready = api.get("/readyz")
+    assert ready.status_code == 200, ready.json

@@ -125,3 +125,22 @@ def test_queries_suppress_small_cells_and_respect_scope(services):
                                       page["next_cursor"], limit=3)
         assert len(rest["items"]) == 2 and rest["next_cursor"] is None
         assert {i["directorate"] for i in page["items"] + rest["items"]} == {"Adults"}
+
+
+def test_period_change_and_trend_match_hand_computed_values(services):
+    consumer = services.consumer()
+    months = [datetime(2026, m, 10, tzinfo=timezone.utc) for m in (8, 9, 10)]
+    batch = []
+    for at, satisfied in zip(months, (20, 30, 40)):
+        batch += [record(response(score=5 if i < satisfied else 1, submitted_at=at)) for i in range(50)]
+    consumer.handle_batch(batch)
+    with services.sessions() as session:
+        rows = queries.trends(session, None, queries.Filters(period="month"))
+        [summary] = queries.summary(session, None, queries.Filters(period="month", trend_periods=3))
+    october = [r for r in rows if r["period"] == "2026-10"][0]
+    # 40/50 vs 30/50: pooled 0.7, z = 0.2 / sqrt(0.7 * 0.3 * 0.04) = 2.1822, p = 0.0291
+    assert october["change"]["p_value"] == pytest.approx(0.0291, abs=1e-4)
+    assert october["change"]["significant"] and october["change"]["delta"] == 0.2
+    # 20, 30, 40 of 50: p = 0.6, T = 0*(-10) + 1*0 + 2*10 = 20, var = 0.24 * 50 * 2 = 24
+    assert summary["trend"]["z"] == pytest.approx(20 / 24 ** 0.5, abs=1e-4)
+    assert summary["trend"]["direction"] == "up"
