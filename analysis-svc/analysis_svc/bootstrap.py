@@ -73,6 +73,7 @@ class Services:
             dead_letter=lambda record, reason, errors: dead_letter(
                 publisher, record, reason, errors, PRODUCER),
             policy=self.policy(), clock=self.clock, notify=self._notifier(),
+            learn_every=self.settings.learn_every,
             transient=(OperationalError, InterfaceError, PublishError))
 
     def _notifier(self):

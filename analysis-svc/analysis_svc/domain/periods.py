@@ -1,6 +1,7 @@
 """Reporting periods: ISO weeks ("2026-W47") and calendar months ("2026-11"), in UTC."""
 import re
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 KINDS = ("week", "month")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -21,6 +22,7 @@ def period_of(kind: str, moment: datetime | date) -> str:
     return week_of(moment) if kind == "week" else month_of(moment)
 
 
+@lru_cache(maxsize=4096)
 def period_start(kind: str, period: str) -> date:
     """First day of a period key; raises ValueError for a malformed key."""
     if kind == "week" and (match := _WEEK.match(period)):
@@ -30,6 +32,7 @@ def period_start(kind: str, period: str) -> date:
     raise ValueError(f"not a {kind} period: {period!r}")
 
 
+@lru_cache(maxsize=4096)
 def previous(kind: str, period: str) -> str:
     start = period_start(kind, period)
     if kind == "week":

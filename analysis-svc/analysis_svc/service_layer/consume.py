@@ -1,6 +1,6 @@
 """The per-batch function the consumer calls: decode, apply in one transaction, publish, learn."""
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from contracts.errors import InvalidEvent
@@ -26,6 +26,9 @@ class Consumer:
     clock: Callable  # () -> aware datetime
     notify: Callable | None = None  # (alert envelopes) -> None: emails, best effort
     transient: tuple[type[BaseException], ...] = ()
+    # Learning has a fixed cost per call, so comments are pooled and learned from in bulk.
+    learn_every: int = 2000
+    _to_learn: list = field(default_factory=list)
 
     def handle_batch(self, records) -> int:
         """Process records; poison goes to the DLQ; raises only for transient failures."""
@@ -66,8 +69,10 @@ class Consumer:
             # Published before the commit with stable event ids: a retry re-sends the same ids.
             if outcome.events:
                 self.publisher.publish_many(outcome.events)
-        if outcome.learn:
-            texts, scores = zip(*outcome.learn)
+        self._to_learn.extend(outcome.learn)
+        if len(self._to_learn) >= self.learn_every:
+            texts, scores = zip(*self._to_learn)
+            self._to_learn.clear()
             self.analyser.learn(list(texts), list(scores))
         if self.notify:
             alerts = [e for e in outcome.events if e.event_type.startswith("alert.")]

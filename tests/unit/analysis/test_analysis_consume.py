@@ -37,7 +37,9 @@ def _cell(services, kind="month"):
 
 def test_a_response_is_stored_scored_and_rolled_up(services):
     env = response("r1", score=5, comment="good and quick")
-    assert services.consumer().handle_batch([record(env)]) == 1
+    consumer = services.consumer()
+    consumer.learn_every = 1
+    assert consumer.handle_batch([record(env)]) == 1
     [row] = _rows(services, orm.responses)
     assert (row["score"], row["label"], row["themes"]) == (5, "positive", ["speed"])
     [cell] = _cell(services)
