@@ -74,11 +74,12 @@ def run_pipeline(directorate: str, group: str) -> float:
         if first is None and count:
             first = (time.perf_counter(), count)
         time.sleep(0.05)
-    elapsed = time.perf_counter() - started
+    ended = time.perf_counter()
+    elapsed = ended - started
     stop.set()
     thread.join()
     services.close()
-    steady = (N - first[1]) / (time.perf_counter() - first[0]) if first else N / elapsed
+    steady = (N - first[1]) / (ended - first[0]) if first else N / elapsed
     print(f"pipeline after the group joined: {steady:8.0f} responses/s")
     return N / elapsed
 
