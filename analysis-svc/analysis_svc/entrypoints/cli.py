@@ -5,7 +5,9 @@ import threading
 
 import click
 
-from chassis.cli import CliError, run_cli
+from chassis.cli import run_cli
+
+from analysis_svc.reports.cli import report as board_report
 
 
 def _services(**kwargs):
@@ -126,9 +128,7 @@ def tokens_revoke(token_id):
 
 
 # The board report command lives with the report (owned by the dashboard engineer).
-from analysis_svc.reports.cli import report as _report  # noqa: E402
-
-cli.add_command(_report)
+cli.add_command(board_report)
 
 
 def main() -> None:
