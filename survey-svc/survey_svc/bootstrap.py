@@ -24,10 +24,14 @@ class Services:
     mailer_factory: object = field(repr=False)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions)
+        return SqlUnitOfWork(self.engine)
 
     def mailer(self, reuse: bool = True) -> SmtpMailer:
         return self.mailer_factory(reuse)
+
+    def mailers(self) -> list[SmtpMailer]:
+        """One per parallel sender (SURVEY_DISPATCH_CONNECTIONS)."""
+        return [self.mailer() for _ in range(max(1, self.settings.dispatch_connections))]
 
 
 def build(settings: Settings, *, clock=None, publisher=None) -> Services:

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     reply_domain: str = env("REPLY_DOMAIN", "replies.localhost")
     dispatch_interval_s: float = env("SURVEY_DISPATCH_INTERVAL", 5.0, as_float)
     dispatch_batch: int = env("SURVEY_DISPATCH_BATCH", 1000, as_int)
+    # Parallel SMTP connections; each may repeat its one mail in flight after a crash.
+    dispatch_connections: int = env("SURVEY_DISPATCH_CONNECTIONS", 1, as_int)
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":

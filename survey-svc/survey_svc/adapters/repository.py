@@ -3,7 +3,7 @@ from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from survey_svc.adapters.orm import invitations
 from survey_svc.domain.model import CANCELLED, OPEN, PENDING, Invitation, Ticket
@@ -15,7 +15,7 @@ _STATE_FIELDS = ("status", "due_at", "expires_at", "reminder_days", "sent_at", "
 
 _c = invitations.c
 # Built once: the dispatcher runs these for every mail, and a new statement per call costs
-# more than the database does. Run on the session's Core connection for the same reason.
+# more than the database does.
 _LOCK = (select(_c.status, _c.attempts).where(_c.id == bindparam("inv_id"))
          .with_for_update(skip_locked=True))
 _SAVE = (update(invitations).where(_c.id == bindparam("inv_id"))
@@ -29,8 +29,8 @@ def _to_domain(row) -> Invitation:
 
 
 class InvitationRepository:
-    def __init__(self, session: Session):
-        self.session = session
+    def __init__(self, db: Connection):
+        self.db = db
         self.seen: dict[str, Invitation] = {}
         self.added: set[str] = set()
 
@@ -41,13 +41,13 @@ class InvitationRepository:
 
     def add(self, invitation: Invitation, now: datetime) -> None:
         state = {name: getattr(invitation, name) for name in _STATE_FIELDS}
-        self.session.execute(invitations.insert().values(
+        self.db.execute(invitations.insert().values(
             id=invitation.id, created_at=now, **asdict(invitation.ticket), **state))
         self.seen[invitation.id] = invitation
         self.added.add(invitation.id)
 
     def get(self, invitation_id: str) -> Invitation | None:
-        found = self._track(self.session.execute(
+        found = self._track(self.db.execute(
             select(invitations).where(invitations.c.id == invitation_id)))
         return found[0] if found else None
 
@@ -55,7 +55,7 @@ class InvitationRepository:
         stmt = select(invitations).where(*conditions).order_by(invitations.c.due_at).limit(limit)
         if lock:
             stmt = stmt.with_for_update(skip_locked=True)
-        return self._track(self.session.execute(stmt))
+        return self._track(self.db.execute(stmt))
 
     def pending_for_ticket(self, ticket_id: str, up_to_resolution: int) -> list[Invitation]:
         return self.query(invitations.c.ticket_id == ticket_id,
@@ -68,7 +68,7 @@ class InvitationRepository:
 
     def last_invited_at(self, requester_id: str) -> datetime | None:
         """When this person was last surveyed (cancelled invitations never reached them)."""
-        return self.session.scalar(select(func.max(invitations.c.due_at)).where(
+        return self.db.scalar(select(func.max(invitations.c.due_at)).where(
             invitations.c.requester_id == requester_id, invitations.c.status != CANCELLED))
 
     def due(self, status: str, now: datetime, limit: int) -> list[Invitation]:
@@ -77,14 +77,14 @@ class InvitationRepository:
         when = c.due_at if status == PENDING else c.remind_at
         stmt = (select(invitations).where(c.status == status, when <= now, c.expires_at > now)
                 .order_by(when).limit(limit))
-        return [_to_domain(row) for row in self.session.execute(stmt)]
+        return [_to_domain(row) for row in self.db.execute(stmt)]
 
     def lock(self, invitation: Invitation) -> bool:
         """Lock its row and adopt it, if nobody changed it since it was read.
 
         A second dispatcher skips a locked row (PostgreSQL); SQLite has one writer anyway.
         """
-        row = self.session.connection().execute(_LOCK, {"inv_id": invitation.id}).first()
+        row = self.db.execute(_LOCK, {"inv_id": invitation.id}).first()
         if row is None or tuple(row) != (invitation.status, invitation.attempts):
             return False
         self.seen[invitation.id] = invitation
@@ -95,4 +95,4 @@ class InvitationRepository:
 
     def save(self, invitation: Invitation) -> None:
         state = {name: getattr(invitation, name) for name in _STATE_FIELDS}
-        self.session.connection().execute(_SAVE, {"inv_id": invitation.id, **state})
+        self.db.execute(_SAVE, {"inv_id": invitation.id, **state})

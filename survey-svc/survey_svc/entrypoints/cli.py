@@ -128,13 +128,15 @@ def opt_in(requester_id):
 def dispatch():
     """Send what is due now, once, and publish the lifecycle events."""
     from chassis.outbox import OutboxRelay
-    from survey_svc.service_layer.dispatch import dispatch_due
+    from survey_svc.service_layer.dispatch import dispatch_due_parallel
     services = _services()
-    mailer = services.mailer()
+    mailers = services.mailers()
     try:
-        done = dispatch_due(services.uow(), services.clock, mailer, services.renderer)
+        done = dispatch_due_parallel(services.uow, services.clock, mailers, services.renderer,
+                                     services.settings.dispatch_batch)
     finally:
-        mailer.close()
+        for mailer in mailers:
+            mailer.close()
     relayed = OutboxRelay(services.sessions, services.publisher).relay(limit=100_000)
     click.echo(json.dumps({**vars(done), "events_published": relayed}))
 

@@ -45,19 +45,21 @@ def handle_batch(records, services) -> None:
 
 
 def dispatch_forever(services, stop: threading.Event) -> None:
-    mailer = services.mailer()
+    mailers = services.mailers()
     try:
         while not stop.is_set():
             try:
-                done = dispatch.dispatch_due(services.uow(), services.clock, mailer,
-                                             services.renderer, services.settings.dispatch_batch)
+                done = dispatch.dispatch_due_parallel(services.uow, services.clock, mailers,
+                                                      services.renderer,
+                                                      services.settings.dispatch_batch)
                 if done.sent or done.reminded or done.bounced or done.expired or done.deferred:
                     log.info("dispatch round", extra=vars(done))
             except Exception:  # a bad round must not end the dispatcher
                 log.exception("dispatch round failed")
             stop.wait(services.settings.dispatch_interval_s)
     finally:
-        mailer.close()
+        for mailer in mailers:
+            mailer.close()
 
 
 def run(services, stop: threading.Event, group_id: str = GROUP) -> None:
