@@ -78,8 +78,20 @@ def start_group_at_end(bootstrap: str, group_id: str, topics) -> None:
         consumer.close()
 
 
-def read_topic(bootstrap: str, topic: str, predicate, timeout_s: float = 30) -> list:
-    """Decoded envelopes on a whole topic (up to its current end) that satisfy predicate."""
+def topic_ends(bootstrap: str, topic: str) -> dict[int, int]:
+    """Each partition's current end offset: pass it to read_topic to read only what follows."""
+    from kafka import KafkaConsumer, TopicPartition
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        return {tp.partition: offset for tp, offset in consumer.end_offsets(partitions).items()}
+    finally:
+        consumer.close()
+
+
+def read_topic(bootstrap: str, topic: str, predicate, since: dict[int, int] | None = None,
+               timeout_s: float = 60) -> list:
+    """Decoded envelopes on a topic (from `since`, else the start, up to its current end)."""
     import time
     from kafka import KafkaConsumer, TopicPartition
     from contracts.envelope import decode
@@ -87,7 +99,8 @@ def read_topic(bootstrap: str, topic: str, predicate, timeout_s: float = 30) -> 
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
         consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
+        for tp in partitions:
+            consumer.seek(tp, (since or {}).get(tp.partition, 0))
         ends, found = consumer.end_offsets(partitions), []
         deadline = time.monotonic() + timeout_s
         while any(consumer.position(tp) < ends[tp] for tp in partitions):

@@ -12,7 +12,7 @@ from contracts.envelope import decode
 
 from analysis_svc.adapters import orm
 from analysis_svc.entrypoints import worker
-from analysis_svc.testing import read_topic, response, start_group_at_end
+from analysis_svc.testing import read_topic, response, start_group_at_end, topic_ends
 
 pytestmark = pytest.mark.integration
 AT = datetime(2026, 9, 15, 12, tzinfo=timezone.utc)
@@ -60,6 +60,8 @@ def test_stream_stores_once_replaces_amendments_and_dead_letters_poison(
     services = make_services()
     group = f"analysis-test-{unique}"
     start_group_at_end(kafka_bootstrap, group, worker.TOPICS)
+    since = {topic: topic_ends(kafka_bootstrap, topic) for topic in (
+        "feedback.responses.dlq", "feedback.scored", "feedback.alerts")}
     directorate = f"Dir-{unique}"
     first = response(f"r-{unique}", score=1, comment="Still not working, nobody called back",
                      directorate=directorate, submitted_at=AT)
@@ -83,13 +85,15 @@ def test_stream_stores_once_replaces_amendments_and_dead_letters_poison(
         row = session.execute(select(orm.responses).where(
             orm.responses.c.response_id == f"r-{unique}")).mappings().one()
     assert (row["score"], row["label"]) == (4, "positive")
-    dlq = read_topic(kafka_bootstrap, "feedback.responses.dlq", lambda e: e.data["value"] == poison)
+    dlq = read_topic(kafka_bootstrap, "feedback.responses.dlq", lambda e: e.data["value"] == poison,
+                     since["feedback.responses.dlq"])
     assert len(dlq) == 1 and dlq[0].data["rejected_by"] == "analysis-svc"
     scored = read_topic(kafka_bootstrap, "feedback.scored",
-                        lambda e: e.data["response_id"] == f"r-{unique}")
+                        lambda e: e.data["response_id"] == f"r-{unique}", since["feedback.scored"])
     assert {e.data["version"] for e in scored} == {1, 2}
     detractors = read_topic(kafka_bootstrap, "feedback.alerts",
-                            lambda e: e.data.get("response_id") == f"r-{unique}")
+                            lambda e: e.data.get("response_id") == f"r-{unique}",
+                            since["feedback.alerts"])
     assert len(detractors) == 1 and detractors[0].key == directorate
 
 
