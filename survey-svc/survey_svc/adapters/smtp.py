@@ -1,5 +1,4 @@
 """Outgoing mail over one reused SMTP connection, reopened when the server drops it."""
-import re
 import smtplib
 import ssl
 from email.generator import BytesGenerator
@@ -14,15 +13,15 @@ from survey_svc.service_layer.ports import (PermanentMailError, ServerUnavailabl
                                             TransientMailError)
 
 _ANSWERED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class _Generator(BytesGenerator):
     """Writes a body in one call, not two per line (a base64 body has ~200 lines)."""
 
     def _write_lines(self, lines):
+        # The stdlib's line-break regex, as three C-speed replaces.
         if lines:
-            self.write(_LINE_BREAK.sub(self._NL, lines))
+            self.write(lines.replace("\r\n", "\n").replace("\r", "\n").replace("\n", self._NL))
 
 
 def _as_bytes(message: Message) -> bytes:
