@@ -48,7 +48,7 @@ def services_for(url_env: str, name: str):
     from analysis_svc.config import Settings
     url = os.environ.get(url_env) or f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/{name}.db"
     return bootstrap(Settings(database_url=url, kafka_bootstrap_servers=BOOTSTRAP, model_dir="",
-                              batch_size=1000))
+                              batch_size=int(os.environ.get("BENCH_BATCH", 1000))))
 
 
 def stored(services, directorate: str) -> int:

@@ -6,7 +6,7 @@ from typing import Callable
 from contracts.errors import InvalidEvent
 
 from analysis_svc.service_layer.codec import decode
-from analysis_svc.service_layer.handlers import PRODUCER, Outcome, Policy, handle_events
+from analysis_svc.service_layer.handlers import Outcome, Policy, handle_events
 
 log = logging.getLogger(__name__)
 RELEVANT_PREFIXES = ("response.submitted", "response.amended", "invitation.")

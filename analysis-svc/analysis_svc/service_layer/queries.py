@@ -16,6 +16,8 @@ from analysis_svc.service_layer.measures import COUNTERS, change, measures, tren
 from analysis_svc.service_layer.response_queries import (  # noqa: F401
     EXPORT_COLUMNS, BadCursor, ResponseFilters, iter_export, responses_page)
 
+__all__ = ["EXPORT_COLUMNS", "BadCursor", "Filters", "ResponseFilters", "Window", "iter_export",
+           "responses_page", "summary", "themes", "trends", "window"]
 DEFAULT_PERIODS = 12
 
 

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from chassis.kafka import KafkaPublisher
-from contracts.envelope import decode
 
 from analysis_svc.adapters import orm
 from analysis_svc.entrypoints import worker
