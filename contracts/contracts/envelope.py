@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from contracts.errors import InvalidEvent
-from contracts.registry import spec_for
+from contracts.registry import schema_for, spec_for
 
 
 class EnvelopeSchema(Schema):
@@ -21,6 +21,9 @@ class EnvelopeSchema(Schema):
     occurred_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
     producer = fields.String(required=True, validate=validate.Length(min=1, max=100))
     data = fields.Dict(required=True)
+
+
+_ENVELOPE = EnvelopeSchema()
 
 
 @dataclass(frozen=True)
@@ -49,21 +52,20 @@ def make_envelope(event_type: str, data: dict, producer: str, **kwargs) -> Envel
     """Validate `data` against its event schema and wrap it; raises InvalidEvent."""
     spec = spec_for(event_type)
     try:
-        loaded = spec.schema().load(data, unknown="raise")
+        loaded = schema_for(event_type).load(data, unknown="raise")
     except ValidationError as err:
         raise InvalidEvent(f"invalid {event_type}", err.messages) from None
     return Envelope(event_type, loaded, producer, schema_version=spec.version, **kwargs)
 
 
 def to_dict(envelope: Envelope) -> dict:
-    spec = spec_for(envelope.event_type)
-    return EnvelopeSchema().dump({
+    return _ENVELOPE.dump({
         "event_id": envelope.event_id,
         "event_type": envelope.event_type,
         "schema_version": envelope.schema_version,
         "occurred_at": envelope.occurred_at,
         "producer": envelope.producer,
-        "data": spec.schema().dump(envelope.data),
+        "data": schema_for(envelope.event_type).dump(envelope.data),
     })
 
 
@@ -78,8 +80,8 @@ def decode(raw: bytes | str | dict) -> Envelope:
     except (ValueError, UnicodeDecodeError) as err:
         raise InvalidEvent(f"not JSON: {err}", {"_schema": ["Not valid JSON."]}) from None
     try:
-        env = EnvelopeSchema().load(doc)
-        data = spec_for(env["event_type"]).schema().load(env["data"])
+        env = _ENVELOPE.load(doc)
+        data = schema_for(env["event_type"]).load(env["data"])
     except ValidationError as err:
         raise InvalidEvent("invalid event", err.messages) from None
     return Envelope(env["event_type"], data, env["producer"], event_id=str(env["event_id"]),

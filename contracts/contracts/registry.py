@@ -1,5 +1,6 @@
 """Which event type travels on which topic, with which payload schema and key."""
 from dataclasses import dataclass
+from functools import cache
 
 from marshmallow import Schema
 
@@ -56,7 +57,9 @@ def spec_for(event_type: str) -> EventSpec:
                            {"event_type": ["Unknown event type."]}) from None
 
 
+@cache
 def schema_for(event_type: str) -> Schema:
+    """The (shared, reusable) schema instance for an event type's payload."""
     return spec_for(event_type).schema()
 
 
