@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.errors import KafkaError
+from kafka.errors import CommitFailedError, KafkaError
 from kafka.structs import OffsetAndMetadata
 
 from contracts.envelope import Envelope, encode, make_envelope
@@ -123,8 +123,13 @@ class ConsumerWorker:
             self._rewind(polled)
             (stop or threading.Event()).wait(self.retry_backoff_s)
             return 0
-        self.consumer.commit({tp: OffsetAndMetadata(batch[-1].offset + 1, "", -1)
-                              for tp, batch in polled.items()})
+        try:
+            self.consumer.commit({tp: OffsetAndMetadata(batch[-1].offset + 1, "", -1)
+                                  for tp, batch in polled.items()})
+        except CommitFailedError:
+            # A rebalance took the partitions away; their new owner re-reads this batch,
+            # which idempotent handlers absorb.
+            log.warning("commit lost to a rebalance", extra={"records": len(records)})
         return len(records)
 
     def _rewind(self, polled) -> None:
