@@ -9,7 +9,6 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from chassis.db import make_engine, migrate, session_factory
 from chassis.kafka import KafkaPublisher, PublishError, dead_letter
 
-from analysis_svc.adapters.publisher import FastPublisher
 from analysis_svc.adapters.token_store import TokenStore
 from analysis_svc.adapters.uow import SqlUnitOfWork
 from analysis_svc.config import Settings
@@ -56,8 +55,7 @@ class Services:
     def publisher(self):
         if self.publisher_override is not None:
             return self.publisher_override
-        publisher = FastPublisher(KafkaPublisher(self.settings.kafka_bootstrap_servers,
-                                                 client_id=PRODUCER))
+        publisher = KafkaPublisher(self.settings.kafka_bootstrap_servers, client_id=PRODUCER)
         self._closers.append(publisher.close)
         return publisher
 

@@ -3,9 +3,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable
 
+from contracts.envelope import decode
 from contracts.errors import InvalidEvent
 
-from analysis_svc.service_layer.codec import decode
 from analysis_svc.service_layer.handlers import Outcome, Policy, handle_events
 
 log = logging.getLogger(__name__)

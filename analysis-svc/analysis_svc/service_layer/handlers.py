@@ -2,11 +2,10 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from contracts.envelope import Envelope
+from contracts.envelope import Envelope, make_envelope
 
 from analysis_svc.domain.alerts import detractor_alert_id, is_detractor, stable_event_id
 from analysis_svc.domain.periods import month_of, week_of
-from analysis_svc.service_layer.codec import own_envelope
 from analysis_svc.service_layer.drops import find_drops
 from analysis_svc.service_layer.ports import AnalysisItem
 from analysis_svc.service_layer.rollups import Deltas
@@ -48,8 +47,8 @@ def handle_events(repo, envelopes: list[Envelope], analyser, policy: Policy,
     touched = {(key[0], key[3], key[4]) for key in deltas.cells}
     for event_id, data in find_drops(repo, touched, min_cell=policy.min_cell,
                                      alpha=policy.alpha, now=now):
-        outcome.events.append(own_envelope("alert.significant_drop", data, PRODUCER,
-                                            event_id=event_id))
+        outcome.events.append(make_envelope("alert.significant_drop", data, PRODUCER,
+                                             event_id=event_id))
     repo.mark_processed([e.event_id for e in fresh], now)
     return outcome
 
@@ -143,8 +142,8 @@ def _scored(row: dict) -> Envelope:
         "response_id", "invitation_id", "version", "score", "submitted_at", "label", "compound",
         "themes", "disagreement")} | {"redacted_comment": (row["redacted_comment"] or None)
                                       and row["redacted_comment"][:2000]}
-    return own_envelope("response.scored", data, PRODUCER,
-                         event_id=stable_event_id("scored", row["response_id"], str(row["version"])))
+    return make_envelope("response.scored", data, PRODUCER,
+                          event_id=stable_event_id("scored", row["response_id"], str(row["version"])))
 
 
 def _flagged(row: dict | None, policy: Policy) -> bool:
@@ -160,5 +159,5 @@ def _detractor(row: dict, now: datetime) -> Envelope:
                            "compound": row["compound"], "raised_at": now,
                            "redacted_comment": (row["redacted_comment"] or None)
                            and row["redacted_comment"][:2000]}
-    return own_envelope("alert.detractor", data, PRODUCER,
-                         event_id=stable_event_id("alert", alert_id))
+    return make_envelope("alert.detractor", data, PRODUCER,
+                          event_id=stable_event_id("alert", alert_id))
