@@ -1,13 +1,14 @@
 """analysis-svc settings, read once from the environment."""
 from dataclasses import dataclass
 
-from chassis.settings import BaseSettings, as_bool, as_float, as_int, env, from_env
+from chassis.settings import BaseSettings, as_bool, as_float, as_int, as_port, env, from_env
 
 
 @dataclass(frozen=True)
 class Settings(BaseSettings):
     database_url: str = env("ANALYSIS_DATABASE_URL", "sqlite:///var/analysis.db")
-    bind: str = env("ANALYSIS_PORT", "127.0.0.1:8003")
+    host: str = env("ANALYSIS_HOST", "127.0.0.1")
+    port: int = env("ANALYSIS_PORT", 8003, as_port)
     # No default: the admin token is a secret (`devkit run` generates a dev value).
     admin_token: str | None = env("ADMIN_TOKEN", None)
     # Where the model learned from the stream is kept between restarts ("" = memory only).
@@ -32,3 +33,7 @@ class Settings(BaseSettings):
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
         return from_env(cls, environ)
+
+    @property
+    def bind(self) -> str:
+        return f"{self.host}:{self.port}"

@@ -54,7 +54,7 @@ def main(out: Path) -> None:
     create_topics(broker.bootstrap)
     port = free_port()
     env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "ADMIN_TOKEN": ADMIN,
-           "ANALYSIS_DATABASE_URL": f"sqlite:///{work}/analysis.db", "ANALYSIS_PORT": f"127.0.0.1:{port}",
+           "ANALYSIS_DATABASE_URL": f"sqlite:///{work}/analysis.db", "ANALYSIS_PORT": str(port),
            "DEMO_STATE_DIR": str(work)}
     server = subprocess.Popen([BIN / "analysis-svc", "serve"], env=env, stdout=open(work / "svc.log", "w"),
                               stderr=subprocess.STDOUT)

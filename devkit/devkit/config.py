@@ -18,6 +18,12 @@ def broker_args() -> dict:
     }
 
 
+def mail_args() -> dict:
+    """The mail catcher `make run` starts: SMTP and index page ports."""
+    return {"smtp_port": int(os.environ.get("MAIL_SMTP_PORT", "1025")),
+            "http_port": int(os.environ.get("MAIL_UI_PORT", "1080"))}
+
+
 def postgres_args() -> dict:
     return {
         "port": int(os.environ.get("DEV_PG_PORT", "55432")),

@@ -1,7 +1,6 @@
 """A local mail catcher: SMTP in, one .eml file per message, a read-only HTML index."""
 import html
 import itertools
-import os
 import signal
 import threading
 from datetime import datetime, timezone
@@ -36,8 +35,10 @@ def list_messages(directory: Path) -> list[dict]:
     for path in sorted(Path(directory).glob("*.eml"), reverse=True):
         with path.open("rb") as handle:
             headers = BytesParser(policy=policy.default).parse(handle, headersonly=True)
+        # no Date header: the time it was caught, from the file name
+        date = str(headers.get("Date", "")) or f"{path.name[:15]} UTC (caught)"
         rows.append({"name": path.name, "subject": str(headers.get("Subject", "")),
-                     "to": str(headers.get("To", "")), "date": str(headers.get("Date", ""))})
+                     "to": str(headers.get("To", "")), "date": date})
     return rows
 
 
@@ -107,8 +108,8 @@ class MailCatcher:
 
 
 def serve_forever() -> None:
-    catcher = MailCatcher(smtp_port=int(os.environ.get("SMTP_PORT", "1025")),
-                          http_port=int(os.environ.get("MAIL_UI_PORT", "1080"))).start()
+    from devkit.config import mail_args
+    catcher = MailCatcher(**mail_args()).start()
     print(f"mail catcher: smtp 127.0.0.1:{catcher.smtp_port}, index {catcher.index_url}, files {catcher.directory}")
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:

@@ -1,9 +1,9 @@
-"""The three services as `make run` starts them: each in its own process group, pid-filed."""
+"""The processes `make run` starts: each service's server and its one background worker."""
 import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from devkit import procs, repo_root, var_dir
@@ -11,27 +11,39 @@ from devkit import procs, repo_root, var_dir
 
 @dataclass(frozen=True)
 class Service:
-    name: str          # console script and folder, e.g. "survey-svc"
-    port_var: str
+    name: str            # console script and folder, e.g. "survey-svc"
+    prefix: str          # SURVEY -> SURVEY_HOST, SURVEY_PORT
     default_port: int
+    # process name -> subcommand; each runs exactly once
+    processes: dict[str, list[str]] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)   # label -> path printed in the summary
 
     @property
-    def module(self) -> str:
-        return self.name.replace("-", "_")
+    def host(self) -> str:
+        return os.environ.get(f"{self.prefix}_HOST", "127.0.0.1")
 
     @property
     def port(self) -> int:
-        # analysis-svc reads "host:port" from ANALYSIS_PORT, the others a bare port
-        return int(str(os.environ.get(self.port_var, self.default_port)).rsplit(":", 1)[-1])
+        return int(os.environ.get(f"{self.prefix}_PORT", self.default_port))
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
 
 
-SERVICES = [Service("survey-svc", "SURVEY_PORT", 8001),
-            Service("ingest-svc", "INGEST_PORT", 8002),
-            Service("analysis-svc", "ANALYSIS_PORT", 8003)]
+SERVICES = [
+    Service("survey-svc", "SURVEY", 8001,
+            {"survey-svc": ["serve"], "survey-svc-worker": ["worker"]},
+            {"API docs": "/docs"}),
+    Service("ingest-svc", "INGEST", 8002,
+            {"ingest-svc": ["serve"], "ingest-svc-worker": ["worker"]},
+            {"API docs": "/docs"}),
+    # serve runs with ANALYSIS_RUN_WORKER=false; the consumer is its own process
+    Service("analysis-svc", "ANALYSIS", 8003,
+            {"analysis-svc": ["serve"], "analysis-svc-consumer": ["consume"]},
+            {"API docs": "/docs", "dashboard": "/dashboard", "board report": "/reports/board"}),
+]
 
 
 def script(name: str) -> str | None:
@@ -40,28 +52,21 @@ def script(name: str) -> str | None:
 
 
 def installed(service: Service) -> bool:
-    return (repo_root() / service.name / "pyproject.toml").exists()
-
-
-def subcommands(service: Service) -> str:
-    cli = script(service.name)
-    if not cli:
-        return ""
-    result = subprocess.run([cli, "--help"], capture_output=True, text=True, timeout=60)
-    return result.stdout
+    return (repo_root() / service.name / "pyproject.toml").exists() and script(service.name) is not None
 
 
 def commands(service: Service) -> dict[str, list[str]]:
-    """Process name -> argv: `<svc> serve` (else gunicorn on the app factory), `<svc> worker` if any."""
-    cli, helptext = script(service.name), subcommands(service)
-    if cli and "serve" in helptext:
-        found = {service.name: [cli, "serve"]}
-    else:
-        found = {service.name: [script("gunicorn") or "gunicorn", "-b", f"127.0.0.1:{service.port}",
-                                "-w", "2", f"{service.module}.app:create_app()"]}
-    if cli and "worker" in helptext:
-        found[f"{service.name}-worker"] = [cli, "worker"]
-    return found
+    """Process name -> argv."""
+    cli = script(service.name)
+    return {name: [cli, *args] for name, args in service.processes.items()}
+
+
+def service_env(env: dict[str, str]) -> dict[str, str]:
+    """Variables that tie the services together on this machine (unless set already)."""
+    by_name = {s.name: s for s in SERVICES}
+    derived = {"PUBLIC_SURVEY_URL": by_name["ingest-svc"].url,
+               "ANALYSIS_PUBLIC_URL": by_name["analysis-svc"].url}
+    return {**env, **{k: v for k, v in derived.items() if not env.get(k)}, "ANALYSIS_RUN_WORKER": "false"}
 
 
 class ProcessGroup:
@@ -71,6 +76,7 @@ class ProcessGroup:
         self.run_dir = var_dir() / "run"
         self.log_dir = var_dir() / "log"
         self.children: dict[str, subprocess.Popen] = {}
+        self.optional: set[str] = set()
 
     def clear_stale(self) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
@@ -81,18 +87,22 @@ class ProcessGroup:
                 procs.terminate(pid, 15.0)
             pid_file.unlink(missing_ok=True)
 
-    def start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+    def start(self, name: str, argv: list[str], env: dict[str, str],
+              optional: bool = False) -> subprocess.Popen:
+        """Start a child in its own session; an optional one may exit without stopping the run."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log_dir / f"{name}.log", "ab") as log:
             child = subprocess.Popen(argv, env=env, cwd=repo_root(), stdout=log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
         (self.run_dir / f"{name}.pid").write_text(str(child.pid))
         self.children[name] = child
+        if optional:
+            self.optional.add(name)
         return child
 
-    def exited(self) -> dict[str, int]:
+    def exited(self, essential_only: bool = False) -> dict[str, int]:
         return {name: child.returncode for name, child in self.children.items()
-                if child.poll() is not None}
+                if child.poll() is not None and not (essential_only and name in self.optional)}
 
     def stop_all(self) -> None:
         for name, child in reversed(list(self.children.items())):
