@@ -51,6 +51,7 @@ def fill(services) -> None:
                 cells[key + ("detractors",)] += score <= 2
                 cells[key + ("score_sum",)] += score
                 cells[key + ("sentiment_sum",)] += compound if comment else 0
+                cells[key + ("sentiment_sq_sum",)] += compound * compound if comment else 0
                 cells[key + ("commented",)] += comment
                 for theme in themes:
                     theme_cells[key + (theme,)] += 1
@@ -66,7 +67,8 @@ def fill(services) -> None:
              "period_start": period_start(k[3], k[4]), "invitations": cells[k + ("responses",)] * 3,
              "invited_responses": cells[k + ("responses",)],
              **{c: cells[k + (c,)] for c in ("responses", "satisfied", "detractors", "score_sum",
-                                               "sentiment_sum", "commented")}} for k in keys])
+                                               "sentiment_sum", "sentiment_sq_sum", "commented")}}
+             for k in keys])
         db.execute(rollup_themes.insert(), [
             {"directorate": k[0], "service": k[1], "team": k[2], "period_kind": k[3], "period": k[4],
              "period_start": period_start(k[3], k[4]), "theme": k[5], "count": v} for k, v in theme_cells.items()])

@@ -75,6 +75,7 @@ rollups = Table(
     Column("detractors", Integer, nullable=False, default=0),
     Column("score_sum", Integer, nullable=False, default=0),
     Column("sentiment_sum", Float, nullable=False, default=0.0),
+    Column("sentiment_sq_sum", Float, nullable=False, default=0.0),
     Column("commented", Integer, nullable=False, default=0),
     UniqueConstraint("directorate", "service", "team", "period_kind", "period",
                      name="uq_rollups_cell"),

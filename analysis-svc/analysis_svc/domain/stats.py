@@ -2,7 +2,7 @@
 import math
 from dataclasses import dataclass
 
-from scipy.special import ndtr
+from scipy.special import ndtr, stdtrit
 
 Z95 = 1.959963984540054
 
@@ -27,6 +27,21 @@ def wilson(successes: int, n: int, z: float = Z95) -> Interval | None:
     centre = (p + z * z / (2 * n)) / denom
     half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     return Interval(max(0.0, centre - half), min(1.0, centre + half))
+
+
+def mean_interval(total: float, sq_total: float, n: int, level: float = 0.95,
+                  bounds: tuple[float, float] = (-1.0, 1.0)) -> Interval | None:
+    """Student-t interval for a mean from n, sum and sum of squares (None when n < 2).
+
+    mean +- t(level, n-1) * s / sqrt(n), s the sample standard deviation; clipped to `bounds`
+    (sentiment lives in [-1, 1]). Responses are treated as independent draws.
+    """
+    if n < 2:
+        return None
+    mean = total / n
+    variance = max(0.0, (sq_total - total * total / n) / (n - 1))  # rounding can dip below 0
+    half = float(stdtrit(n - 1, 0.5 + level / 2)) * math.sqrt(variance / n)
+    return Interval(max(bounds[0], mean - half), min(bounds[1], mean + half))
 
 
 def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float | None:

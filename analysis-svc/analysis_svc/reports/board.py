@@ -3,7 +3,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from analysis_svc.service_layer import queries
-from analysis_svc.service_layer.measures import change, measures, trend
+from analysis_svc.service_layer.measures import measures
 from analysis_svc.service_layer.queries import Filters, ResponseFilters
 
 
@@ -18,48 +18,30 @@ class Period:
         return Period(self.start - timedelta(days=days), self.start - timedelta(days=1))
 
 
-def _totals(session, scope, filters: Filters, group_by: tuple) -> dict[tuple, dict]:
-    """Summed rollup counters per group over the whole range (months inside it)."""
-    f = replace(filters, group_by=group_by)
-    win = queries.window(session, scope, f)
-    if win is None:
-        return {}
-    return {g: queries._total(p) for g, p in queries._sums(session, scope, f, win).items()}
-
-
-def _monthly(session, scope, filters: Filters, group_by: tuple) -> dict[tuple, dict]:
-    f = replace(filters, group_by=group_by)
-    win = queries.window(session, scope, f)
-    if win is None:
-        return {}
-    return {g: [p.get(k, {}) for k in win.periods] for g, p in queries._sums(session, scope, f, win).items()}
-
-
 def build(session, scope, period: Period, settings) -> dict:
-    """Everything the report shows, as plain data (numbers match /v1/trends and /v1/summary)."""
+    """Everything the report shows, as plain data: the headline and group figures are
+    /v1/totals' rows for the same months and scope, the monthly table /v1/trends' rows."""
     base = Filters(period="month", start=period.start, end=period.end, min_cell=settings.min_cell_size,
                    alpha=settings.alpha, trend_periods=settings.trend_periods)
     prior = replace(base, start=period.before().start, end=period.before().end)
-    total = _totals(session, scope, base, ()).get((), {})
+    headline = (queries.totals(session, scope, replace(base, group_by=())) or [_empty(base)])[0]
     groups = []
     for group_by in (("directorate",), ("directorate", "service")):
-        now, then = _totals(session, scope, base, group_by), _totals(session, scope, prior, group_by)
-        months = _monthly(session, scope, base, group_by)
-        for key, sums in sorted(now.items()):
-            groups.append({"name": " – ".join(k for k in key if k), "level": len(group_by),
-                           **measures(sums, base.min_cell),
-                           "change": change(sums, then.get(key), base.min_cell, base.alpha),
-                           "trend": trend(months.get(key, []), base.min_cell, base.alpha)})
+        for row in queries.totals(session, scope, replace(base, group_by=group_by)):
+            groups.append(row | {"name": " – ".join(row[k] for k in group_by if row[k]),
+                                 "level": len(group_by)})
     return {
-        "period": period, "headline": measures(total, base.min_cell),
-        "previous": measures(_totals(session, scope, prior, ()).get((), {}), base.min_cell),
-        "headline_change": change(total, _totals(session, scope, prior, ()).get(()), base.min_cell, base.alpha),
+        "period": period, "headline": headline, "headline_change": headline.get("change"),
         "monthly": queries.trends(session, scope, replace(base, group_by=())),
         "groups": groups,
         "themes": _themes(session, scope, base, prior),
         "quotes": quotes(session, scope, period),
         "min_cell": base.min_cell, "alpha": base.alpha,
     }
+
+
+def _empty(base: Filters) -> dict:
+    return measures({}, base.min_cell) | {"change": None, "trend": None}
 
 
 def _themes(session, scope, base: Filters, prior: Filters) -> list[dict]:

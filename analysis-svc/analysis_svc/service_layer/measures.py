@@ -1,10 +1,10 @@
 """Turn summed rollup counters into published measures, suppressing small cells."""
-from analysis_svc.domain.stats import trend_test, two_proportion_p, wilson
+from analysis_svc.domain.stats import mean_interval, trend_test, two_proportion_p, wilson
 
 COUNTERS = ("responses", "invited_responses", "invitations", "satisfied", "detractors",
-            "score_sum", "sentiment_sum", "commented")
+            "score_sum", "sentiment_sum", "sentiment_sq_sum", "commented")
 MEASURES = ("responses", "invitations", "response_rate", "csat", "csat_low", "csat_high",
-            "mean_score", "mean_sentiment", "detractors")
+            "mean_score", "mean_sentiment", "sentiment_ci_low", "sentiment_ci_high", "detractors")
 
 
 def measures(sums: dict, min_cell: int) -> dict:
@@ -15,6 +15,7 @@ def measures(sums: dict, min_cell: int) -> dict:
     interval = wilson(sums["satisfied"], n)
     invitations = sums.get("invitations") or 0
     commented = sums.get("commented") or 0
+    band = mean_interval(sums["sentiment_sum"], sums.get("sentiment_sq_sum") or 0.0, commented)
     return {
         "responses": n,
         "invitations": invitations,
@@ -25,6 +26,9 @@ def measures(sums: dict, min_cell: int) -> dict:
         "csat_high": round(interval.high, 4),
         "mean_score": round(sums["score_sum"] / n, 3),
         "mean_sentiment": round(sums["sentiment_sum"] / commented, 3) if commented else None,
+        # t interval over the commented responses (None under two comments).
+        "sentiment_ci_low": round(band.low, 3) if band else None,
+        "sentiment_ci_high": round(band.high, 3) if band else None,
         "detractors": sums["detractors"],
         "suppressed": False,
     }

@@ -17,7 +17,7 @@ from analysis_svc.service_layer.response_queries import (  # noqa: F401
     EXPORT_COLUMNS, BadCursor, ResponseFilters, iter_export, responses_page)
 
 __all__ = ["EXPORT_COLUMNS", "BadCursor", "Filters", "ResponseFilters", "Window", "iter_export",
-           "responses_page", "summary", "themes", "trends", "window"]
+           "responses_page", "summary", "themes", "totals", "trends", "window"]
 DEFAULT_PERIODS = 12
 
 
@@ -111,6 +111,29 @@ def trends(session, scope: set[str] | None, filters: Filters) -> list[dict]:
                 "change": change(sums, by_period.get(before), filters.min_cell, filters.alpha),
             })
     return rows
+
+
+def totals(session, scope: set[str] | None, filters: Filters) -> list[dict]:
+    """Per group, over the whole window: measures (every period summed), the CSAT change from
+    the window of the same length just before, and the trend test across the window's periods."""
+    win = window(session, scope, filters)
+    if win is None:
+        return []
+    wide = window(session, scope, replace(filters, end=period_start(win.kind, win.last)),
+                  extra=len(win.periods))
+    current, previous = set(win.periods), set(wide.periods) - set(win.periods)
+    out = []
+    for group, by_period in sorted(_sums(session, scope, filters, wide).items()):
+        if not current & set(by_period):
+            continue
+        now = _total({p: s for p, s in by_period.items() if p in current})
+        before = _total({p: s for p, s in by_period.items() if p in previous})
+        out.append(_group_fields(filters, group) | {
+            "period_from": win.first, "period_to": win.last, **measures(now, filters.min_cell),
+            "change": change(now, before, filters.min_cell, filters.alpha),
+            "trend": trend([by_period.get(p, {}) for p in win.periods], filters.min_cell,
+                           filters.alpha)})
+    return out
 
 
 def summary(session, scope: set[str] | None, filters: Filters) -> list[dict]:

@@ -28,6 +28,7 @@ def contribution(row: dict) -> tuple[Counter, list[str]]:
         detractors=1 if row["score"] <= 2 else 0,
         score_sum=row["score"],
         sentiment_sum=row["compound"] if commented else 0.0,
+        sentiment_sq_sum=row["compound"] ** 2 if commented else 0.0,
         commented=1 if commented else 0,
     )
     return counters, list(dict.fromkeys(row.get("themes") or [])) if commented else []

@@ -52,6 +52,33 @@ def test_report_directorates_and_headline_equal_the_feeds(app):
     assert "Public Health" not in partner and "How these figures are made" in partner
 
 
+def test_report_headline_and_directorates_equal_the_totals_feed_over_several_months(app):
+    span = ("2026-10-01", "2026-11-30")
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {ADMIN}"}
+    (whole,) = client.get(f"/v1/totals?period=month&group_by=&from={span[0]}&to={span[1]}",
+                          headers=auth).get_json()
+    per_directorate = client.get(f"/v1/totals?period=month&from={span[0]}&to={span[1]}",
+                                 headers=auth).get_json()
+    html = client.get(f"/reports/board?from={span[0]}&to={span[1]}", headers=auth).get_data(as_text=True)
+    headline = dict(re.findall(r'data-figure="(\w+)">([^<]+)<', html))
+    assert whole["period_from"] == "2026-10" and whole["period_to"] == "2026-11"
+    assert headline["responses"] == str(whole["responses"]) and headline["csat"] == pct(whole["csat"])
+    assert headline["response_rate"] == pct(whole["response_rate"])
+    assert headline["mean_score"] == str(whole["mean_score"])
+    assert headline["mean_sentiment"] == f"{whole['mean_sentiment']:.2f}"
+    assert whole["sentiment_ci_low"] < whole["mean_sentiment"] < whole["sentiment_ci_high"]
+    assert headline["sentiment_interval"] == (
+        f"likely range {whole['sentiment_ci_low']:.2f} to {whole['sentiment_ci_high']:.2f}")
+    assert whole["responses"] == sum(r["responses"] for r in per_directorate)
+    rows = cells(html, "directorates")
+    assert set(rows) == {r["directorate"] for r in per_directorate}
+    for feed in per_directorate:
+        assert rows[feed["directorate"]] == [str(feed["responses"]), pct(feed["response_rate"]),
+                                             pct(feed["csat"]),
+                                             f"{pct(feed['csat_low'])}–{pct(feed['csat_high'])}"]
+
+
 @pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("pdftoppm")),
                     reason="needs Debian chromium and poppler-utils")
 def test_cli_writes_a_pdf_whose_pages_convert_to_images(seeded, tmp_path, monkeypatch):

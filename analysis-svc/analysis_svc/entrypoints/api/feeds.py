@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from analysis_svc.entrypoints.api.auth import check_directorate, require_token
 from analysis_svc.entrypoints.api.schemas import (AggregateArgs, SummarySchema, ThemesRowSchema,
-                                                  TrendRowSchema)
+                                                  TotalsRowSchema, TrendRowSchema)
 from analysis_svc.service_layer import queries
 
 blp = Blueprint("feeds", __name__, url_prefix="/v1", description="Trends and summaries")
@@ -19,7 +19,7 @@ def filters_from(args: dict) -> queries.Filters:
     check_directorate(args.get("directorate"))
     settings = current_app.extensions["analysis"].settings
     values = {k: v for k, v in args.items() if k in _FILTER_FIELDS and k != "group_by"}
-    return queries.Filters(**values, group_by=tuple(args["group_by"].split(",")),
+    return queries.Filters(**values, group_by=tuple(p for p in args["group_by"].split(",") if p),
                            min_cell=settings.min_cell_size, alpha=settings.alpha,
                            trend_periods=settings.trend_periods)
 
@@ -49,6 +49,17 @@ class Summary(MethodView):
         """Latest period per group: measures, change, trend test, top themes."""
         with _session() as session:
             return jsonify(queries.summary(session, g.scope, filters_from(args)))
+
+
+@blp.route("/totals")
+class Totals(MethodView):
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.arguments(AggregateArgs, location="query")
+    @blp.response(200, TotalsRowSchema(many=True))
+    def get(self, args):
+        """Measures per group over the whole window (the board report's headline figures)."""
+        with _session() as session:
+            return jsonify(queries.totals(session, g.scope, filters_from(args)))
 
 
 @blp.route("/themes")

@@ -23,6 +23,8 @@ class ScopeArgs(Schema):
 
 
 def _group_by(value: str) -> None:
+    if value == "":
+        return  # no grouping: one row for everything in scope
     parts = value.split(",")
     if not all(p in COHORT for p in parts) or len(set(parts)) != len(parts):
         raise ValidationError("Use a comma-separated list of directorate, service, team.")
@@ -31,7 +33,8 @@ def _group_by(value: str) -> None:
 class AggregateArgs(ScopeArgs):
     period = fields.String(load_default="week", validate=validate.OneOf(["week", "month"]))
     group_by = fields.String(load_default="directorate", validate=_group_by,
-                             metadata={"description": "Comma list of directorate, service, team."})
+                             metadata={"description": "Comma list of directorate, service, team; "
+                                                      "empty for one row over the whole scope."})
 
 
 class ResponseArgs(ScopeArgs):
@@ -69,11 +72,10 @@ class ThemeShareSchema(Schema):
     share = fields.Float(allow_none=True)
 
 
-class CellSchema(Schema):
+class MeasuresSchema(Schema):
     directorate = fields.String(allow_none=True)
     service = fields.String(allow_none=True)
     team = fields.String(allow_none=True)
-    period = fields.String()
     responses = fields.Integer(allow_none=True)
     invitations = fields.Integer(allow_none=True)
     response_rate = fields.Float(allow_none=True)
@@ -81,10 +83,27 @@ class CellSchema(Schema):
     csat_low = fields.Float(allow_none=True, metadata={"description": "Wilson 95% lower bound."})
     csat_high = fields.Float(allow_none=True, metadata={"description": "Wilson 95% upper bound."})
     mean_score = fields.Float(allow_none=True)
-    mean_sentiment = fields.Float(allow_none=True)
+    mean_sentiment = fields.Float(allow_none=True, metadata={
+        "description": "Mean compound sentiment of the commented responses, in [-1, 1]."})
+    sentiment_ci_low = fields.Float(allow_none=True, metadata={
+        "description": "95% Student-t lower bound of mean_sentiment (null under 2 comments)."})
+    sentiment_ci_high = fields.Float(allow_none=True, metadata={
+        "description": "95% Student-t upper bound of mean_sentiment."})
     detractors = fields.Integer(allow_none=True)
     suppressed = fields.Boolean(metadata={"description": "Fewer responses than MIN_CELL_SIZE."})
+
+
+class CellSchema(MeasuresSchema):
+    period = fields.String()
     change = fields.Nested(ChangeSchema, allow_none=True)
+
+
+class TotalsRowSchema(MeasuresSchema):
+    period_from = fields.String(metadata={"description": "First period key of the window."})
+    period_to = fields.String(metadata={"description": "Last period key of the window."})
+    change = fields.Nested(ChangeSchema, allow_none=True, metadata={
+        "description": "CSAT against the window of the same length just before."})
+    trend = fields.Nested(TrendTestSchema, allow_none=True)
 
 
 class TrendRowSchema(CellSchema):
