@@ -82,7 +82,7 @@ def start_demo(group: ProcessGroup, env: dict) -> str:
     print("demo: seeding a year of history if this var/ has none (DEMO=0 switches the demo off)")
     subprocess.run([demo, "seed"], env=env, check=False, timeout=900)
     group.start("suite-demo-trickle", [demo, "trickle", "--interval", TRICKLE_INTERVAL], env, optional=True)
-    return f"history seeded; a live answer every {TRICKLE_INTERVAL} s (suite-demo trickle)"
+    return f"a year of history (seeded once per var/); a live answer every {TRICKLE_INTERVAL} s"
 
 
 def run() -> int:
