@@ -7,7 +7,7 @@ from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import Compat32
-from email.utils import formataddr, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
 from importlib.resources import files
 
 from cryptography.hazmat.primitives import serialization
@@ -90,6 +90,7 @@ class EmailRenderer:
                               inv.ticket.requester_email)),
             "Reply-To": f"survey+{inv.id}@{self.reply_domain}",
             "Message-ID": f"<{inv.id}.{kind}@{self.mail_domain}>",
+            "Date": formatdate(usegmt=True),
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "X-Auto-Response-Suppress": "OOF, AutoReply",

@@ -29,6 +29,7 @@ def test_names_are_escaped_and_headers_survive_non_ascii():
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert msg["To"].addresses[0].display_name.startswith("Siân")
     assert msg["List-Unsubscribe"].startswith("<https://feedback.example.org/s/")
+    assert msg["Date"].datetime.tzinfo is not None and msg["Message-ID"]
 
 
 def test_html_is_table_based_with_inline_styles_and_a_language():
