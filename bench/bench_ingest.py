@@ -2,12 +2,15 @@
 
 Run: .venv/bin/python bench/bench_ingest.py [--single 5000] [--batch 20000] [--rate 500]
 Starts a private Kafka broker (or uses --bootstrap) and a real `ingest-svc serve` (gunicorn),
-then measures in one run: the raw kafka-python producer (baseline), POST /v1/responses,
+then measures in one run: the raw kafka-python producer (baselines), POST /v1/responses,
 POST /v1/responses/batch, and p50/p99 latency at a fixed offered rate (open loop: latency is
-counted from each request's scheduled time, so a stall is not hidden).
+counted from each request's scheduled time, so a stall is not hidden). The HTTP load comes
+from a separate asyncio process, so it neither shares the server's GIL nor this one's.
+Server CPU per answer (gunicorn's processes, from /proc) is printed too: on a shared machine
+it is steadier than answers/s, which depend on how much CPU the others leave us.
 """
 import argparse
-import http.client
+import asyncio
 import json
 import os
 import signal
@@ -15,19 +18,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
-
-from kafka import KafkaProducer
-
-from chassis.tokens import generate_keypair
-from contracts import encode, make_envelope
-from devkit.kafka import Broker, create_topics
-from devkit.testing import free_port, wait_for
 
 TOKEN = "bench-token"
 
@@ -36,104 +31,209 @@ def answer(n: int) -> dict:
     return {"score": n % 5 + 1, "directorate": "Bench", "team": "Desk", "ticket_id": f"B-{n}"}
 
 
-def raw_producer(bootstrap: str, count: int) -> float:
-    """Baseline: the same events, encoded the same way, pushed straight by kafka-python."""
+def load_avg() -> str:
+    return "load " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+# --- the load generator: runs in its own process (--load-gen) --------------------------------
+
+class Conn:
+    """One keep-alive HTTP/1.1 connection; just enough protocol for this bench."""
+
+    def __init__(self, port: int):
+        self.port, self.reader, self.writer = port, None, None
+
+    async def post(self, path: str, body: bytes, content_type="application/json") -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        self.writer.write(b"POST %s HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer %s\r\n"
+                          b"Content-Type: %s\r\nContent-Length: %d\r\n\r\n%s" % (
+                              path.encode(), TOKEN.encode(), content_type.encode(), len(body), body))
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        headers = dict(line.lower().split(b":", 1) for line in head.split(b"\r\n")[1:] if b":" in line)
+        data = await self.reader.readexactly(int(headers.get(b"content-length", 0)))
+        if headers.get(b"connection", b"").strip() == b"close":
+            self.writer.close()
+            self.writer = None
+        return int(head[9:12]), data
+
+
+async def closed_loop(port: int, bodies: list[bytes], path: str, ctype: str, clients: int) -> dict:
+    pending, results = iter(bodies), []
+
+    async def client():
+        conn = Conn(port)
+        for body in pending:
+            results.append(await conn.post(path, body, ctype))
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return {"elapsed": time.perf_counter() - started, "results": results}
+
+
+async def open_loop(port: int, rate: int, seconds: float, clients: int) -> dict:
+    """Offer `rate` answers/s; each waits for a free connection, latency from its schedule."""
+    total, free, latencies, failed = int(rate * seconds), asyncio.Queue(), [], 0
+    for _ in range(clients):
+        free.put_nowait(Conn(port))
+
+    async def one(n: int, scheduled: float):
+        nonlocal failed
+        conn = await free.get()
+        try:
+            status, _ = await conn.post("/v1/responses", json.dumps(answer(n)).encode())
+        finally:
+            free.put_nowait(conn)
+        if status == 202:
+            latencies.append(time.perf_counter() - scheduled)
+        else:
+            failed += 1
+    start, tasks = time.perf_counter() + 0.1, []
+    for n in range(total):
+        scheduled = start + n / rate
+        await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))  # the schedule itself
+        tasks.append(asyncio.ensure_future(one(n, scheduled)))
+    await asyncio.gather(*tasks)
+    q = statistics.quantiles(latencies, n=100)
+    return {"offered": rate, "achieved": total / (time.perf_counter() - start),
+            "p50_ms": q[49] * 1000, "p99_ms": q[98] * 1000, "failed": failed}
+
+
+def load_gen(args) -> dict:
+    if args.mode == "single":
+        bodies = [json.dumps(answer(n)).encode() for n in range(args.count)]
+        out = asyncio.run(closed_loop(args.port, bodies, "/v1/responses", "application/json", args.clients))
+        accepted = sum(status == 202 for status, _ in out["results"])
+    elif args.mode == "batch":
+        lines = [json.dumps(answer(n)) for n in range(args.count)]
+        bodies = ["\n".join(lines[i:i + 1000]).encode() for i in range(0, args.count, 1000)]
+        out = asyncio.run(closed_loop(args.port, bodies, "/v1/responses/batch", "application/x-ndjson", args.clients))
+        accepted = sum(json.loads(body)["accepted"] for status, body in out["results"] if status == 200)
+    else:
+        return asyncio.run(open_loop(args.port, args.rate, args.seconds, args.clients))
+    assert accepted == args.count, f"only {accepted} of {args.count} accepted"
+    return {"rate": args.count / out["elapsed"]}
+
+
+# --- the orchestrator -------------------------------------------------------------------------
+
+def envelopes_for(count: int) -> list:
+    from contracts import make_envelope
     now = datetime.now(timezone.utc).isoformat()
-    envelopes = [make_envelope("response.submitted", {
+    return [make_envelope("response.submitted", {
         **answer(n), "response_id": uuid.uuid4().hex, "version": 1, "channel": "bench",
         "submitted_at": now}, "bench") for n in range(count)]
+
+
+def raw_producer(bootstrap: str, count: int, waiters: int | None, encoded: bool = False) -> float:
+    """The same events through kafka-python, each encoded in the timed loop as the service must
+    (`encoded`: bytes made beforehand, the transport alone). Pipelined when waiters is None, else
+    each of `waiters` threads sends one and awaits its ack before the next, as a request does."""
+    from contracts import encode
+    from kafka import KafkaProducer
+    envelopes = envelopes_for(count)
+    ready = [(e.topic, e.key.encode(), encode(e)) for e in envelopes] if encoded else None
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
                              linger_ms=2)
+    producer.send(envelopes[0].topic, value=encode(envelopes[0])).get(timeout=60)  # connect first
+
+    def send(e):
+        return producer.send(e.topic, value=encode(e), key=e.key.encode())
     started = time.perf_counter()
-    futures = [producer.send(e.topic, encode(e), key=e.key.encode()) for e in envelopes]
-    for future in futures:
-        future.get(timeout=60)
+    if waiters is None:
+        futures = ([producer.send(t, value=v, key=k) for t, k, v in ready] if encoded
+                   else [send(e) for e in envelopes])
+        for future in futures:
+            future.get(timeout=60)
+    else:
+        with ThreadPoolExecutor(waiters) as pool:
+            list(pool.map(lambda e: send(e).get(timeout=60), envelopes))
     elapsed = time.perf_counter() - started
     producer.close()
     return count / elapsed
 
 
-class Client:
-    """One keep-alive HTTP connection per thread."""
-
-    def __init__(self, port: int):
-        self.local, self.port = threading.local(), port
-
-    def post(self, path: str, body: bytes, content_type="application/json") -> tuple[int, bytes]:
-        conn = getattr(self.local, "conn", None) or http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        self.local.conn = conn
-        try:
-            conn.request("POST", path, body, {"Content-Type": content_type,
-                                              "Authorization": f"Bearer {TOKEN}"})
-            response = conn.getresponse()
-            return response.status, response.read()
-        except (OSError, http.client.HTTPException):
-            self.local.conn = None
-            conn.close()
-            raise
+def run_load(port: int, mode: str, **options) -> dict:
+    argv = [sys.executable, __file__, "--load-gen", mode, "--port", str(port)]
+    for name, value in options.items():
+        argv += [f"--{name}", str(value)]
+    return json.loads(subprocess.run(argv, check=True, capture_output=True, text=True).stdout)
 
 
-def single_endpoint(client: Client, count: int, concurrency: int) -> float:
-    bodies = [json.dumps(answer(n)).encode() for n in range(count)]
-    started = time.perf_counter()
-    with ThreadPoolExecutor(concurrency) as pool:
-        statuses = list(pool.map(lambda b: client.post("/v1/responses", b)[0], bodies))
-    elapsed = time.perf_counter() - started
-    assert statuses.count(202) == count, f"{count - statuses.count(202)} not accepted"
-    return count / elapsed
-
-
-def batch_endpoint(client: Client, count: int, lines_per_batch: int, concurrency: int) -> float:
-    lines = [json.dumps(answer(n)) for n in range(count)]
-    batches = ["\n".join(lines[i:i + lines_per_batch]).encode()
-               for i in range(0, count, lines_per_batch)]
-    started = time.perf_counter()
-    with ThreadPoolExecutor(concurrency) as pool:
-        results = list(pool.map(lambda b: client.post("/v1/responses/batch", b, "application/x-ndjson"), batches))
-    elapsed = time.perf_counter() - started
-    accepted = sum(json.loads(body)["accepted"] for status, body in results if status == 200)
-    assert accepted == count, f"only {accepted} of {count} accepted"
-    return count / elapsed
-
-
-def fixed_rate(client: Client, rate: int, seconds: float, concurrency: int) -> dict:
-    """Offer `rate` answers/s for `seconds`; latency from each request's scheduled start."""
-    total = int(rate * seconds)
-    latencies, failures = [], []
-    start = time.perf_counter() + 0.2
-
-    def one(n: int):
-        scheduled = start + n / rate
-        delay = scheduled - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)  # the open-loop schedule itself, not a synchronisation
-        status, _ = client.post("/v1/responses", json.dumps(answer(n)).encode())
-        (latencies if status == 202 else failures).append(time.perf_counter() - scheduled)
-
-    with ThreadPoolExecutor(concurrency) as pool:
-        list(pool.map(one, range(total)))
-    achieved = total / (time.perf_counter() - start)
-    q = statistics.quantiles(latencies, n=100)
-    return {"offered": rate, "achieved": achieved, "p50_ms": q[49] * 1000,
-            "p99_ms": q[98] * 1000, "failed": len(failures)}
-
-
-def start_ingest(bootstrap: str, folder: str, workers: int) -> tuple[subprocess.Popen, int]:
+def start_ingest(bootstrap: str, folder: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
+    from chassis.tokens import generate_keypair
+    from devkit.testing import free_port, wait_for
     port = free_port()
     env = {**os.environ, "INGEST_PORT": str(port), "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
            "INGEST_DATABASE_URL": f"sqlite:///{folder}/ingest.db",
            "INGEST_SPOOL_DIR": f"{folder}/spool", "SURVEY_VERIFY_KEY": generate_keypair()[1],
            "INGEST_SECRET_KEY": uuid.uuid4().hex, "INGEST_API_TOKENS": f"bench:{TOKEN}",
-           "INGEST_WORKERS": str(workers), "INGEST_THREADS": "16", "LOG_LEVEL": "WARNING"}
+           "INGEST_WORKERS": str(workers), "INGEST_THREADS": str(threads), "LOG_LEVEL": "WARNING"}
     cli = str(Path(sys.executable).with_name("ingest-svc"))
     process = subprocess.Popen([cli, "serve"], env=env, start_new_session=True)
 
     def up():
+        import http.client
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
         conn.request("GET", "/healthz")
         return conn.getresponse().status == 200
     wait_for(up, timeout=60, message="ingest-svc up")
     return process, port
+
+
+def server_pids(process: subprocess.Popen) -> list[int]:
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    return [process.pid, *map(int, children)]
+
+
+def measure(args, bootstrap: str, folder: str) -> dict:
+    out = {"load": [load_avg()]}
+    out["raw_cold"] = raw_producer(bootstrap, args.batch, None)  # a fresh broker's JVM is cold
+    out["raw"] = raw_producer(bootstrap, args.batch, None)
+    out["raw_bytes"] = raw_producer(bootstrap, args.batch, None, encoded=True)
+    out["raw_waiting"] = raw_producer(bootstrap, args.single, args.concurrency)
+    out["raw_one"] = raw_producer(bootstrap, 500, 1)
+    process, port = start_ingest(bootstrap, folder, args.workers, args.threads)
+    try:
+        run_load(port, "single", count=300, clients=args.concurrency)  # warm up
+        pids, out["load"] = server_pids(process), out["load"] + [load_avg()]
+        cpu = cpu_seconds(pids)
+        out["single"] = run_load(port, "single", count=args.single, clients=args.concurrency)["rate"]
+        out["cpu_us"] = (cpu_seconds(pids) - cpu) / args.single * 1e6
+        out["batch"] = run_load(port, "batch", count=args.batch, clients=4)["rate"]
+        out["load"].append(load_avg())
+        out["latency"] = run_load(port, "fixed", rate=args.rate, seconds=args.seconds,
+                                  clients=args.concurrency * 2)
+        out["load"].append(load_avg())
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    return out
+
+
+def report(args, r: dict) -> None:
+    lat = r["latency"]
+    print(f"machine: {os.cpu_count()} cores, {' -> '.join(r['load'])}")
+    print(f"raw kafka-python producer : {r['raw']:9.0f} events/s   (baseline: encode + send pipelined,"
+          f" then all acks; {r['raw_cold']:.0f}/s on the cold broker's first pass;"
+          f" {r['raw_bytes']:.0f}/s sending bytes encoded beforehand)")
+    print(f"raw, {args.concurrency} threads each awaiting its ack: {r['raw_waiting']:6.0f} events/s"
+          f"   raw, one at a time: {r['raw_one']:.0f} events/s")
+    print(f"POST /v1/responses        : {r['single']:9.0f} answers/s  ({args.concurrency} clients; goal 1,000;"
+          f" {r['single'] / r['raw_waiting']:.2f} of raw with {args.concurrency} waiters);"
+          f" server CPU {r['cpu_us']:.0f} us/answer")
+    print(f"POST /v1/responses/batch  : {r['batch']:9.0f} answers/s  ratio to raw producer"
+          f" {r['batch'] / r['raw']:.2f} (goal >= 0.50; {r['batch'] / r['raw_bytes']:.2f} of the bytes-only rate)")
+    print(f"fixed rate {lat['offered']}/s for {args.seconds:.0f}s : achieved {lat['achieved']:.0f}/s, "
+          f"p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms (goal p99 < 50 ms), "
+          f"failed {lat['failed']}")
 
 
 def main() -> None:
@@ -144,34 +244,30 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--load-gen", dest="mode", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--clients", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.mode:
+        print(json.dumps(load_gen(args)))
+        return
+    from devkit.kafka import Broker, create_topics
+    from devkit.testing import free_port
     with tempfile.TemporaryDirectory() as folder:
         broker = None
         if not args.bootstrap:
             broker = Broker(port=free_port(), controller_port=free_port(),
                             data_dir=Path(folder) / "kafka").start()
             create_topics(broker.bootstrap)
-        bootstrap = args.bootstrap or broker.bootstrap
-        process, port = start_ingest(bootstrap, folder, args.workers)
         try:
-            client = Client(port)
-            single_endpoint(client, 200, args.concurrency)  # warm up connections and producers
-            raw = raw_producer(bootstrap, args.batch)
-            single = single_endpoint(client, args.single, args.concurrency)
-            batch = batch_endpoint(client, args.batch, 1000, 4)
-            latency = fixed_rate(client, args.rate, args.seconds, args.concurrency * 4)
+            result = measure(args, args.bootstrap or broker.bootstrap, folder)
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
             if broker:
                 broker.stop()
-    print(f"raw kafka-python producer : {raw:9.0f} events/s   (baseline)")
-    print(f"POST /v1/responses        : {single:9.0f} answers/s  ({args.concurrency} clients; goal 1,000)")
-    print(f"POST /v1/responses/batch  : {batch:9.0f} answers/s  ratio to raw producer {batch / raw:.2f} (goal >= 0.50)")
-    print(f"fixed rate {latency['offered']}/s for {args.seconds:.0f}s : achieved {latency['achieved']:.0f}/s, "
-          f"p50 {latency['p50_ms']:.1f} ms, p99 {latency['p99_ms']:.1f} ms (goal p99 < 50 ms), "
-          f"failed {latency['failed']}")
+    report(args, result)
 
 
 if __name__ == "__main__":

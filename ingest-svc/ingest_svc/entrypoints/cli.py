@@ -1,4 +1,5 @@
 """`ingest-svc` console script: serve, worker, smtp, flush-spool, confirm-provisional."""
+import gc
 import threading
 
 import click
@@ -29,7 +30,14 @@ def serve():
     from ingest_svc.bootstrap import bootstrap
     settings = _setup()
     bootstrap(settings).close()  # migrate once, before workers fork
-    run(lambda: create_app(settings, background=True), f"{settings.host}:{settings.port}",
+
+    def worker_app():
+        app = create_app(settings, background=True)
+        # The app's ~120k start-up objects never die: out of the collector's walk, a full
+        # collection no longer stalls every request in the worker for tens of milliseconds.
+        gc.freeze()
+        return app
+    run(worker_app, f"{settings.host}:{settings.port}",
         workers=settings.workers, threads=settings.threads)
 
 

@@ -20,6 +20,8 @@ blp = Blueprint("responses", __name__, url_prefix="/v1/responses",
                 description="Answers from other source systems")
 log = logging.getLogger(__name__)
 BATCH_MAX_BODY = 16 * 1024 * 1024
+# An instance, not the class: webargs would build (deep-copy) a schema on every request.
+RESPONSE_IN = ResponseIn()
 IDEMPOTENCY = {"Idempotency-Key": {"description": "Retry-safe key (max 200 chars)",
                                    "schema": {"type": "string"}}}
 
@@ -50,7 +52,7 @@ def dead_letter_invalid(err: BadRequest):
 
 @blp.route("")
 class Responses(MethodView):
-    @blp.arguments(ResponseIn)
+    @blp.arguments(RESPONSE_IN)
     @blp.response(202, ReceiptOut)
     @blp.doc(security=[{"bearerAuth": []}], parameters=[
         {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"}}])

@@ -46,6 +46,12 @@ def limit(blueprint) -> None:
     blueprint.before_request(limit_page_bodies)
 
 
+@limiter.request_filter
+def api_request() -> bool:
+    """Only the pages carry rate limits; the bearer-token API skips the limiter's bookkeeping."""
+    return request.path.startswith("/v1/")
+
+
 def install(app) -> None:
     """Wire CSRF (checked explicitly by the views that need it) and the limiter into an app."""
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
