@@ -5,7 +5,8 @@ from analysis_svc.reports.board import Period
 from analysis_svc.reports.render import render_html
 
 FIGURES = {"responses": 120, "invitations": 400, "response_rate": 0.3, "csat": 0.65, "csat_low": 0.56,
-           "csat_high": 0.73, "mean_score": 3.8, "mean_sentiment": 0.21, "detractors": 12, "suppressed": False}
+           "csat_high": 0.73, "mean_score": 3.8, "mean_sentiment": 0.21, "sentiment_ci_low": 0.12, "sentiment_ci_high": 0.3, "detractors": 12,
+           "suppressed": False}
 
 
 def report(**overrides) -> dict:
@@ -23,6 +24,8 @@ def test_quotes_are_escaped_and_caveats_are_present():
     for words in ("fewer than 5 answers", "Wilson interval", "sarcasm", "response rate"):
         assert words in html
     assert 'data-figure="csat">65%<' in html and "Speed" in html
+    assert 'data-figure="sentiment_interval">likely range 0.12 to 0.30<' in html
+    assert "<td class=\"num\">0.12 to 0.30</td>" in html  # the monthly table's range column
 
 
 def test_suppressed_headline_publishes_no_figures():
