@@ -1,7 +1,7 @@
 """Repositories over ingest-svc's tables; each takes the unit of work's session."""
 from datetime import datetime, timezone
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ingest_svc.adapters.orm import (idempotency_keys, inbox, invitations, provisional_ratings,
@@ -15,6 +15,13 @@ def _aware(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)  # SQLite hands back naive datetimes
     return value
+
+
+# Built once: the hot path runs each with parameters, not a freshly built (and keyed) statement.
+_INSERT_RESPONSE = insert(responses)
+_INSERT_KEY = insert(idempotency_keys)
+_SELECT_KEY = select(idempotency_keys).where(idempotency_keys.c.scope == bindparam("s"),
+                                             idempotency_keys.c.key == bindparam("k"))
 
 
 def _invitation(row) -> Invitation:
@@ -45,10 +52,13 @@ class ResponseRepository:
                 .returning(responses.c.response_id, responses.c.version)).first()
             if row is not None:
                 return row[0], row[1]
+        row = {"response_id": response_id, "invitation_id": invitation_id, "version": 1, **values}
+        if invitation_id is None:  # nothing to race for: no savepoint to retry from
+            self.session.execute(_INSERT_RESPONSE, row)
+            return response_id, 1
         try:
             with self.session.begin_nested():
-                self.session.execute(insert(responses).values(
-                    response_id=response_id, invitation_id=invitation_id, version=1, **values))
+                self.session.execute(_INSERT_RESPONSE, row)
         except IntegrityError:
             if invitation_id is None:
                 raise
@@ -69,14 +79,13 @@ class IdempotencyRepository:
         self.session = session
 
     def get(self, scope: str, key: str) -> dict | None:
-        row = self.session.execute(select(idempotency_keys).where(
-            idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)).first()
+        row = self.session.execute(_SELECT_KEY, {"s": scope, "k": key}).first()
         return dict(row._mapping) if row else None
 
     def add(self, scope, key, fingerprint, response_id, version, envelope, at) -> None:
-        self.session.execute(insert(idempotency_keys).values(
-            scope=scope, key=key, fingerprint=fingerprint, response_id=response_id,
-            version=version, envelope=envelope, created_at=at))
+        self.session.execute(_INSERT_KEY, {
+            "scope": scope, "key": key, "fingerprint": fingerprint, "response_id": response_id,
+            "version": version, "envelope": envelope, "created_at": at})
 
 
 class InvitationRepository:
