@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -62,7 +63,8 @@ class Services:
     def policy(self) -> Policy:
         s = self.settings
         return Policy(min_cell=s.min_cell_size, alpha=s.alpha,
-                      detractor_compound=s.detractor_compound)
+                      detractor_compound=s.detractor_compound,
+                      zone=ZoneInfo(s.reporting_timezone))
 
     def consumer(self, publisher=None) -> Consumer:
         publisher = publisher or self.publisher

@@ -1,7 +1,16 @@
 """analysis-svc settings, read once from the environment."""
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chassis.settings import BaseSettings, as_bool, as_float, as_int, as_port, env, from_env
+
+
+def as_zone(raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"must be an IANA time zone such as Europe/London, got {raw!r}") from None
+    return raw
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = env("SMTP_STARTTLS", False, as_bool)
     mail_from: str = env("MAIL_FROM", "ict-feedback@localhost")
     public_url: str = env("ANALYSIS_PUBLIC_URL", "http://127.0.0.1:8003")
+    # Weeks and months start at local midnight here (changing it needs `rebuild --reset`).
+    reporting_timezone: str = env("REPORTING_TIMEZONE", "Europe/London", as_zone)
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":

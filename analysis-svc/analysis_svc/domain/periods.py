@@ -1,25 +1,31 @@
-"""Reporting periods: ISO weeks ("2026-W47") and calendar months ("2026-11"), in UTC."""
+"""Reporting periods: ISO weeks ("2026-W47") and calendar months ("2026-11").
+
+A moment falls in the period of its day in the reporting time zone `zone` (the service passes
+REPORTING_TIMEZONE, Europe/London by default, so a week starts at local midnight on Monday);
+a plain date is already a local day.
+"""
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
 KINDS = ("week", "month")
+UTC = timezone.utc
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def week_of(moment: datetime | date) -> str:
-    year, week, _ = _as_date(moment).isocalendar()
+def week_of(moment: datetime | date, zone: tzinfo = UTC) -> str:
+    year, week, _ = _as_date(moment, zone).isocalendar()
     return f"{year}-W{week:02d}"
 
 
-def month_of(moment: datetime | date) -> str:
-    day = _as_date(moment)
+def month_of(moment: datetime | date, zone: tzinfo = UTC) -> str:
+    day = _as_date(moment, zone)
     return f"{day.year}-{day.month:02d}"
 
 
-def period_of(kind: str, moment: datetime | date) -> str:
-    return week_of(moment) if kind == "week" else month_of(moment)
+def period_of(kind: str, moment: datetime | date, zone: tzinfo = UTC) -> str:
+    return week_of(moment, zone) if kind == "week" else month_of(moment, zone)
 
 
 @lru_cache(maxsize=4096)
@@ -47,9 +53,9 @@ def shift(kind: str, period: str, steps: int) -> str:
     return period
 
 
-def _as_date(moment: datetime | date) -> date:
+def _as_date(moment: datetime | date, zone: tzinfo) -> date:
     if isinstance(moment, datetime):
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(timezone.utc)
-        return moment.date()
+        if moment.tzinfo is None:  # stored naive (SQLite): UTC
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(zone).date()
     return moment

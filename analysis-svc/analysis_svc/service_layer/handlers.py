@@ -1,6 +1,6 @@
 """Consume one batch of events: store each response once (latest version), roll it up, alert."""
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 
 from contracts.envelope import Envelope, make_envelope
 
@@ -19,6 +19,7 @@ class Policy:
     min_cell: int = 5
     alpha: float = 0.05
     detractor_compound: float = -0.6
+    zone: tzinfo = timezone.utc  # weeks and months are cut at midnight here
 
 
 @dataclass
@@ -37,7 +38,7 @@ def handle_events(repo, envelopes: list[Envelope], analyser, policy: Policy,
     outcome = Outcome()
     fresh = _fresh(repo, envelopes)
     outcome.duplicates = len(envelopes) - len(fresh)
-    deltas = Deltas()
+    deltas = Deltas(policy.zone)
     for env in fresh:
         if env.event_type.startswith("invitation."):
             _record_invitation(repo, env, deltas)
@@ -95,7 +96,7 @@ def _store_responses(repo, envelopes, analyser, policy, now, deltas, outcome) ->
     new_rows, changed, detractors = [], [], []
     for data, analysis in zip(todo, analyses):
         old = stored.get(data["response_id"])
-        row = _row(data, analysis, now)
+        row = _row(data, analysis, now, policy.zone)
         (changed if old else new_rows).append(row)
         deltas.replace_response(old, row)
         outcome.events.append(_scored(row))
@@ -116,7 +117,7 @@ def _comment(data: dict) -> str | None:
     return text or None
 
 
-def _row(data: dict, analysis, now: datetime) -> dict:
+def _row(data: dict, analysis, now: datetime, zone: tzinfo) -> dict:
     redacted = analysis.redacted if _comment(data) else None
     return {
         "response_id": data["response_id"], "version": data["version"],
@@ -127,8 +128,8 @@ def _row(data: dict, analysis, now: datetime) -> dict:
         "score": data["score"], "resolved": data.get("resolved"), "redacted_comment": redacted,
         "label": analysis.label, "compound": max(-1.0, min(1.0, float(analysis.compound))),
         "themes": list(analysis.themes or []), "disagreement": bool(analysis.disagreement),
-        "submitted_at": data["submitted_at"], "week": week_of(data["submitted_at"]),
-        "month": month_of(data["submitted_at"]), "updated_at": now,
+        "submitted_at": data["submitted_at"], "week": week_of(data["submitted_at"], zone),
+        "month": month_of(data["submitted_at"], zone), "updated_at": now,
     }
 
 

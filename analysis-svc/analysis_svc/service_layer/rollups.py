@@ -1,18 +1,18 @@
 """Incremental rollups: what one response (or one sent invitation) adds to each cell."""
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import datetime, tzinfo
 
-from analysis_svc.domain.periods import KINDS, period_of, period_start
+from analysis_svc.domain.periods import KINDS, UTC, period_of, period_start
 
 CellKey = tuple  # (directorate, service, team, period_kind, period, period_start)
 
 
 def cell_keys(directorate: str, service: str | None, team: str | None,
-              moment: datetime) -> list[CellKey]:
-    """The week cell and the month cell a moment falls in."""
+              moment: datetime, zone: tzinfo = UTC) -> list[CellKey]:
+    """The week cell and the month cell a moment falls in (periods cut in `zone`)."""
     out = []
     for kind in KINDS:
-        period = period_of(kind, moment)
+        period = period_of(kind, moment, zone)
         out.append((directorate, service or "", team or "", kind, period,
                     period_start(kind, period)))
     return out
@@ -37,14 +37,15 @@ def contribution(row: dict) -> tuple[Counter, list[str]]:
 class Deltas:
     """Accumulated changes to rollup cells for one batch, applied in one go."""
 
-    def __init__(self):
+    def __init__(self, zone: tzinfo = UTC):
+        self.zone = zone
         self.cells: dict[CellKey, Counter] = defaultdict(Counter)
         self.themes: dict[tuple, int] = defaultdict(int)
 
     def add_response(self, row: dict, sign: int = 1) -> None:
         counters, themes = contribution(row)
         for key in cell_keys(row["directorate"], row.get("service"), row.get("team"),
-                             row["submitted_at"]):
+                             row["submitted_at"], self.zone):
             cell = self.cells[key]
             for name, value in counters.items():
                 cell[name] += sign * value
@@ -58,7 +59,7 @@ class Deltas:
 
     def add_invitation(self, directorate: str, service: str | None, team: str | None,
                        sent_at: datetime) -> None:
-        for key in cell_keys(directorate, service, team, sent_at):
+        for key in cell_keys(directorate, service, team, sent_at, self.zone):
             self.cells[key]["invitations"] += 1
 
     def directorates(self) -> set[str]:
