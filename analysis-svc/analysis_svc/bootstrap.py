@@ -3,7 +3,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -64,7 +63,7 @@ class Services:
         s = self.settings
         return Policy(min_cell=s.min_cell_size, alpha=s.alpha,
                       detractor_compound=s.detractor_compound,
-                      zone=ZoneInfo(s.reporting_timezone))
+                      zone=s.zone)
 
     def consumer(self, publisher=None) -> Consumer:
         publisher = publisher or self.publisher

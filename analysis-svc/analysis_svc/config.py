@@ -46,5 +46,9 @@ class Settings(BaseSettings):
         return from_env(cls, environ)
 
     @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.reporting_timezone)
+
+    @property
     def bind(self) -> str:
         return f"{self.host}:{self.port}"

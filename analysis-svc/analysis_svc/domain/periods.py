@@ -5,7 +5,7 @@ REPORTING_TIMEZONE, Europe/London by default, so a week starts at local midnight
 a plain date is already a local day.
 """
 import re
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 
 KINDS = ("week", "month")
@@ -51,6 +51,11 @@ def shift(kind: str, period: str, steps: int) -> str:
     for _ in range(steps):
         period = previous(kind, period)
     return period
+
+
+def local_midnight(day: date, zone: tzinfo = UTC) -> datetime:
+    """The moment a local day starts, in UTC (SQLite compares stored UTC wall-clock text)."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
 def _as_date(moment: datetime | date, zone: tzinfo) -> date:

@@ -35,7 +35,7 @@ def build(session, scope, period: Period, settings) -> dict:
         "monthly": queries.trends(session, scope, replace(base, group_by=())),
         "groups": groups,
         "themes": _themes(session, scope, base, prior),
-        "quotes": quotes(session, scope, period),
+        "quotes": quotes(session, scope, period, settings.zone),
         "min_cell": base.min_cell, "alpha": base.alpha,
     }
 
@@ -51,12 +51,13 @@ def _themes(session, scope, base: Filters, prior: Filters) -> list[dict]:
     return [{**t, "previous_share": then.get(t["theme"])} for t in now[:8]]
 
 
-def quotes(session, scope, period: Period, per_side: int = 3) -> list[dict]:
+def quotes(session, scope, period: Period, zone, per_side: int = 3) -> list[dict]:
     """A few short, already-redacted comments: some praise, some criticism."""
     out = []
     for low, high in ((4, 5), (1, 2)):
         page = queries.responses_page(session, scope, ResponseFilters(
-            start=period.start, end=period.end, min_score=low, max_score=high, with_comment=True), limit=60)
+            start=period.start, end=period.end, min_score=low, max_score=high, with_comment=True,
+            zone=zone), limit=60)
         picked = [r for r in page["items"] if 25 <= len(r["comment"] or "") <= 220][:per_side]
         out += [{"text": r["comment"], "score": r["score"], "directorate": r["directorate"]} for r in picked]
     return out

@@ -1,10 +1,11 @@
 """The detractor queue, marking a case followed up, and loop-closure measures (all scoped)."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from sqlalchemy import false, func, select
 
 from analysis_svc.adapters.followups_orm import followups
 from analysis_svc.adapters.orm import responses, rollups
+from analysis_svc.domain.periods import UTC, local_midnight
 from analysis_svc.domain.followup import DETRACTOR_MAX_SCORE, FollowUp, LoopClosure, follow_up, loop_closure
 
 
@@ -16,10 +17,6 @@ def _in_scope(stmt, column, scope: set[str] | None, directorate: str | None):
     if scope is not None:
         stmt = stmt.where(column.in_(sorted(scope)) if scope else false())
     return stmt.where(column == directorate) if directorate else stmt
-
-
-def _day(day: date, plus: int = 0) -> datetime:
-    return datetime.combine(day + timedelta(days=plus), time.min, tzinfo=timezone.utc)
 
 
 def detractor_queue(session, scope, directorate: str | None = None, done: bool = False,
@@ -59,7 +56,7 @@ def mark_followed_up(session, scope, response_id: str, note: str, by: str,
 
 
 def closure(session, scope, start: date, end: date, directorate: str | None = None,
-            min_cell: int = 5) -> LoopClosure:
+            min_cell: int = 5, zone: tzinfo = UTC) -> LoopClosure:
     """Loop closure over detractors answered between start and end (inclusive)."""
     detractors = session.execute(_in_scope(
         select(func.coalesce(func.sum(rollups.c.detractors), 0)).where(
@@ -67,7 +64,8 @@ def closure(session, scope, start: date, end: date, directorate: str | None = No
             rollups.c.period_start.between(start, end)),
         rollups.c.directorate, scope, directorate)).scalar()
     stmt = _in_scope(select(followups.c.detractor_at, followups.c.followed_up_at).where(
-        followups.c.detractor_at >= _day(start), followups.c.detractor_at < _day(end, 7)),
+        followups.c.detractor_at >= local_midnight(start, zone),
+        followups.c.detractor_at < local_midnight(end + timedelta(days=7), zone)),
         followups.c.directorate, scope, directorate)
     hours = [FollowUp("", "", "", "", _utc(a), _utc(b)).hours_taken for a, b in session.execute(stmt)]
     return loop_closure(int(detractors or 0), hours, min_cell)

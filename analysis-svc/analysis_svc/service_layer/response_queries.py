@@ -2,12 +2,13 @@
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Iterator
 
 from sqlalchemy import Text, and_, cast, false, or_, select
 
 from analysis_svc.adapters.orm import responses
+from analysis_svc.domain.periods import UTC, local_midnight
 
 # Stable export columns: append new ones at the end, never reorder or rename.
 EXPORT_COLUMNS = ("response_id", "version", "submitted_at", "directorate", "service", "team",
@@ -36,6 +37,7 @@ class ResponseFilters:
     min_score: int | None = None
     disagreement: bool | None = None
     with_comment: bool | None = None
+    zone: tzinfo = UTC  # start and end are local days here (REPORTING_TIMEZONE)
 
 
 def _query(scope: set[str] | None, f: ResponseFilters):
@@ -46,9 +48,9 @@ def _query(scope: set[str] | None, f: ResponseFilters):
         if (value := getattr(f, name)) is not None:
             stmt = stmt.where(responses.c[name] == value)
     if f.start:
-        stmt = stmt.where(responses.c.submitted_at >= _midnight(f.start))
+        stmt = stmt.where(responses.c.submitted_at >= local_midnight(f.start, f.zone))
     if f.end:
-        stmt = stmt.where(responses.c.submitted_at < _midnight(f.end + timedelta(days=1)))
+        stmt = stmt.where(responses.c.submitted_at < local_midnight(f.end + timedelta(days=1), f.zone))
     if f.theme is not None:
         # Themes are stored as a JSON list of taxonomy ids; match the quoted id in its text.
         needle = f.theme.replace("\\", "").replace("%", "").replace("_", "\\_")
@@ -61,10 +63,6 @@ def _query(scope: set[str] | None, f: ResponseFilters):
         column = responses.c.redacted_comment
         stmt = stmt.where(column.is_not(None) if f.with_comment else column.is_(None))
     return stmt.order_by(responses.c.submitted_at.desc(), responses.c.response_id.desc())
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
 
 
 def _row(row) -> dict:

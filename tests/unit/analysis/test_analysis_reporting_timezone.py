@@ -47,3 +47,17 @@ def test_the_consumer_cuts_rollups_in_the_reporting_zone(tmp_path, analyser, zon
 def test_an_unknown_zone_is_refused_in_one_line():
     with pytest.raises(SettingsError, match="REPORTING_TIMEZONE: must be an IANA time zone"):
         Settings.from_env({"REPORTING_TIMEZONE": "Mars/Olympus"})
+
+
+def test_comment_date_filters_take_local_days(tmp_path, analyser):
+    from analysis_svc.service_layer.queries import ResponseFilters, responses_page
+    services = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'days.db'}"),
+                         analyser=analyser, publisher=FakePublisher())
+    services.consumer().handle_batch([record(response("r1", submitted_at=LATE_MARCH))])
+    april_first = datetime(2026, 4, 1).date()
+    with services.sessions() as session:
+        local = responses_page(session, None, ResponseFilters(start=april_first, end=april_first,
+                                                              zone=services.settings.zone))
+        utc = responses_page(session, None, ResponseFilters(start=april_first, end=april_first))
+    assert [r["response_id"] for r in local["items"]] == ["r1"] and utc["items"] == []
+    services.close()

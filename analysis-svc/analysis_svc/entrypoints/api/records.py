@@ -17,7 +17,8 @@ _NOT_FILTERS = {"cursor", "limit"}
 
 def _filters(args: dict) -> queries.ResponseFilters:
     check_directorate(args.get("directorate"))
-    return queries.ResponseFilters(**{k: v for k, v in args.items() if k not in _NOT_FILTERS})
+    return queries.ResponseFilters(**{k: v for k, v in args.items() if k not in _NOT_FILTERS},
+                                   zone=current_app.extensions["analysis"].settings.zone)
 
 
 def _sessions():

@@ -60,7 +60,7 @@ def overview():
         found += presenters.findings(queries.summary(db, scope, replace(
             filters, group_by=("directorate", "service"))), "", choice.period)
         loop = followups.closure(db, scope, *_span(choice.period, periods), choice.directorate,
-                                 _ext().settings.min_cell_size) if rows else None
+                                 _ext().settings.min_cell_size, _ext().settings.zone) if rows else None
     return render_template("dashboard_overview.html", choice=choice, names=names, rows=rows,
                            themes=themes, findings=found, loop=loop, p=presenters)
 
@@ -90,7 +90,8 @@ def comments():
         f = queries.ResponseFilters(start=choice.start, end=choice.end, directorate=choice.directorate,
                                     service=a.get("service") or None, theme=a.get("theme") or None,
                                     label=label, min_score=int(score) if score else None,
-                                    max_score=int(score) if score else None, with_comment=True)
+                                    max_score=int(score) if score else None, with_comment=True,
+                                    zone=_ext().settings.zone)
         try:
             page = queries.responses_page(db, _scope(), f, a.get("cursor") or None, limit=25)
         except queries.BadCursor:
