@@ -6,8 +6,10 @@ from sqlalchemy import select, update
 from contracts.envelope import decode
 from contracts.errors import InvalidEvent
 
-from analysis_svc.adapters.orm import processed_events, responses, rollups
+from analysis_svc.adapters.orm import metadata, responses, rollups
 from analysis_svc.domain.periods import KINDS, month_of, period_of, period_start, week_of
+
+processed_events = metadata.tables["event_inbox"]
 
 
 def handle_one(services, analyser, value: bytes, directorate: str) -> int:
@@ -44,5 +46,5 @@ def handle_one(services, analyser, value: bytes, directorate: str) -> int:
             session.execute(update(rollups).where(*[rollups.c[k] == v for k, v in key.items()]).values(
                 responses=rollups.c.responses + 1, score_sum=rollups.c.score_sum + d["score"],
                 satisfied=rollups.c.satisfied + (d["score"] >= 4)))
-        session.execute(processed_events.insert().values(event_id=env.event_id, processed_at=now))
+        session.execute(processed_events.insert().values(event_id=env.event_id, seen_at=now))
     return 1

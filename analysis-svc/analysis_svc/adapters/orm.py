@@ -2,6 +2,8 @@
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, Index, Integer, MetaData,
                         String, Table, Text, UniqueConstraint)
 
+from chassis.inbox import inbox_table
+
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -104,11 +106,7 @@ partner_tokens = Table(
     Column("revoked_at", DateTime(timezone=True)),
 )
 
-processed_events = Table(
-    "processed_events", metadata,
-    Column("event_id", String(36), primary_key=True),
-    Column("processed_at", DateTime(timezone=True), nullable=False),
-)
+inbox_table(metadata)
 
 raised_alerts = Table(
     "raised_alerts", metadata,

@@ -4,8 +4,9 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from analysis_svc.adapters.orm import (invitations, processed_events, raised_alerts,
-                                       rollup_themes, rollups, responses)
+from chassis import inbox
+
+from analysis_svc.adapters.orm import invitations, raised_alerts, rollup_themes, rollups, responses
 from analysis_svc.service_layer.measures import COUNTERS
 from analysis_svc.service_layer.rollups import Deltas
 
@@ -20,15 +21,10 @@ class SqlRepository:
         self._lock = dialect == "postgresql"
 
     def seen(self, event_ids: list[str]) -> set[str]:
-        if not event_ids:
-            return set()
-        stmt = select(processed_events.c.event_id).where(processed_events.c.event_id.in_(event_ids))
-        return set(self.session.execute(stmt).scalars())
+        return inbox.seen(self.session, event_ids)
 
     def mark_processed(self, event_ids: list[str], now: datetime) -> None:
-        if event_ids:
-            stmt = self._insert(processed_events).on_conflict_do_nothing()
-            self.session.execute(stmt, [{"event_id": e, "processed_at": now} for e in event_ids])
+        inbox.mark(self.session, event_ids, now)
 
     def responses_by_id(self, response_ids: list[str]) -> dict[str, dict]:
         if not response_ids:

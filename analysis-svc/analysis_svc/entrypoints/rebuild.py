@@ -7,7 +7,7 @@ from contracts.topics import FEEDBACK_RESPONSES, SURVEYS_LIFECYCLE
 from analysis_svc.adapters import orm
 from analysis_svc.adapters.replay import TopicReplay
 
-TABLES = ("responses", "invitations", "rollups", "rollup_themes", "processed_events",
+TABLES = ("responses", "invitations", "rollups", "rollup_themes", "event_inbox",
           "raised_alerts")
 
 

@@ -1,7 +1,10 @@
 """Tables ingest-svc owns (SQLAlchemy Core, kept apart from the domain)."""
 from sqlalchemy import (Column, DateTime, Integer, LargeBinary, MetaData, String, Table, Text)
 
+from chassis.inbox import inbox_table
+
 metadata = MetaData()
+inbox_table(metadata)
 
 invitations = Table(
     "invitations", metadata,
@@ -64,9 +67,4 @@ unmatched_replies = Table(
     Column("via", String(50), nullable=False),
     Column("raw", LargeBinary, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
-)
-
-inbox = Table(
-    "inbox", metadata,
-    Column("event_id", String(64), primary_key=True),
 )

@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ingest_svc.adapters.orm import (idempotency_keys, inbox, invitations, provisional_ratings,
-                                     responses, unmatched_replies)
+from ingest_svc.adapters.orm import (idempotency_keys, invitations, provisional_ratings, responses,
+                                     unmatched_replies)
 from ingest_svc.domain.model import Answer, Cohort, Invitation
 
 _COHORT = ("directorate", "service", "category", "team")
@@ -153,13 +153,3 @@ class UnmatchedReplyRepository:
         return self.session.execute(select(unmatched_replies).order_by(
             unmatched_replies.c.id.desc()).limit(limit)).all()
 
-
-class InboxRepository:
-    def __init__(self, session):
-        self.session = session
-
-    def seen(self, event_id: str) -> bool:
-        return self.session.execute(select(exists().where(inbox.c.event_id == event_id))).scalar()
-
-    def mark(self, event_id: str) -> None:
-        self.session.execute(insert(inbox).values(event_id=event_id))

@@ -15,7 +15,6 @@ class SqlUnitOfWork:
         self.invitations = repositories.InvitationRepository(self.session)
         self.provisional = repositories.ProvisionalRepository(self.session)
         self.unmatched = repositories.UnmatchedReplyRepository(self.session)
-        self.inbox = repositories.InboxRepository(self.session)
         return self
 
     def __exit__(self, *exc):

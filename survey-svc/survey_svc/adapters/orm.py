@@ -5,10 +5,12 @@ from sqlalchemy import (JSON, Boolean, Column, DateTime, Index, Integer, MetaDat
                         UniqueConstraint)
 from sqlalchemy.types import TypeDecorator
 
+from chassis.inbox import inbox_table
 from chassis.outbox import outbox_table
 
 metadata = MetaData()
 outbox_table(metadata)
+inbox_table(metadata)
 
 
 class UtcDateTime(TypeDecorator):
@@ -94,10 +96,4 @@ policy_audit = Table(
     Column("changed_by", String(100), nullable=False),
     Column("old", JSON),
     Column("new", JSON),
-)
-
-inbox = Table(
-    "inbox", metadata,
-    Column("event_id", String(36), primary_key=True),
-    _when("seen_at", False),
 )

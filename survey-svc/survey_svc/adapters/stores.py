@@ -4,7 +4,9 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from survey_svc.adapters.orm import decisions, inbox, opt_outs, policies, policy_audit
+from chassis import inbox
+
+from survey_svc.adapters.orm import decisions, opt_outs, policies, policy_audit
 
 
 class Decisions:
@@ -74,9 +76,10 @@ class Inbox:
     def __init__(self, db: Connection):
         self.db = db
 
+    """The unit of work's one-event view of chassis.inbox."""
+
     def seen(self, event_id: str) -> bool:
-        return self.db.scalar(
-            select(inbox.c.event_id).where(inbox.c.event_id == event_id)) is not None
+        return bool(inbox.seen(self.db, [event_id]))
 
     def add(self, event_id: str, now: datetime) -> None:
-        self.db.execute(inbox.insert().values(event_id=event_id, seen_at=now))
+        inbox.mark(self.db, [event_id], now)

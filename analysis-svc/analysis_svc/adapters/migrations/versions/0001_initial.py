@@ -6,6 +6,8 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
+from chassis import inbox
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -104,12 +106,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_partner_tokens"),
         sa.UniqueConstraint("token_hash", name="uq_partner_tokens_token_hash"),
     )
-    op.create_table(
-        "processed_events",
-        sa.Column("event_id", sa.String(36), nullable=False),
-        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("event_id", name="pk_processed_events"),
-    )
+    inbox.create_in_migration(op)
     op.create_table(
         "raised_alerts",
         sa.Column("alert_id", sa.String(64), nullable=False),
@@ -121,6 +118,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("raised_alerts", "processed_events", "partner_tokens", "rollup_themes",
+    for table in ("raised_alerts", "event_inbox", "partner_tokens", "rollup_themes",
                   "rollups", "invitations", "responses"):
         op.drop_table(table)

@@ -2,6 +2,8 @@
 import sqlalchemy as sa
 from alembic import op
 
+from chassis import inbox
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -48,10 +50,10 @@ def upgrade() -> None:
                     sa.Column("via", sa.String(50), nullable=False),
                     sa.Column("raw", sa.LargeBinary, nullable=False),
                     sa.Column("received_at", TS, nullable=False))
-    op.create_table("inbox", sa.Column("event_id", sa.String(64), primary_key=True))
+    inbox.create_in_migration(op)
 
 
 def downgrade() -> None:
-    for table in ("inbox", "unmatched_replies", "provisional_ratings", "idempotency_keys",
+    for table in ("event_inbox", "unmatched_replies", "provisional_ratings", "idempotency_keys",
                   "responses", "invitations"):
         op.drop_table(table)

@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 from alembic import op
 
-from chassis.outbox import create_in_migration
+from chassis import inbox, outbox
 
 revision = '0001'
 down_revision = None
@@ -19,12 +19,8 @@ def upgrade() -> None:
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('ticket_id', 'resolution')
     )
-    create_in_migration(op)
-    op.create_table('inbox',
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('event_id')
-    )
+    outbox.create_in_migration(op)
+    inbox.create_in_migration(op)
     op.create_table('invitations',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('ticket_id', sa.String(length=100), nullable=False),
@@ -94,6 +90,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_invitations_directorate')
 
     op.drop_table('invitations')
-    op.drop_table('inbox')
+    op.drop_table('event_inbox')
     op.drop_table('event_outbox')
     op.drop_table('decisions')
