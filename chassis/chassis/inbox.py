@@ -5,13 +5,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from chassis.db import UtcDateTime
+
 TABLE = "event_inbox"
 
 
 def _columns():
     return [
         sa.Column("event_id", sa.String(36), primary_key=True),
-        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("seen_at", UtcDateTime(), nullable=False),
     ]
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from chassis.db import UtcDateTime
 from contracts.envelope import Envelope, encode
 
 log = logging.getLogger(__name__)
@@ -18,8 +19,8 @@ def _columns():
         sa.Column("topic", sa.String(200), nullable=False),
         sa.Column("key", sa.String(500)),
         sa.Column("payload", sa.LargeBinary, nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("published_at", sa.DateTime(timezone=True), index=True),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.Column("published_at", UtcDateTime(), index=True),
     ]
 
 

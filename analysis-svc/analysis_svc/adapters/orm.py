@@ -1,7 +1,8 @@
 """Table definitions: the latest version of each response, invitations, rollups, tokens, inbox."""
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, Index, Integer, MetaData,
+from sqlalchemy import (JSON, Boolean, Column, Date, Float, Index, Integer, MetaData,
                         String, Table, Text, UniqueConstraint)
 
+from chassis.db import UtcDateTime
 from chassis.inbox import inbox_table
 
 metadata = MetaData(naming_convention={
@@ -38,10 +39,10 @@ responses = Table(
     Column("compound", Float, nullable=False),
     Column("themes", JSON, nullable=False, default=list),
     Column("disagreement", Boolean, nullable=False, default=False),
-    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", UtcDateTime(), nullable=False),
     Column("week", String(10), nullable=False),
     Column("month", String(10), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Index("ix_responses_scope_time", "directorate", "submitted_at", "response_id"),
     Index("ix_responses_time", "submitted_at", "response_id"),
 )
@@ -54,8 +55,8 @@ invitations = Table(
     *_cohort(),
     Column("category", String(100)),
     Column("requester_name", String(200)),
-    Column("created_at", DateTime(timezone=True)),
-    Column("sent_at", DateTime(timezone=True)),
+    Column("created_at", UtcDateTime()),
+    Column("sent_at", UtcDateTime()),
     Column("status", String(20), nullable=False, default="created"),
 )
 
@@ -102,8 +103,8 @@ partner_tokens = Table(
     Column("directorates", JSON, nullable=False),
     Column("label", String(200)),
     Column("email", String(320)),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime()),
 )
 
 inbox_table(metadata)
@@ -113,5 +114,5 @@ raised_alerts = Table(
     Column("alert_id", String(64), primary_key=True),
     Column("kind", String(30), nullable=False),
     Column("directorate", String(100), nullable=False),
-    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("raised_at", UtcDateTime(), nullable=False),
 )

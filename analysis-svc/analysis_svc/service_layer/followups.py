@@ -47,7 +47,7 @@ def mark_followed_up(session, scope, response_id: str, note: str, by: str,
     row = session.execute(stmt).mappings().first()
     if row is None:
         raise NotFound(response_id)
-    record = follow_up({**row, "submitted_at": _utc(row["submitted_at"])}, note, by,
+    record = follow_up(dict(row), note, by,
                        now or datetime.now(timezone.utc))
     if session.execute(select(followups.c.response_id).where(
             followups.c.response_id == response_id)).first() is None:
@@ -67,9 +67,5 @@ def closure(session, scope, start: date, end: date, directorate: str | None = No
         followups.c.detractor_at >= local_midnight(start, zone),
         followups.c.detractor_at < local_midnight(end + timedelta(days=7), zone)),
         followups.c.directorate, scope, directorate)
-    hours = [FollowUp("", "", "", "", _utc(a), _utc(b)).hours_taken for a, b in session.execute(stmt)]
+    hours = [FollowUp("", "", "", "", a, b).hours_taken for a, b in session.execute(stmt)]
     return loop_closure(int(detractors or 0), hours, min_cell)
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment

@@ -2,7 +2,7 @@
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Iterator
 
 from sqlalchemy import Text, and_, cast, false, or_, select
@@ -68,15 +68,11 @@ def _query(scope: set[str] | None, f: ResponseFilters):
 def _row(row) -> dict:
     item = dict(row._mapping)
     item["comment"] = item.pop("redacted_comment")
-    item["submitted_at"] = _utc(item["submitted_at"]).isoformat()
+    item["submitted_at"] = item["submitted_at"].isoformat()
     for name in ("service", "team"):
         item[name] = item[name] or None
     item["themes"] = list(item["themes"] or [])
     return item
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 def encode_cursor(item: dict) -> str:

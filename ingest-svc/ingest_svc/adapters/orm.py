@@ -1,6 +1,7 @@
 """Tables ingest-svc owns (SQLAlchemy Core, kept apart from the domain)."""
-from sqlalchemy import (Column, DateTime, Integer, LargeBinary, MetaData, String, Table, Text)
+from sqlalchemy import (Column, Integer, LargeBinary, MetaData, String, Table, Text)
 
+from chassis.db import UtcDateTime
 from chassis.inbox import inbox_table
 
 metadata = MetaData()
@@ -16,7 +17,7 @@ invitations = Table(
     Column("team", String(100)),
     Column("channel", String(50)),
     Column("language", String(10), nullable=False, default="en"),
-    Column("expires_at", DateTime(timezone=True)),
+    Column("expires_at", UtcDateTime()),
     Column("closed", String(50)),
 )
 
@@ -30,7 +31,7 @@ responses = Table(
     Column("comment", Text),
     Column("channel", String(50), nullable=False),
     Column("source", String(100), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 idempotency_keys = Table(
@@ -41,7 +42,7 @@ idempotency_keys = Table(
     Column("response_id", String(64), nullable=False),
     Column("version", Integer, nullable=False),
     Column("envelope", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 provisional_ratings = Table(
@@ -55,8 +56,8 @@ provisional_ratings = Table(
     Column("team", String(100)),
     Column("channel", String(50)),
     Column("language", String(10)),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
-    Column("settled_at", DateTime(timezone=True)),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("settled_at", UtcDateTime()),
 )
 
 unmatched_replies = Table(
@@ -66,5 +67,5 @@ unmatched_replies = Table(
     Column("reason", String(200), nullable=False),
     Column("via", String(50), nullable=False),
     Column("raw", LargeBinary, nullable=False),
-    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
 )

@@ -1,6 +1,4 @@
 """Repositories over ingest-svc's tables; each takes the unit of work's session."""
-from datetime import datetime, timezone
-
 from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -9,12 +7,6 @@ from ingest_svc.adapters.orm import (idempotency_keys, invitations, provisional_
 from ingest_svc.domain.model import Answer, Cohort, Invitation
 
 _COHORT = ("directorate", "service", "category", "team")
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)  # SQLite hands back naive datetimes
-    return value
 
 
 # Built once: the hot path runs each with parameters, not a freshly built (and keyed) statement.
@@ -27,7 +19,7 @@ _SELECT_KEY = select(idempotency_keys).where(idempotency_keys.c.scope == bindpar
 def _invitation(row) -> Invitation:
     m = row._mapping
     return Invitation(m["invitation_id"], Cohort(*(m[k] for k in _COHORT)), m["ticket_id"],
-                      m["channel"], m["language"] or "en", _aware(m.get("expires_at")))
+                      m["channel"], m["language"] or "en", m.get("expires_at"))
 
 
 def _invitation_values(inv: Invitation) -> dict:

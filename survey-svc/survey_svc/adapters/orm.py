@@ -1,31 +1,14 @@
 """Table definitions; the domain never sees them."""
-from datetime import timezone
-
-from sqlalchemy import (JSON, Boolean, Column, DateTime, Index, Integer, MetaData, String, Table,
+from sqlalchemy import (JSON, Boolean, Column, Index, Integer, MetaData, String, Table,
                         UniqueConstraint)
-from sqlalchemy.types import TypeDecorator
 
+from chassis.db import UtcDateTime
 from chassis.inbox import inbox_table
 from chassis.outbox import outbox_table
 
 metadata = MetaData()
 outbox_table(metadata)
 inbox_table(metadata)
-
-
-class UtcDateTime(TypeDecorator):
-    """Aware UTC datetimes on both databases (SQLite hands back naive ones)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        return None if value is None else value.astimezone(timezone.utc)
-
-    def process_result_value(self, value, dialect):
-        if value is None or value.tzinfo is not None:
-            return value
-        return value.replace(tzinfo=timezone.utc)
 
 
 def _when(name: str, nullable: bool = True) -> Column:

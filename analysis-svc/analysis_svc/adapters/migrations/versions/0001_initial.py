@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from chassis import inbox
+from chassis.db import UtcDateTime
 
 revision = "0001"
 down_revision = None
@@ -45,10 +46,10 @@ def upgrade() -> None:
         sa.Column("compound", sa.Float, nullable=False),
         sa.Column("themes", sa.JSON, nullable=False),
         sa.Column("disagreement", sa.Boolean, nullable=False),
-        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", UtcDateTime(), nullable=False),
         sa.Column("week", sa.String(10), nullable=False),
         sa.Column("month", sa.String(10), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("response_id", name="pk_responses"),
     )
     op.create_index("ix_responses_invitation_id", "responses", ["invitation_id"])
@@ -62,8 +63,8 @@ def upgrade() -> None:
         *_cohort(),
         sa.Column("category", sa.String(100)),
         sa.Column("requester_name", sa.String(200)),
-        sa.Column("created_at", sa.DateTime(timezone=True)),
-        sa.Column("sent_at", sa.DateTime(timezone=True)),
+        sa.Column("created_at", UtcDateTime()),
+        sa.Column("sent_at", UtcDateTime()),
         sa.Column("status", sa.String(20), nullable=False),
         sa.PrimaryKeyConstraint("invitation_id", name="pk_invitations"),
     )
@@ -101,8 +102,8 @@ def upgrade() -> None:
         sa.Column("directorates", sa.JSON, nullable=False),
         sa.Column("label", sa.String(200)),
         sa.Column("email", sa.String(320)),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", sa.DateTime(timezone=True)),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.Column("revoked_at", UtcDateTime()),
         sa.PrimaryKeyConstraint("id", name="pk_partner_tokens"),
         sa.UniqueConstraint("token_hash", name="uq_partner_tokens_token_hash"),
     )
@@ -112,7 +113,7 @@ def upgrade() -> None:
         sa.Column("alert_id", sa.String(64), nullable=False),
         sa.Column("kind", sa.String(30), nullable=False),
         sa.Column("directorate", sa.String(100), nullable=False),
-        sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("raised_at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("alert_id", name="pk_raised_alerts"),
     )
 

@@ -6,6 +6,8 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
+from chassis.db import UtcDateTime
+
 revision = "0900_followups"
 down_revision = "0001"
 branch_labels = None
@@ -19,8 +21,8 @@ def upgrade() -> None:
         sa.Column("directorate", sa.String(100), nullable=False),
         sa.Column("note", sa.Text, nullable=False),
         sa.Column("followed_up_by", sa.String(200), nullable=False),
-        sa.Column("detractor_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("followed_up_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("detractor_at", UtcDateTime(), nullable=False),
+        sa.Column("followed_up_at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("response_id", name="pk_followups"),
     )
     op.create_index("ix_followups_scope_time", "followups", ["directorate", "detractor_at"])

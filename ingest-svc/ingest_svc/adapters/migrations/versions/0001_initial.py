@@ -3,13 +3,14 @@ import sqlalchemy as sa
 from alembic import op
 
 from chassis import inbox
+from chassis.db import UtcDateTime
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
 
-TS = sa.DateTime(timezone=True)
+TS = UtcDateTime()
 
 
 def _cohort():

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from chassis import inbox, outbox
+from chassis.db import UtcDateTime
 
 revision = '0001'
 down_revision = None
@@ -16,7 +17,7 @@ def upgrade() -> None:
     sa.Column('resolution', sa.Integer(), nullable=False),
     sa.Column('surveyed', sa.Boolean(), nullable=False),
     sa.Column('reason', sa.String(length=50), nullable=True),
-    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', UtcDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('ticket_id', 'resolution')
     )
     outbox.create_in_migration(op)
@@ -25,7 +26,7 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('ticket_id', sa.String(length=100), nullable=False),
     sa.Column('resolution', sa.Integer(), nullable=False),
-    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', UtcDateTime(), nullable=False),
     sa.Column('requester_id', sa.String(length=200), nullable=False),
     sa.Column('requester_email', sa.String(length=320), nullable=True),
     sa.Column('requester_name', sa.String(length=200), nullable=True),
@@ -38,16 +39,16 @@ def upgrade() -> None:
     sa.Column('language', sa.String(length=10), nullable=False),
     sa.Column('auto_closed', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('due_at', UtcDateTime(), nullable=False),
+    sa.Column('expires_at', UtcDateTime(), nullable=False),
     sa.Column('reminder_days', sa.Integer(), nullable=False),
-    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('remind_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', UtcDateTime(), nullable=True),
+    sa.Column('remind_at', UtcDateTime(), nullable=True),
+    sa.Column('reminded_at', UtcDateTime(), nullable=True),
+    sa.Column('answered_at', UtcDateTime(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.String(length=500), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_at', UtcDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('ticket_id', 'resolution', name='uq_invitation_ticket_resolution')
     )
@@ -59,20 +60,20 @@ def upgrade() -> None:
     op.create_table('opt_outs',
     sa.Column('requester_id', sa.String(length=200), nullable=False),
     sa.Column('source', sa.String(length=50), nullable=False),
-    sa.Column('opted_out_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('opted_out_at', UtcDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('requester_id')
     )
     op.create_table('policies',
     sa.Column('directorate', sa.String(length=100), nullable=False),
     sa.Column('settings', sa.JSON(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', UtcDateTime(), nullable=False),
     sa.Column('updated_by', sa.String(length=100), nullable=False),
     sa.PrimaryKeyConstraint('directorate')
     )
     op.create_table('policy_audit',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('directorate', sa.String(length=100), nullable=False),
-    sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('changed_at', UtcDateTime(), nullable=False),
     sa.Column('changed_by', sa.String(length=100), nullable=False),
     sa.Column('old', sa.JSON(), nullable=True),
     sa.Column('new', sa.JSON(), nullable=True),
