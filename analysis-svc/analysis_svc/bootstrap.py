@@ -1,11 +1,11 @@
 """The one place concrete adapters are wired together."""
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from chassis.clock import utcnow
 from chassis.db import make_engine, migrate, session_factory
 from chassis.kafka import KafkaPublisher, PublishError, dead_letter
 
@@ -16,10 +16,6 @@ from analysis_svc.service_layer.consume import Consumer
 from analysis_svc.service_layer.handlers import PRODUCER, Policy
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass

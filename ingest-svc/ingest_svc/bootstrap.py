@@ -1,10 +1,10 @@
 """The one place concrete adapters are wired together."""
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 from chassis import db
+from chassis.clock import SystemClock
 
 from ingest_svc.adapters.delivery import BoundedPublisher, SpoolingDelivery, flush_forever
 from ingest_svc.adapters.spool import Spool
@@ -13,11 +13,6 @@ from ingest_svc.service_layer.messagebus import MessageBus
 from ingest_svc.service_layer.unit_of_work import SqlUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc)
 
 
 @dataclass

@@ -2,9 +2,9 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chassis.clock import SystemClock
 from chassis.db import make_engine, migrate, session_factory
 from chassis.kafka import KafkaPublisher
-from survey_svc.adapters.clock import SystemClock
 from survey_svc.adapters.email import EmailRenderer
 from survey_svc.adapters.smtp import SmtpMailer
 from survey_svc.config import Settings

@@ -1,7 +1,7 @@
 """The `tokens` subcommands: thin wrappers over the token store."""
 from chassis.cli import CliError
+from chassis.clock import utcnow
 
-from analysis_svc.bootstrap import utcnow
 from analysis_svc.service_layer.auth import hash_token, new_token
 
 MAX_DIRECTORATE = 100
