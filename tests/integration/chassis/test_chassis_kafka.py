@@ -35,21 +35,35 @@ class Collector:
 
 
 def worker(bootstrap, group, handler, name):
+    # A new group starts at the end of the topic, so history from other tests never counts.
     return ConsumerWorker(bootstrap, group, [FEEDBACK_RESPONSES], handler, client_id=name,
-                          max_records=50, retry_backoff_s=0.1)
+                          max_records=50, retry_backoff_s=0.1, auto_offset_reset="latest")
+
+
+def join(workers, wait_for, partitions=6):
+    """Poll until the group owns every partition and each position is fixed."""
+    for w in workers:
+        w.consumer.subscribe([FEEDBACK_RESPONSES])
+    wait_for(lambda: [w.poll_once() for w in workers] and all(
+        w.consumer.assignment() for w in workers) and sum(
+        len(w.consumer.assignment()) for w in workers) == partitions, timeout=60,
+        message="every worker assigned, every partition owned")
+    for w in workers:
+        for tp in w.consumer.assignment():
+            w.consumer.position(tp)
 
 
 def drain(w: ConsumerWorker, collector: Collector, wanted: int, wait_for):
-    w.consumer.subscribe([FEEDBACK_RESPONSES])
     wait_for(lambda: w.poll_once() is not None and len(set(collector.seen)) >= wanted,
              timeout=60, message=f"{wanted} messages consumed")
 
 
 def test_resumes_after_the_last_committed_offset(kafka_bootstrap, unique, wait_for):
     publisher = KafkaPublisher(kafka_bootstrap, "test")
-    publisher.publish_many(responses(unique, 0, 60))
     first = Collector(unique, fail_first=True)
     w = worker(kafka_bootstrap, f"g-{unique}", first, "c1")
+    join([w], wait_for)
+    publisher.publish_many(responses(unique, 0, 60))
     drain(w, first, 60, wait_for)
     w.close()
     assert sorted(set(first.seen)) == sorted(f"{unique}-{i}" for i in range(60))
@@ -57,6 +71,7 @@ def test_resumes_after_the_last_committed_offset(kafka_bootstrap, unique, wait_f
     publisher.publish_many(responses(unique, 60, 40))
     second = Collector(unique)
     w = worker(kafka_bootstrap, f"g-{unique}", second, "c1")
+    w.consumer.subscribe([FEEDBACK_RESPONSES])
     drain(w, second, 40, wait_for)
     w.close()
     assert sorted(second.seen) == sorted(f"{unique}-{i}" for i in range(60, 100))
@@ -67,10 +82,7 @@ def test_two_consumers_split_partitions_and_one_takes_over(kafka_bootstrap, uniq
     publisher = KafkaPublisher(kafka_bootstrap, "test")
     collectors = [Collector(unique), Collector(unique)]
     workers = [worker(kafka_bootstrap, f"g-{unique}", c, f"c{i}") for i, c in enumerate(collectors)]
-    for w in workers:
-        w.consumer.subscribe([FEEDBACK_RESPONSES])
-    wait_for(lambda: [w.poll_once() for w in workers] and all(
-        w.consumer.assignment() for w in workers), timeout=60, message="both assigned")
+    join(workers, wait_for)
     assigned = [{tp.partition for tp in w.consumer.assignment()} for w in workers]
     assert assigned[0].isdisjoint(assigned[1]) and len(assigned[0] | assigned[1]) == 6
 
