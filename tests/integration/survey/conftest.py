@@ -115,3 +115,22 @@ def tail(kafka_bootstrap):
     yield open_tail
     for t in opened:
         t.close()
+
+
+class CrashAfterSending:
+    """Delivers the mail, then the process 'dies' before it can record that."""
+
+    def __init__(self, mailer, crash_on: int):
+        self.mailer, self.crash_on, self.sent = mailer, crash_on, 0
+
+    def send(self, message):
+        self.mailer.send(message)
+        self.sent += 1
+        if self.sent == self.crash_on:
+            raise SystemExit("killed between send and mark")
+
+
+@pytest.fixture
+def crash_after_sending():
+    """A mailer wrapper that sends, then 'crashes' on the n-th mail before it is marked sent."""
+    return CrashAfterSending

@@ -15,27 +15,14 @@ pytestmark = [pytest.mark.integration,
               pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")]
 
 
-class CrashAfterSending:
-    """Delivers the mail, then the process 'dies' before it can record that."""
-
-    def __init__(self, mailer, crash_on: int):
-        self.mailer, self.crash_on, self.sent = mailer, crash_on, 0
-
-    def send(self, message):
-        self.mailer.send(message)
-        self.sent += 1
-        if self.sent == self.crash_on:
-            raise SystemExit("killed between send and mark")
-
-
 def test_crash_between_send_and_mark_repeats_only_the_mail_in_flight(
-        survey, clock, smtp_server, client, signed, ticket_payload):
+        survey, clock, smtp_server, client, signed, ticket_payload, crash_after_sending):
     for n in range(6):
         body, headers = signed(ticket_payload(f"INC-C{n}", clock.now() - timedelta(days=1)))
         assert client.post("/v1/tickets/resolved", data=body, headers=headers).status_code == 202
     mailer = survey.mailer()
     with pytest.raises(SystemExit):
-        dispatch_due(survey.uow(), clock, CrashAfterSending(mailer, 3), survey.renderer)
+        dispatch_due(survey.uow(), clock, crash_after_sending(mailer, 3), survey.renderer)
     assert dispatch_due(survey.uow(), clock, mailer, survey.renderer).sent == 4
     mailer.close()
     counts = Counter(m["Message-ID"] for m in smtp_server.wait_for_messages(7))

@@ -45,17 +45,6 @@ class Gate:
         self.mailer.close()
 
 
-class CrashAfterSending:
-    def __init__(self, mailer, crash_on: int):
-        self.mailer, self.crash_on, self.sent = mailer, crash_on, 0
-
-    def send(self, message):
-        self.mailer.send(message)
-        self.sent += 1
-        if self.sent == self.crash_on:
-            raise SystemExit("killed between send and mark")
-
-
 def test_parallel_senders_send_each_mail_once_and_announce_it(survey, clock, smtp_server):
     _resolve(survey, clock, 20, "INC-P")
     mailers = [survey.mailer() for _ in range(4)]
@@ -93,12 +82,12 @@ def test_two_dispatchers_on_postgresql_never_send_a_mail_twice(survey, clock, sm
 
 
 def test_a_crash_with_parallel_senders_repeats_only_the_mail_in_flight(
-        survey, clock, smtp_server):
+        survey, clock, smtp_server, crash_after_sending):
     _resolve(survey, clock, 9, "INC-K")
     mailers = [survey.mailer() for _ in range(3)]
     with pytest.raises(SystemExit):
         dispatch_due_parallel(survey.uow, clock,
-                              [CrashAfterSending(mailers[0], 2), *mailers[1:]], survey.renderer)
+                              [crash_after_sending(mailers[0], 2), *mailers[1:]], survey.renderer)
     again = dispatch_due_parallel(survey.uow, clock, mailers, survey.renderer)
     for mailer in mailers:
         mailer.close()
