@@ -7,15 +7,19 @@ from chassis.inbox import inbox_table
 metadata = MetaData()
 inbox_table(metadata)
 
+
+def _cohort() -> list[Column]:
+    """Where an invitation sits: copied onto every answer so analysis needs no lookups."""
+    return [Column("ticket_id", String(100)),
+            Column("directorate", String(100), nullable=False),
+            Column("service", String(100)), Column("category", String(100)),
+            Column("team", String(100)), Column("channel", String(50))]
+
+
 invitations = Table(
     "invitations", metadata,
     Column("invitation_id", String(64), primary_key=True),
-    Column("ticket_id", String(100)),
-    Column("directorate", String(100), nullable=False),
-    Column("service", String(100)),
-    Column("category", String(100)),
-    Column("team", String(100)),
-    Column("channel", String(50)),
+    *_cohort(),
     Column("language", String(10), nullable=False, default="en"),
     Column("expires_at", UtcDateTime()),
     Column("closed", String(50)),
@@ -49,12 +53,7 @@ provisional_ratings = Table(
     "provisional_ratings", metadata,
     Column("invitation_id", String(64), primary_key=True),
     Column("score", Integer, nullable=False),
-    Column("ticket_id", String(100)),
-    Column("directorate", String(100), nullable=False),
-    Column("service", String(100)),
-    Column("category", String(100)),
-    Column("team", String(100)),
-    Column("channel", String(50)),
+    *_cohort(),
     Column("language", String(10)),
     Column("recorded_at", UtcDateTime(), nullable=False),
     Column("settled_at", UtcDateTime()),

@@ -9,6 +9,8 @@ from kafka import KafkaConsumer, TopicPartition
 from chassis.tokens import generate_keypair, sign_token
 from contracts import decode
 
+from ingest_svc.app import create_app
+from ingest_svc.bootstrap import bootstrap
 from ingest_svc.config import Settings
 
 
@@ -67,6 +69,15 @@ class TopicReader:
 
     def close(self):
         self.consumer.close()
+
+
+@pytest.fixture
+def app_env(db_url, kafka_bootstrap, make_settings):
+    """The app and its services on a fresh database (SQLite and PostgreSQL) and the real broker."""
+    settings = make_settings(db_url, kafka_bootstrap)
+    services = bootstrap(settings)
+    yield create_app(settings, services), services
+    services.close()
 
 
 @pytest.fixture

@@ -11,20 +11,10 @@ from devkit.testing import free_port
 from contracts import encode, make_envelope
 
 from ingest_svc.adapters.smtp_listener import start_listener
-from ingest_svc.app import create_app
-from ingest_svc.bootstrap import bootstrap
 from ingest_svc.entrypoints.worker import handle_message
 
 pytestmark = pytest.mark.integration
 PHONE = {"Authorization": "Bearer phone-token"}
-
-
-@pytest.fixture
-def app_env(db_url, kafka_bootstrap, make_settings):
-    settings = make_settings(db_url, kafka_bootstrap)
-    services = bootstrap(settings)
-    yield create_app(settings, services), services
-    services.close()
 
 
 def answer(**extra):

@@ -8,19 +8,9 @@ import pytest
 
 from chassis.kafka import KafkaPublisher, Record
 
-from ingest_svc.app import create_app
-from ingest_svc.bootstrap import bootstrap
 from ingest_svc.entrypoints.worker import handle_message
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def app_env(db_url, kafka_bootstrap, make_settings):
-    settings = make_settings(db_url, kafka_bootstrap)
-    services = bootstrap(settings)
-    yield create_app(settings, services), services
-    services.close()
 
 
 def test_every_endpoint_in_openapi_with_a_summary(app_env):

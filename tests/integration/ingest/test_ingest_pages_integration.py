@@ -14,15 +14,6 @@ from .conftest import csrf_of
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def app_env(db_url, kafka_bootstrap, make_settings):
-    settings = make_settings(db_url, kafka_bootstrap)
-    services = bootstrap(settings)
-    app = create_app(settings, services)
-    yield app, services
-    services.close()
-
-
 def count_rows(services, table=responses):
     with services.engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(table)).scalar()
