@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from devkit import testing
+from devkit.browser import chromium_path, launch_kwargs
 from devkit.kafka import Broker, create_topics, metadata_ok
 from devkit.postgres import Postgres, PostgresError, bin_dir
 from devkit.procs import free_port
@@ -105,3 +106,15 @@ def unique():
 @pytest.fixture
 def wait_for():
     return testing.wait_for
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    if not chromium_path():
+        pytest.fail("chromium is not installed: `make system-deps` installs it")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(**launch_kwargs())
+        yield chromium
+        chromium.close()

@@ -1,5 +1,4 @@
 """The dashboard in headless Chromium: partner, admin, hostile comments, accessibility."""
-import shutil
 import sys
 import threading
 from pathlib import Path
@@ -10,7 +9,6 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "integration" / "dashboard"))
 import dashboard_seed  # noqa: E402
 
 pytestmark = pytest.mark.browser
-playwright = pytest.importorskip("playwright.sync_api")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "dashboard"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -26,17 +24,6 @@ def server(tmp_path_factory):
     yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()
     services.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from devkit.browser import launch_kwargs
-    if not shutil.which("chromium"):
-        pytest.skip("Debian chromium is not installed")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(**launch_kwargs())
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

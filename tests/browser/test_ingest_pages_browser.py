@@ -8,7 +8,6 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from chassis.tokens import generate_keypair, sign_token
-from devkit.browser import launch_kwargs
 from devkit.testing import free_port, wait_for
 
 from ingest_svc.adapters.orm import provisional_ratings, responses
@@ -39,17 +38,6 @@ def live(keys, kafka_bootstrap, tmp_path_factory):
     yield f"http://127.0.0.1:{server.server_port}", services
     server.shutdown()
     services.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    if not launch_kwargs()["executable_path"]:
-        pytest.skip("chromium is not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(**launch_kwargs())
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

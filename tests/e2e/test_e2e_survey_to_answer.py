@@ -18,7 +18,6 @@ from chassis.outbox import OutboxRelay
 from chassis.testing import FakeClock
 from chassis.tokens import generate_keypair
 from contracts import decode
-from devkit.browser import launch_kwargs
 from devkit.testing import free_port, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.integration]
@@ -69,15 +68,6 @@ def survey(ingest, smtp_server, tmp_path):
     yield create_app(settings, bus=services).test_client(), services, clock
     services.publisher.close()
     services.engine.dispose()
-
-
-@pytest.fixture
-def browser():
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(**launch_kwargs())
-        yield chromium
-        chromium.close()
 
 
 def resolve_ticket(client, ticket_id: str, at: datetime) -> str:
