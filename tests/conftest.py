@@ -37,7 +37,7 @@ def postgres_server(tmp_path_factory):
     try:
         bin_dir()
     except PostgresError as error:
-        pytest.skip(str(error))
+        pytest.fail(f"{error} (`make system-deps` installs PostgreSQL)")
     server = Postgres(port=free_port(), data_dir=tmp_path_factory.mktemp("pg")).start()
     yield server
     server.stop()

@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -71,7 +72,6 @@ def test_choose_comment_send_with_mouse(browser, live, link):
     page.get_by_label("Very satisfied").check()
     page.get_by_label("Yes").check()
     page.get_by_label("Tell us more (optional)").fill("Fixed my printer <b>fast</b>")
-    expect = pytest.importorskip("playwright.sync_api").expect
     expect(page.locator(".govuk-character-count__status")).to_contain_text("1,172 characters remaining")
     page.get_by_role("button", name="Send").click()
     page.wait_for_url("**/thanks")

@@ -19,9 +19,9 @@ from chassis.testing import FakeClock
 from chassis.tokens import generate_keypair
 from contracts import decode
 from devkit.testing import free_port, wait_for
+from survey_svc import bootstrap as survey_bootstrap
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.integration]
-survey_bootstrap = pytest.importorskip("survey_svc.bootstrap")
 
 
 class Tail:

@@ -23,7 +23,7 @@ def test_compose_file_is_valid():
     elif shutil.which("docker-compose"):
         command = ["docker-compose"]
     else:
-        pytest.skip("no compose implementation (make system-deps installs docker-compose)")
+        pytest.fail("no compose implementation (make system-deps installs docker-compose)")
     result = subprocess.run([*command, "-f", str(Path(repo_root(), "docker-compose.yml")), "config", "-q"],
                             capture_output=True, text=True, cwd=repo_root())
     assert result.returncode == 0, result.stderr

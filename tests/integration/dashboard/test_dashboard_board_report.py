@@ -1,6 +1,5 @@
 """The board report: a PDF whose pages convert to images, with the feeds' numbers."""
 import re
-import shutil
 import subprocess
 from datetime import date
 
@@ -79,8 +78,6 @@ def test_report_headline_and_directorates_equal_the_totals_feed_over_several_mon
                                              f"{pct(feed['csat_low'])}–{pct(feed['csat_high'])}"]
 
 
-@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("pdftoppm")),
-                    reason="needs Debian chromium and poppler-utils")
 def test_cli_writes_a_pdf_whose_pages_convert_to_images(seeded, tmp_path, monkeypatch):
     from analysis_svc.entrypoints.cli import cli
     monkeypatch.setenv("ANALYSIS_DATABASE_URL", seeded.settings.database_url)
@@ -97,7 +94,6 @@ def test_cli_writes_a_pdf_whose_pages_convert_to_images(seeded, tmp_path, monkey
     assert "<script>window.__pwned" not in html.read_text()
 
 
-@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian chromium")
 def test_report_page_downloads_as_pdf(app):
     answer = app.test_client().get(f"/reports/board?from={MONTH[0]}&to={MONTH[1]}&format=pdf",
                                    headers={"Authorization": f"Bearer {PARTNER}"})
