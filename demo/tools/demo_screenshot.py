@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from datetime import date, timedelta
 from pathlib import Path

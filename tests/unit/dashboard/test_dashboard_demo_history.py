@@ -1,5 +1,4 @@
 """The demo history looks like a year of the real producers' events."""
-import random
 import threading
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
