@@ -5,6 +5,7 @@ import subprocess
 import sys
 import threading
 import uuid
+from http import client as http_client
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,9 @@ def load(base: str, acked: list, stop: threading.Event, tag: str) -> None:
             status, body = http("POST", f"{base}/v1/responses", {
                 "score": 3, "directorate": "Place", "ticket_id": tag},
                 {"Authorization": "Bearer chat-token"})
-        except OSError:
-            continue  # not acknowledged: the client would retry; nothing to check
+        except (OSError, http_client.HTTPException):
+            # Unreachable, or killed mid-answer: not acknowledged, the client would retry.
+            continue
         if status == 202:
             acked.append(body["response_id"])
 
