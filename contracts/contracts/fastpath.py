@@ -9,6 +9,7 @@ a missing required field, an unknown key under RAISE) makes the quick path give 
 caller runs the full Schema.load, so rejections and their messages are marshmallow's own.
 The schemas stay the single source of truth; tests check both paths agree.
 """
+import datetime as dt
 import math
 from functools import cache
 
@@ -31,13 +32,60 @@ _PLAIN_LOAD = {
 _PLAIN_DUMP = {fields.String: str, fields.Integer: int, fields.Float: float, fields.Boolean: bool}
 
 
+def _iso_datetime(field) -> bool:
+    """An AwareDateTime that marshmallow itself reads with fromisoformat and writes with isoformat."""
+    if type(field) is not fields.AwareDateTime:
+        return False
+    fmt = field.format or field.DEFAULT_FORMAT
+    return (field.DESERIALIZATION_FUNCS.get(fmt) is dt.datetime.fromisoformat
+            and field.SERIALIZATION_FUNCS.get(fmt) is dt.datetime.isoformat)
+
+
+def _aware_datetime(field):
+    zone = field.default_timezone
+
+    def convert(value):
+        if type(value) is str:
+            try:
+                value = dt.datetime.fromisoformat(value)
+            except ValueError:
+                raise GiveUp from None
+        if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+            if zone is None:
+                raise GiveUp
+            value = value.replace(tzinfo=zone)
+        return value
+    return ((str, dt.datetime), convert, None)
+
+
+def _list_of(field):
+    inner = _loader(field.inner, None)
+    if inner is None:
+        return None
+
+    def convert(value):
+        return [inner(each, None) if each is not None else _give_up() for each in value]
+    return ((list,), convert, None)
+
+
+def _give_up():
+    raise GiveUp
+
+
 def _loader(field, key):
-    plain = _PLAIN_LOAD.get(type(field))
+    """A quick load for one field; None when the field has no plain case."""
     if getattr(field, "pre_load", None) or getattr(field, "post_load", None):
-        plain = None
+        return None
+    plain = _PLAIN_LOAD.get(type(field))
     if plain is not None and type(field) is fields.Float and getattr(field, "allow_nan", False):
         plain = (plain[0], float, None)
-    accepted, convert, check = plain or ((), None, None)
+    elif _iso_datetime(field):
+        plain = _aware_datetime(field)
+    elif type(field) is fields.List:
+        plain = _list_of(field)
+    if plain is None:
+        return None
+    accepted, convert, check = plain
     validators = tuple(field.validators)
 
     def load(value, data):
@@ -53,6 +101,11 @@ def _loader(field, key):
     return load
 
 
+def _field_loader(field, key):
+    quick = _loader(field, key)
+    return quick or (lambda value, data: field.deserialize(value, key, data))
+
+
 @cache
 def _load_plan(schema: Schema):
     if any(schema._hooks.values()):
@@ -64,7 +117,7 @@ def _load_plan(schema: Schema):
         if "." in attribute:
             return None
         plan.append((key, attribute, field.required, field.allow_none, field.load_default,
-                     _loader(field, key)))
+                     _field_loader(field, key)))
     return tuple(plan), frozenset(p[0] for p in plan)
 
 
@@ -99,11 +152,17 @@ def quick_load(schema: Schema, data, *, unknown: str | None = None) -> dict:
 
 def _dumper(field, name):
     plain = None if getattr(field, "as_string", False) else _PLAIN_DUMP.get(type(field))
-    none_is_none = plain is not None or isinstance(field, fields.DateTime)
+    none_is_none = plain is not None or isinstance(field, (fields.DateTime, fields.List))
+    iso = _iso_datetime(field)
+    strings = type(field) is fields.List and type(field.inner) is fields.String
 
     def dump(value, obj, accessor):
         if (value is None and none_is_none) or (plain is not None and type(value) is plain):
             return value
+        if iso and type(value) is dt.datetime:
+            return value.isoformat()
+        if strings and type(value) is list and all(type(each) is str for each in value):
+            return list(value)
         return field.serialize(name, obj, accessor=accessor)
     return dump
 

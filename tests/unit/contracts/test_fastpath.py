@@ -15,7 +15,8 @@ EXAMPLES = {p.stem: json.loads(p.read_text())
             for p in (Path(contracts.__file__).parent / "examples").glob("*.json")}
 ODD_VALUES = [None, "", "x" * 5000, "not a date", "1", 0, -1, 1, 3, 6, 2.5, float("nan"),
               float("inf"), True, False, [], ["a"], {}, {"a": 1}, b"bytes", 10**30,
-              "2026-11-10T09:00:00", "2026-11-10", "negative", "yes"]
+              "2026-11-10T09:00:00", "2026-11-10", "2026-11-10 09:00", "20261110T090000Z",
+              "2026-11-10T09:00:00+01:00", "negative", "yes", ["a", None], ["a", 1], ("a",)]
 
 
 def _outcome(load, data):
