@@ -37,7 +37,7 @@ def _iso_datetime(field) -> bool:
     if type(field) is not fields.AwareDateTime:
         return False
     fmt = field.format or field.DEFAULT_FORMAT
-    return (field.DESERIALIZATION_FUNCS.get(fmt) is dt.datetime.fromisoformat
+    return (field.DESERIALIZATION_FUNCS.get(fmt) == dt.datetime.fromisoformat
             and field.SERIALIZATION_FUNCS.get(fmt) is dt.datetime.isoformat)
 
 

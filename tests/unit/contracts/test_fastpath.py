@@ -77,3 +77,12 @@ def test_quick_dump_equals_schema_dump(name, data, schema):
                 assert quick_dump(schema, variant) == expected, variant
         assert quick_dump(schema, {k: v for k, v in loaded.items() if k != key}) == \
             schema.dump({k: v for k, v in loaded.items() if k != key})
+
+
+def test_every_event_field_has_an_inline_case():
+    """Guards the speed-up: a field type without one silently costs a marshmallow call."""
+    from contracts.fastpath import _loader
+    for event_type in EVENTS:
+        for name, field in schema_for(event_type).load_fields.items():
+            if type(field).__name__ not in ("Dict",):
+                assert _loader(field, name) is not None, (event_type, name)
