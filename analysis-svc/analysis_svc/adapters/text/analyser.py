@@ -24,6 +24,9 @@ STRONG = 0.5  # |compound| at or past this is "strongly" positive/negative for d
 MIN_LABELS = 200  # the learned model stays silent until it has seen this many scores
 MAX_WEIGHT = 0.6
 HALF_WEIGHT_AT = 1000
+# The consumer learns from the comments it has just analysed: the rule scores of that many
+# recent redacted comments are kept so learning does not redo them.
+RECENT_RULES = 10_000
 
 
 @dataclass(frozen=True)
@@ -62,10 +65,19 @@ class Analyser:
         if self.model_dir is not None and (self.model_dir / MODEL_FILE).exists():
             state = joblib.load(self.model_dir / MODEL_FILE)
         self.model = OnlineModel(state)
+        self._recent: dict[str, tuple[str, float]] = {}
 
     def _rule(self, redacted: str) -> tuple[str, float]:
         normal = self.vader.normalise(redacted)
-        return normal, self.vader.polarity_scores(normal)["compound"]
+        found = normal, self.vader.polarity_scores(normal)["compound"]
+        if len(self._recent) >= RECENT_RULES:
+            self._recent.clear()
+        self._recent[redacted] = found
+        return found
+
+    def _rule_of_redacted(self, text: str) -> tuple[str, float]:
+        """The rule score of a comment that analyse_many redacted (redaction is idempotent)."""
+        return self._recent.get(text) or self._rule(redact(text))
 
     def model_weight(self) -> float:
         """How much the learned model counts: nothing at first, growing to MAX_WEIGHT."""
@@ -113,7 +125,7 @@ class Analyser:
         pairs = [(t, s) for t, s in zip(texts, scores) if t and t.strip() and s is not None]
         if not pairs:
             return
-        normals, compounds = zip(*(self._rule(redact(t)) for t, _ in pairs))
+        normals, compounds = zip(*(self._rule_of_redacted(t) for t, _ in pairs))
         with self._lock:
             self.model.learn(list(normals), np.array(compounds), [int(s) for _, s in pairs])
             if self.model_dir is not None:
