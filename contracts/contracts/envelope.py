@@ -1,9 +1,9 @@
 """The JSON envelope every message travels in; producers dump strictly, consumers load tolerantly."""
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+import orjson
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from contracts.errors import InvalidEvent
@@ -79,14 +79,15 @@ def to_dict(envelope: Envelope) -> dict:
 
 
 def encode(envelope: Envelope) -> bytes:
-    return json.dumps(to_dict(envelope), ensure_ascii=False, separators=(",", ":")).encode()
+    """Compact UTF-8 JSON (orjson; marshmallow error dicts may have int keys, written as text)."""
+    return orjson.dumps(to_dict(envelope), option=orjson.OPT_NON_STR_KEYS)
 
 
 def decode(raw: bytes | str | dict) -> Envelope:
     """Parse and validate one message; raises InvalidEvent with field messages."""
     try:
-        doc = raw if isinstance(raw, dict) else json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as err:
+        doc = raw if isinstance(raw, dict) else orjson.loads(raw)
+    except (ValueError, UnicodeDecodeError) as err:  # orjson.JSONDecodeError is a ValueError
         raise InvalidEvent(f"not JSON: {err}", {"_schema": ["Not valid JSON."]}) from None
     try:
         env = _load(_ENVELOPE, doc)
