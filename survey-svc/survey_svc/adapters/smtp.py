@@ -1,48 +1,13 @@
 """Outgoing mail over one reused SMTP connection, reopened when the server drops it."""
 import smtplib
 import ssl
-from email.generator import BytesGenerator
-from email.message import Message
-from email.utils import getaddresses
-from functools import lru_cache
-from io import BytesIO
 
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
-from survey_svc.service_layer.ports import (PermanentMailError, ServerUnavailable,
+from survey_svc.service_layer.ports import (Mail, PermanentMailError, ServerUnavailable,
                                             TransientMailError)
 
 _ANSWERED = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
-
-
-class _Generator(BytesGenerator):
-    """Writes a body in one call, not two per line (a base64 body has ~200 lines)."""
-
-    def _write_lines(self, lines):
-        # The stdlib's line-break regex, as three C-speed replaces.
-        if lines:
-            self.write(lines.replace("\r\n", "\n").replace("\r", "\n").replace("\n", self._NL))
-
-
-def _as_bytes(message: Message) -> bytes:
-    out = BytesIO()
-    _Generator(out, mangle_from_=False).flatten(message, linesep="\r\n")
-    return out.getvalue()
-
-
-@lru_cache(maxsize=64)
-def _sender(from_header: str) -> str:
-    return getaddresses([from_header])[0][1]
-
-
-def _envelope(message: Message) -> tuple[str, list[str]] | None:
-    """Sender and recipients; None when an address needs smtplib's SMTPUTF8 handling."""
-    if "Bcc" in message or "Resent-Date" in message:
-        return None
-    sender = _sender(message["Sender"] or message["From"])
-    fields = message.get_all("To", []) + message.get_all("Cc", [])
-    recipients = [address for _, address in getaddresses(fields)]
-    return (sender, recipients) if (sender + "".join(recipients)).isascii() else None
 
 
 def _dropped(err: BaseException) -> bool:
@@ -58,9 +23,10 @@ class SmtpMailer:
         self.username, self.password, self.starttls = username, password, starttls
         self.reuse = reuse
         self._conn: smtplib.SMTP | None = None
-        # A dropped connection is retried at once with a fresh one, then with backoff.
-        self._send_with_retry = retry(
-            retry=retry_if_exception(_dropped), stop=stop_after_attempt(attempts),
+        # After a dropped connection: again at once with a fresh one, then with backoff.
+        # Only then: tenacity's per-call set-up costs as much as smtplib's sendmail.
+        self._retries = attempts > 1 and retry(
+            retry=retry_if_exception(_dropped), stop=stop_after_attempt(attempts - 1),
             wait=wait_exponential(multiplier=0.1, max=max_wait_s), reraise=True)(self._send)
 
     def _connect(self) -> smtplib.SMTP:
@@ -75,15 +41,12 @@ class SmtpMailer:
             raise
         return conn
 
-    def _send(self, message: Message) -> None:
+    def _send(self, mail: Mail) -> None:
         if self._conn is None:
             self._conn = self._connect()
-        envelope = _envelope(message)
         try:
-            if envelope is None:
-                self._conn.send_message(message)
-            else:
-                self._conn.sendmail(*envelope, _as_bytes(message))
+            self._conn.sendmail(mail.sender, mail.recipients, mail.data,
+                                ("SMTPUTF8",) if mail.smtputf8 else ())
         except OSError as err:
             if _dropped(err):
                 self.close()
@@ -91,9 +54,17 @@ class SmtpMailer:
         if not self.reuse:
             self.close()
 
-    def send(self, message: Message) -> None:
+    def _send_or_retry(self, mail: Mail) -> None:
         try:
-            self._send_with_retry(message)
+            self._send(mail)
+        except OSError as err:
+            if not (self._retries and _dropped(err)):
+                raise
+            self._retries(mail)
+
+    def send(self, mail: Mail) -> None:
+        try:
+            self._send_or_retry(mail)
         except (smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError) as err:
             # Our configuration is wrong, not the recipient: never bounce for this.
             self.close()

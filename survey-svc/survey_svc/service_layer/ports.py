@@ -1,9 +1,21 @@
 """The outside world as the handlers see it: one method each."""
+from dataclasses import dataclass
 from datetime import datetime
-from email.message import Message
 from typing import Protocol
 
 from survey_svc.domain.model import Invitation
+
+
+@dataclass(frozen=True)
+class Mail:
+    """A rendered message as SMTP sends it: the envelope and the exact bytes (CRLF lines)."""
+    sender: str
+    recipients: tuple[str, ...]
+    data: bytes
+    smtputf8: bool = False  # an address is not ASCII: the server must offer SMTPUTF8
+
+    def as_bytes(self) -> bytes:
+        return self.data
 
 
 class Clock(Protocol):
@@ -11,11 +23,11 @@ class Clock(Protocol):
 
 
 class Mailer(Protocol):
-    def send(self, message: Message) -> None: ...
+    def send(self, mail: Mail) -> None: ...
 
 
 class Renderer(Protocol):
-    def render(self, invitation: Invitation, kind: str) -> Message: ...
+    def render(self, invitation: Invitation, kind: str) -> Mail: ...
 
 
 class TransientMailError(Exception):
@@ -23,7 +35,7 @@ class TransientMailError(Exception):
 
 
 class PermanentMailError(Exception):
-    """The server said 5xx: never retry."""
+    """The server said 5xx, or the address is unusable: never retry."""
 
 
 class ServerUnavailable(TransientMailError):
