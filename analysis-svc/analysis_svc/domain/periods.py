@@ -53,6 +53,18 @@ def shift(kind: str, period: str, steps: int) -> str:
     return period
 
 
+def local_day(moment: datetime | date, zone: tzinfo = UTC) -> date:
+    """The day a moment falls on in `zone` (a plain date is already a local day)."""
+    return _as_date(moment, zone)
+
+
+@lru_cache(maxsize=8192)
+def periods_of_day(day: date) -> tuple[tuple[str, str, date], ...]:
+    """(kind, period, period start) of each kind of period a local day is in."""
+    return tuple((kind, period, period_start(kind, period))
+                 for kind in KINDS for period in (period_of(kind, day),))
+
+
 def local_midnight(day: date, zone: tzinfo = UTC) -> datetime:
     """The moment a local day starts, in UTC (SQLite compares stored UTC wall-clock text)."""
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)

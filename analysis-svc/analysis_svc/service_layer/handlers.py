@@ -5,7 +5,7 @@ from datetime import datetime, timezone, tzinfo
 from contracts.envelope import Envelope, make_envelope
 
 from analysis_svc.domain.alerts import detractor_alert_id, is_detractor, stable_event_id
-from analysis_svc.domain.periods import month_of, week_of
+from analysis_svc.domain.periods import local_day, periods_of_day
 from analysis_svc.service_layer.drops import find_drops
 from analysis_svc.service_layer.ports import AnalysisItem
 from analysis_svc.service_layer.rollups import Deltas
@@ -119,6 +119,8 @@ def _comment(data: dict) -> str | None:
 
 def _row(data: dict, analysis, now: datetime, zone: tzinfo) -> dict:
     redacted = analysis.redacted if _comment(data) else None
+    periods = {kind: period for kind, period, _ in
+               periods_of_day(local_day(data["submitted_at"], zone))}
     return {
         "response_id": data["response_id"], "version": data["version"],
         "invitation_id": data.get("invitation_id"), "ticket_id": data.get("ticket_id"),
@@ -128,8 +130,8 @@ def _row(data: dict, analysis, now: datetime, zone: tzinfo) -> dict:
         "score": data["score"], "resolved": data.get("resolved"), "redacted_comment": redacted,
         "label": analysis.label, "compound": max(-1.0, min(1.0, float(analysis.compound))),
         "themes": list(analysis.themes or []), "disagreement": bool(analysis.disagreement),
-        "submitted_at": data["submitted_at"], "week": week_of(data["submitted_at"], zone),
-        "month": month_of(data["submitted_at"], zone), "updated_at": now,
+        "submitted_at": data["submitted_at"], "week": periods["week"],
+        "month": periods["month"], "updated_at": now,
     }
 
 

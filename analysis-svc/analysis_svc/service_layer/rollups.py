@@ -2,7 +2,7 @@
 from collections import Counter, defaultdict
 from datetime import datetime, tzinfo
 
-from analysis_svc.domain.periods import KINDS, UTC, period_of, period_start
+from analysis_svc.domain.periods import UTC, local_day, periods_of_day
 
 CellKey = tuple  # (directorate, service, team, period_kind, period, period_start)
 
@@ -10,28 +10,25 @@ CellKey = tuple  # (directorate, service, team, period_kind, period, period_star
 def cell_keys(directorate: str, service: str | None, team: str | None,
               moment: datetime, zone: tzinfo = UTC) -> list[CellKey]:
     """The week cell and the month cell a moment falls in (periods cut in `zone`)."""
-    out = []
-    for kind in KINDS:
-        period = period_of(kind, moment, zone)
-        out.append((directorate, service or "", team or "", kind, period,
-                    period_start(kind, period)))
-    return out
+    cohort = (directorate, service or "", team or "")
+    return [cohort + cell for cell in periods_of_day(local_day(moment, zone))]
 
 
-def contribution(row: dict) -> tuple[Counter, list[str]]:
-    """Counters and themes one stored response adds to its cells."""
-    commented = bool(row.get("redacted_comment"))
-    counters = Counter(
-        responses=1,
-        invited_responses=1 if row.get("invitation_id") else 0,
-        satisfied=1 if row["score"] >= 4 else 0,
-        detractors=1 if row["score"] <= 2 else 0,
-        score_sum=row["score"],
-        sentiment_sum=row["compound"] if commented else 0.0,
-        sentiment_sq_sum=row["compound"] ** 2 if commented else 0.0,
-        commented=1 if commented else 0,
-    )
-    return counters, list(dict.fromkeys(row.get("themes") or [])) if commented else []
+def contribution(row: dict) -> tuple[dict[str, float], list[str]]:
+    """Counters (the non-zero ones) and themes one stored response adds to its cells."""
+    score = row["score"]
+    counters = {"responses": 1, "score_sum": score}
+    if row.get("invitation_id"):
+        counters["invited_responses"] = 1
+    if score >= 4:
+        counters["satisfied"] = 1
+    elif score <= 2:
+        counters["detractors"] = 1
+    if not row.get("redacted_comment"):
+        return counters, []
+    compound = row["compound"]
+    counters.update(sentiment_sum=compound, sentiment_sq_sum=compound ** 2, commented=1)
+    return counters, list(dict.fromkeys(row.get("themes") or []))
 
 
 class Deltas:
@@ -48,7 +45,7 @@ class Deltas:
                              row["submitted_at"], self.zone):
             cell = self.cells[key]
             for name, value in counters.items():
-                cell[name] += sign * value
+                cell[name] += value if sign == 1 else -value
             for theme in themes:
                 self.themes[key + (theme,)] += sign
 
