@@ -21,6 +21,14 @@ from analysis_svc.adapters.text import redact
     ("see https://x.example.com/reset?token=abc123.", "see [URL]."),
     ("https://bob:hunter2@files.example.com/a", "[URL]"),
     ("try www.example.com/login?session=s1&x=2", "try [URL]"),
+    ("my Paris number is +33 1 23 45 67 89.", "my Paris number is [PHONE]."),
+    ("US desk +1 (555) 123-4567 ext 2", "US desk [PHONE] ext 2"),
+    ("or (555) 123-4567 or 555-123-4567", "or [PHONE] or [PHONE]"),
+    ("Berlin: +49 30 901820", "Berlin: [PHONE]"),
+    ("+353-1-234-5678 works", "[PHONE] works"),
+    ("deliver to 12 Acacia Avenue please", "deliver to [ADDRESS] please"),
+    ("I am at 221b Baker St. until 5", "I am at [ADDRESS] until 5"),
+    ("Flat 3, 47 Mill Hill Road, Leeds", "Flat 3, [ADDRESS], Leeds"),
 ])
 def test_redacts_each_kind(text, expected):
     assert redact(text) == expected
@@ -34,6 +42,9 @@ def test_redacts_each_kind(text, expected):
     "QQ 12 34 56 C is the HMRC example, not a real NI number",
     "it will work and we may see",
     "the server M365 2FA rollout",
+    "3 days on the road, then 2 weeks later the Street party was cancelled by +1 vote",
+    "version +1.2 and 10.0.22631 on 2024-01-02, ticket 555-1234",
+    "it took 45 minutes + 2 more Park and Ride trips",
     "",
 ])
 def test_leaves_ordinary_text_alone(text):

@@ -28,7 +28,25 @@ _POSTCODE = re.compile(
 _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+44|0044)[ -]?(?:\(0\)[ -]?)?|\(?0)[1-9](?:[ -]|\)[ -]?)?(?:\d(?:[ -]|\)[ -]?)?){7,8}\d(?!\w)"
 )
+# Other countries: "+" and a country code, then 6-14 more digits in groups ("+33 1 23 45 67 89",
+# "+1 (555) 123-4567"); and North American "(555) 123-4567" / "555-123-4567".
+_INTL_PHONE = re.compile(
+    r"(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\)|[ .-]?\d{1,5}){2,7}(?![\w])"
+    r"|(?<![\w(])(?:\(\d{3}\)[ .-]?|\d{3}[.-])\d{3}[ .-]\d{4}(?!\w)"
+)
+# A house number and a street name without a postcode: "12 Acacia Avenue", "221b Baker St".
+_STREET = re.compile(
+    r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z'’-]+\s+){1,3}"
+    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Crescent|Cres|Court|Ct|Place|"
+    r"Pl|Gardens|Gdns|Grove|Terrace|Square|Sq|Hill|Park|Row|Mews|Walk|View|Rise|Parade|"
+    r"Boulevard|Blvd)\b\.?(?!\w)"
+)
 _DIGIT = re.compile(r"\d")
+
+
+def _intl_phone(match: re.Match) -> str:
+    digits = sum(c.isdigit() for c in match.group(0))
+    return "[PHONE]" if 8 <= digits <= 15 else match.group(0)
 
 
 def _luhn_ok(number: str) -> bool:
@@ -87,6 +105,8 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
         text = _NI.sub("[NI NUMBER]", text)
         text = _POSTCODE.sub("[POSTCODE]", text)
         text = _PHONE.sub("[PHONE]", text)
+        text = _INTL_PHONE.sub(_intl_phone, text)
+        text = _STREET.sub("[ADDRESS]", text)
     pattern = _name_pattern(tuple(n for n in names if n)) if names else None
     if pattern is not None:
         text = pattern.sub("[NAME]", text)
