@@ -74,12 +74,19 @@ class Services:
     def _notifier(self):
         if not self.settings.alert_email:
             return None
-        from analysis_svc.adapters.mailer import SmtpMailer
         from analysis_svc.service_layer.notify import make_notifier
+        return make_notifier(self.tokens.emails_for, self.settings.public_url)
+
+    def mail_relay(self):
+        """The relay that sends staged alert emails; None when alert emails are off."""
+        if not self.settings.alert_email:
+            return None
+        from analysis_svc.adapters.mail_outbox import MailRelay
+        from analysis_svc.adapters.mailer import SmtpMailer
         s = self.settings
         mailer = SmtpMailer(s.smtp_host, s.smtp_port, s.mail_from, username=s.smtp_username,
                             password=s.smtp_password, starttls=s.smtp_starttls)
-        return make_notifier(mailer, self.tokens.emails_for, s.public_url)
+        return MailRelay(self.sessions, mailer)
 
     def close(self) -> None:
         for close in reversed(self._closers):

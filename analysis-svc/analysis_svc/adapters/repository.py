@@ -6,6 +6,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from chassis import inbox
 
+from analysis_svc.adapters.mail_outbox import alert_mail_outbox
 from analysis_svc.adapters.orm import invitations, raised_alerts, rollup_themes, rollups, responses
 from analysis_svc.service_layer.measures import COUNTERS
 from analysis_svc.service_layer.rollups import Deltas
@@ -96,6 +97,11 @@ class SqlRepository:
             self.session.execute(self._insert(raised_alerts).on_conflict_do_nothing(), [
                 {"alert_id": i, "kind": k, "directorate": d, "raised_at": now} for i, k, d in new])
         return {a[0] for a in new}
+
+    def stage_mails(self, rows: list[dict]) -> None:
+        """Stage alert emails (alert_event_id, recipient, subject, body, created_at) once each."""
+        if rows:
+            self.session.execute(self._insert(alert_mail_outbox).on_conflict_do_nothing(), rows)
 
     def claim_alert(self, alert_id: str, kind: str, directorate: str, now: datetime) -> bool:
         """True the first time an alert id is raised (alerts are raised once)."""

@@ -18,7 +18,12 @@ def make_worker(services, *, group_id: str | None = None, topics=TOPICS) -> Cons
 
 
 def run(services, stop: threading.Event, *, group_id: str | None = None) -> None:
-    """Consume until `stop` is set; a failed consumer (e.g. a lost rebalance) is rebuilt."""
+    """Consume until `stop` is set; a failed consumer (e.g. a lost rebalance) is rebuilt.
+    With alert emails on, a relay thread sends the emails the batches staged."""
+    relay = services.mail_relay()
+    if relay is not None:
+        threading.Thread(target=relay.relay_forever, args=(stop,), name="alert-mail-relay",
+                         daemon=True).start()
     while not stop.is_set():
         try:
             make_worker(services, group_id=group_id).run(stop)

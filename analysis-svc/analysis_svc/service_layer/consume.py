@@ -24,7 +24,7 @@ class Consumer:
     dead_letter: Callable  # (record, reason, errors) -> None
     policy: Policy
     clock: Callable  # () -> aware datetime
-    notify: Callable | None = None  # (alert envelopes) -> None: emails, best effort
+    notify: Callable | None = None  # (repo, alert envelopes, now) -> None: stages alert emails
     transient: tuple[type[BaseException], ...] = ()
     # Learning has a fixed cost per call, so comments are pooled and learned from in bulk.
     learn_every: int = 2000
@@ -66,6 +66,9 @@ class Consumer:
         now = self.clock()
         with self.uow() as repo:
             outcome = handle_events(repo, envelopes, self.analyser, self.policy, now)
+            alerts = [e for e in outcome.events if e.event_type.startswith("alert.")]
+            if self.notify and alerts:
+                self.notify(repo, alerts, now)
             # Published before the commit with stable event ids: a retry re-sends the same ids.
             if outcome.events:
                 self.publisher.publish_many(outcome.events)
@@ -74,8 +77,4 @@ class Consumer:
             texts, scores = zip(*self._to_learn)
             self._to_learn.clear()
             self.analyser.learn(list(texts), list(scores))
-        if self.notify:
-            alerts = [e for e in outcome.events if e.event_type.startswith("alert.")]
-            if alerts:
-                self.notify(alerts)
         return outcome

@@ -1,8 +1,5 @@
-"""Optional alert emails to the directorate's business partners (best effort, after commit)."""
-import logging
+"""Optional alert emails to the directorate's business partners, staged with the batch."""
 from typing import Callable
-
-log = logging.getLogger(__name__)
 
 
 def describe(envelope) -> tuple[str, str]:
@@ -19,13 +16,16 @@ def describe(envelope) -> tuple[str, str]:
             f"{d['current_csat']:.0%} ({d['period']}), p = {d['p_value']:.4f}.\n")
 
 
-def make_notifier(mailer, emails_for: Callable[[str], list[str]], dashboard_url: str):
-    def notify(alerts) -> None:
+def make_notifier(emails_for: Callable[[str], list[str]], dashboard_url: str):
+    """notify(repo, alerts, now): stage one email per partner address in the batch's transaction
+    (an outbox; the mail relay sends them), so a crash after the commit loses none."""
+    def notify(repo, alerts, now) -> None:
+        rows = []
         for envelope in alerts:
             subject, body = describe(envelope)
-            for address in emails_for(envelope.data["directorate"]):
-                try:
-                    mailer.send(address, subject, body + f"\nDashboard: {dashboard_url}/dashboard\n")
-                except OSError as err:
-                    log.warning("alert email not sent", extra={"error": type(err).__name__})
+            rows += [{"alert_event_id": envelope.event_id, "recipient": address,
+                      "subject": subject[:300], "created_at": now,
+                      "body": body + f"\nDashboard: {dashboard_url}/dashboard\n"}
+                     for address in emails_for(envelope.data["directorate"])]
+        repo.stage_mails(rows)
     return notify
