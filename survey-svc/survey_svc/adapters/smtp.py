@@ -88,6 +88,8 @@ class SmtpMailer:
 
 def _classify(code: int, text) -> Exception:
     detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    if code == 530:  # STARTTLS or AUTH required: our configuration, not the recipient
+        return ServerUnavailable(f"mail server refused us: {code} {detail}"[:500])
     if 500 <= code < 600:
         return PermanentMailError(f"{code} {detail}"[:500])
     return TransientMailError(f"{code} {detail}"[:500])
