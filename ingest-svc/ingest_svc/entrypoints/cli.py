@@ -24,7 +24,7 @@ def cli():
 
 @cli.command()
 def serve():
-    """Serve the pages and the API under gunicorn (replays the spool in each worker)."""
+    """Serve the pages and the API under granian (replays the spool in each worker)."""
     from chassis.serve import serve as run
     from ingest_svc.app import create_app
     from ingest_svc.bootstrap import bootstrap
