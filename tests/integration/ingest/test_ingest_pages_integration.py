@@ -129,3 +129,20 @@ def test_rate_limit_per_token(db_url, kafka_bootstrap, make_settings, make_token
         assert statuses[:3] == [400, 400, 400] and statuses[3:] == [429, 429]
     finally:
         services.close()
+
+
+def test_rate_limit_per_ip_on_the_pages_only(db_url, kafka_bootstrap, make_settings, make_token):
+    settings = make_settings(db_url, kafka_bootstrap, rate_limit_ip="2 per minute")
+    services = bootstrap(settings)
+    try:
+        client, token = create_app(settings, services).test_client(), make_token()
+        pages = [client.get(f"/s/{token}") for _ in range(3)]
+        assert [r.status_code for r in pages] == [200, 200, 429]
+        assert pages[0].headers["X-RateLimit-Limit"] == "2"
+        answer, auth = {"score": 4, "directorate": "Place"}, {"Authorization": "Bearer phone-token"}
+        others = [client.get("/healthz") for _ in range(3)] + [
+            client.post("/v1/responses", json=answer, headers=auth) for _ in range(3)]
+        assert [r.status_code for r in others] == [200] * 3 + [202] * 3
+        assert not any("X-RateLimit-Limit" in r.headers for r in others)
+    finally:
+        services.close()
