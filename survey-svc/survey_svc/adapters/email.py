@@ -12,8 +12,6 @@ from survey_svc.adapters import mime
 from survey_svc.domain.model import Invitation
 from survey_svc.service_layer.ports import Mail, PermanentMailError
 
-RATINGS = ((1, "Very dissatisfied"), (2, "Dissatisfied"), (3, "Neither satisfied nor dissatisfied"),
-           (4, "Satisfied"), (5, "Very satisfied"))
 TEMPLATES = files("survey_svc") / "templates"
 PARTS = ("subject.txt", "body.txt", "body.html")
 # A bare addr-spec: nothing that could smuggle a second address or an SMTP command.
@@ -40,6 +38,9 @@ class EmailRenderer:
                           trim_blocks=True, lstrip_blocks=True)
         self.templates = {lang: [env.get_template(f"{lang}/{part}") for part in PARTS]
                           for lang in languages()}
+        # Each set names the five answers in its own words (ratings.j2), scores 1 to 5.
+        self.ratings = {lang: tuple(enumerate(env.get_template(f"{lang}/ratings.j2").module
+                                              .ratings, start=1)) for lang in self.templates}
 
     def token(self, inv: Invitation) -> str:
         # iat is when the token was really signed (verifiers reject a future iat); the
@@ -61,7 +62,7 @@ class EmailRenderer:
         context = {"inv": inv, "ticket": ticket, "reminder": kind == "reminder",
                    "lang": lang, "unsubscribe_url": unsubscribe,
                    "links": [(score, label, f"{self.base}/s/{token}?score={score}")
-                             for score, label in RATINGS]}
+                             for score, label in self.ratings[lang]]}
         headers = [
             ("Subject", mime.unstructured("Subject", " ".join(subject.render(context).split()))),
             ("From", self.mail_from),
