@@ -1,9 +1,12 @@
 """Fakes and event builders for tests of analysis-svc (never wired into the running service)."""
+import time
 import uuid
 from datetime import datetime, timezone
 
-from chassis.kafka import Record
-from contracts.envelope import encode, make_envelope
+from confluent_kafka import Consumer, TopicPartition
+
+from chassis.kafka import Record, client_config, records_of
+from contracts.envelope import decode, encode, make_envelope
 
 from analysis_svc.service_layer.ports import TextAnalysis
 
@@ -63,28 +66,35 @@ def raw_record(value: bytes, topic="feedback.responses") -> Record:
     return Record(topic, 0, 0, None, value)
 
 
+def _consumer(bootstrap: str, group_id: str = "analysis-svc-test"):
+    return Consumer(client_config(bootstrap, "analysis-svc-test", {
+        "group.id": group_id, "enable.auto.commit": False}))
+
+
+def _marks(consumer, topics) -> dict:
+    """{(topic, partition): (first offset, end offset)} of the topics' partitions, as of now."""
+    metadata = consumer.list_topics(timeout=30)
+    return {(t, p): consumer.get_watermark_offsets(TopicPartition(t, p), timeout=30)
+            for t in topics for p in metadata.topics[t].partitions}
+
+
 def start_group_at_end(bootstrap: str, group_id: str, topics) -> None:
     """Commit a new consumer group's offsets at the topics' current ends (skip shared history)."""
-    from kafka import KafkaConsumer, TopicPartition
-    from kafka.structs import OffsetAndMetadata
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group_id,
-                             enable_auto_commit=False)
+    consumer = _consumer(bootstrap, group_id)
     try:
-        partitions = [TopicPartition(t, p) for t in topics
-                      for p in consumer.partitions_for_topic(t) or ()]
-        ends = consumer.end_offsets(partitions)
-        consumer.commit({tp: OffsetAndMetadata(offset, "", -1) for tp, offset in ends.items()})
+        offsets = [TopicPartition(t, p, end)
+                   for (t, p), (_, end) in _marks(consumer, topics).items()]
+        consumer.assign(offsets)
+        consumer.commit(offsets=offsets, asynchronous=False)
     finally:
         consumer.close()
 
 
 def topic_ends(bootstrap: str, topic: str) -> dict[int, int]:
     """Each partition's current end offset: pass it to read_topic to read only what follows."""
-    from kafka import KafkaConsumer, TopicPartition
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    consumer = _consumer(bootstrap)
     try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-        return {tp.partition: offset for tp, offset in consumer.end_offsets(partitions).items()}
+        return {p: end for (_, p), (_, end) in _marks(consumer, [topic]).items()}
     finally:
         consumer.close()
 
@@ -92,28 +102,28 @@ def topic_ends(bootstrap: str, topic: str) -> dict[int, int]:
 def read_topic(bootstrap: str, topic: str, predicate, since: dict[int, int] | None = None,
                timeout_s: float = 60) -> list:
     """Decoded envelopes on a topic (from `since`, else the start, up to its current end)."""
-    import time
-    from kafka import KafkaConsumer, TopicPartition
-    from contracts.envelope import decode
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    consumer = _consumer(bootstrap)
     try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-        consumer.assign(partitions)
-        for tp in partitions:
-            consumer.seek(tp, (since or {}).get(tp.partition, 0))
-        ends, found = consumer.end_offsets(partitions), []
-        deadline = time.monotonic() + timeout_s
-        while any(consumer.position(tp) < ends[tp] for tp in partitions):
+        marks = _marks(consumer, [topic])
+        ends = {tp: end for tp, (_, end) in marks.items()}
+        start = {p: max(low, (since or {}).get(p, 0)) for (_, p), (low, _) in marks.items()}
+        remaining = {(t, p) for (t, p), end in ends.items() if start[p] < end}
+        consumer.assign([TopicPartition(t, p, start[p]) for t, p in remaining])
+        found, deadline = [], time.monotonic() + timeout_s
+        while remaining:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"could not read {topic} to its end")
-            for messages in consumer.poll(timeout_ms=500).values():
-                for message in messages:
-                    try:
-                        envelope = decode(message.value)
-                    except ValueError:
-                        continue
-                    if predicate(envelope):
-                        found.append(envelope)
+            for message in records_of(consumer.consume(1000, 0.5)):
+                if message.offset >= ends[topic, message.partition] - 1:
+                    remaining.discard((topic, message.partition))
+                if message.offset >= ends[topic, message.partition]:
+                    continue
+                try:
+                    envelope = decode(message.value)
+                except ValueError:
+                    continue
+                if predicate(envelope):
+                    found.append(envelope)
         return found
     finally:
         consumer.close()

@@ -1,40 +1,42 @@
 """Read topics from the beginning up to their current end, in batches (for `rebuild`)."""
-from kafka import KafkaConsumer, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
-from chassis.kafka import Record
+from chassis.kafka import client_config, records_of
 
 
 class TopicReplay:
-    def __init__(self, bootstrap_servers: str, topics, batch_size: int = 1000):
-        self.consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None,
-                                      enable_auto_commit=False, client_id="analysis-svc-rebuild")
+    def __init__(self, bootstrap_servers: str, topics, batch_size: int = 1000,
+                 timeout_s: float = 30.0):
+        # assign() only: the group id is never joined and nothing is committed
+        self.consumer = Consumer(client_config(bootstrap_servers, "analysis-svc-rebuild", {
+            "group.id": "analysis-svc-rebuild", "enable.auto.commit": False}))
         self.batch_size = batch_size
-        self.partitions = [TopicPartition(t, p) for t in topics
-                           for p in sorted(self.consumer.partitions_for_topic(t) or [])]
-        self.consumer.assign(self.partitions)
-        self.consumer.seek_to_beginning(*self.partitions)
-        self.begin = self.consumer.beginning_offsets(self.partitions)
-        self.end = self.consumer.end_offsets(self.partitions)
-        self.total = sum(self.end[tp] - self.begin[tp] for tp in self.partitions)
+        metadata = self.consumer.list_topics(timeout=timeout_s)
+        self.partitions = [TopicPartition(t, p) for t in topics if t in metadata.topics
+                           for p in sorted(metadata.topics[t].partitions)]
+        marks = {(tp.topic, tp.partition): self.consumer.get_watermark_offsets(tp, timeout_s)
+                 for tp in self.partitions}
+        self.begin = {tp: low for tp, (low, _) in marks.items()}
+        self.end = {tp: high for tp, (_, high) in marks.items()}
+        self.total = sum(self.end[tp] - self.begin[tp] for tp in marks)
+        self.consumer.assign([TopicPartition(t, p, OFFSET_BEGINNING) for (t, p) in marks
+                              if self.end[t, p] > self.begin[t, p]])
 
     def batches(self):
         """Yield lists of Records until every partition reached its end offset of the start."""
-        remaining = {tp for tp in self.partitions if self.end[tp] > self.begin[tp]}
-        for tp in set(self.partitions) - remaining:
-            self.consumer.pause(tp)
+        remaining = {tp for tp in self.end if self.end[tp] > self.begin[tp]}
         while remaining:
-            polled = self.consumer.poll(timeout_ms=1000, max_records=self.batch_size)
             batch = []
-            for tp, messages in polled.items():
-                for m in messages:
-                    if m.offset < self.end[tp]:
-                        batch.append(Record(m.topic, m.partition, m.offset,
-                                            m.key.decode("utf-8", "replace") if m.key else None,
-                                            m.value, m.timestamp))
-            for tp in list(remaining):
-                if self.consumer.position(tp) >= self.end[tp]:
+            for record in records_of(self.consumer.consume(self.batch_size, 1.0)):
+                tp = (record.topic, record.partition)
+                if record.offset < self.end[tp]:
+                    batch.append(record)
+                if record.offset >= self.end[tp] - 1 and tp in remaining:
                     remaining.discard(tp)
-                    self.consumer.pause(tp)
+                    self.consumer.pause([TopicPartition(*tp)])
+            for tp in self.consumer.position([TopicPartition(*tp) for tp in remaining]):
+                if tp.offset >= self.end[tp.topic, tp.partition]:  # e.g. ends with a marker
+                    remaining.discard((tp.topic, tp.partition))
             if batch:
                 yield batch
 

@@ -2,8 +2,6 @@
 import logging
 import threading
 
-from kafka.errors import KafkaError
-
 from chassis.kafka import KafkaPublisher, PublishError
 from contracts import encode
 
@@ -20,22 +18,9 @@ class BoundedPublisher(KafkaPublisher):
         self.ack_bound_s = ack_bound_s
 
     def publish_raw(self, messages) -> None:
-        try:
-            producer = self._get()
-            futures = [producer.send(topic, value=value, key=key.encode() if key else None)
-                       for topic, key, value in messages]
-            for future in futures:
-                future.get(timeout=self.ack_bound_s)
-        except (KafkaError, PublishError) as err:
-            self._reset()
-            raise PublishError(f"not confirmed: {type(err).__name__}") from err
-
-    def _reset(self) -> None:
-        """Drop a producer that missed the bound, so unconfirmed batches cannot linger in it."""
-        with self._lock:
-            producer, self._producer = self._producer, None
-        if producer is not None:
-            threading.Thread(target=producer.close, kwargs={"timeout": 0}, daemon=True).start()
+        # A miss purges the producer's unconfirmed messages, so none lands after the caller
+        # spooled it (one already on the wire may: consumers dedupe on event_id).
+        self._send(messages, self.ack_bound_s, discard_on_failure=True)
 
 
 class SpoolingDelivery:

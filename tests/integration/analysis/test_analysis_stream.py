@@ -73,7 +73,7 @@ def test_stream_stores_once_replaces_amendments_and_dead_letters_poison(
     running = Running(services, group)
     try:
         wait_for(lambda: _count(services) == 10, timeout=60)
-        publisher._get().send("feedback.responses", value=poison.encode()).get(timeout=10)
+        publisher.publish_raw([("feedback.responses", None, poison.encode())])
         publisher.publish_many([amended, first])
         wait_for(lambda: _count(services, orm.responses, orm.responses.c.version == 2) == 1,
                  timeout=60)

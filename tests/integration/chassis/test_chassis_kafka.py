@@ -2,6 +2,7 @@
 import threading
 
 import pytest
+from confluent_kafka import TopicPartition
 
 from chassis.kafka import ConsumerWorker, KafkaPublisher, PublishError
 from contracts.envelope import decode, make_envelope
@@ -48,9 +49,10 @@ def join(workers, wait_for, partitions=6):
         w.consumer.assignment() for w in workers) and sum(
         len(w.consumer.assignment()) for w in workers) == partitions, timeout=60,
         message="every worker assigned, every partition owned")
-    for w in workers:
+    for w in workers:  # "latest" is resolved lazily: fix each position at today's end instead
         for tp in w.consumer.assignment():
-            w.consumer.position(tp)
+            end = w.consumer.get_watermark_offsets(tp, timeout=10)[1]
+            w.consumer.seek(TopicPartition(tp.topic, tp.partition, end))
 
 
 def drain(w: ConsumerWorker, collector: Collector, wanted: int, wait_for):
@@ -108,3 +110,22 @@ def test_publishing_to_an_unreachable_broker_raises_publish_error():
     publisher = KafkaPublisher("127.0.0.1:1", "test", timeout_s=1)
     with pytest.raises(PublishError):
         publisher.publish(responses("x", 0, 1)[0])
+    publisher.close()
+
+
+def test_threads_publishing_one_at_a_time_each_get_their_own_confirmation(
+        kafka_bootstrap, unique, wait_for):
+    publisher, collector = KafkaPublisher(kafka_bootstrap, "test"), Collector(unique)
+    w = worker(kafka_bootstrap, f"g-{unique}", collector, "c1")
+    join([w], wait_for)
+    events = responses(unique, 0, 160)
+    threads = [threading.Thread(target=lambda mine: [publisher.publish(e) for e in mine],
+                                args=(events[i::16],)) for i in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    drain(w, collector, 160, wait_for)
+    w.close()
+    publisher.close()
+    assert sorted(collector.seen) == sorted(f"{unique}-{i}" for i in range(160))

@@ -1,0 +1,109 @@
+"""ConsumerWorker: read a batch, hand it over, commit its offsets only after the handler returned."""
+import logging
+import threading
+
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
+
+from chassis.kafka.config import Record, client_config
+
+log = logging.getLogger(__name__)
+
+
+def record_of(message) -> Record:
+    """A librdkafka message as a Record: key decoded as UTF-8, value bytes as sent."""
+    key = message.key()
+    return Record(message.topic(), message.partition(), message.offset(),
+                  key.decode("utf-8", "replace") if key is not None else None,
+                  message.value(), message.timestamp()[1])
+
+
+def records_of(messages) -> list[Record]:
+    """The data messages as Records; a consumer error is logged (a fatal one raised)."""
+    records = []
+    for message in messages:
+        err = message.error()
+        if err is None:
+            records.append(record_of(message))
+        elif err.fatal():
+            raise KafkaException(err)
+        elif err.code() != KafkaError._PARTITION_EOF:
+            log.warning("consumer error", extra={"error": err.name(), "topic": message.topic()})
+    return records
+
+
+class ConsumerWorker:
+    """Poll a batch, hand it over, commit only after the handler returned."""
+
+    def __init__(self, bootstrap_servers: str, group_id: str, topics, handle_batch, *,
+                 client_id: str, max_records: int = 500, auto_offset_reset: str = "earliest",
+                 retry_backoff_s: float = 1.0, **config):
+        self.topics = list(topics)
+        self.handle_batch = handle_batch
+        self.max_records = max_records
+        self.retry_backoff_s = retry_backoff_s
+        self._closed = False
+        self.consumer = Consumer({
+            "group.id": group_id, "enable.auto.commit": False,
+            "auto.offset.reset": auto_offset_reset,
+            # a member that died is replaced within seconds, as with the Java client's defaults
+            "session.timeout.ms": 10_000, "heartbeat.interval.ms": 3_000,
+            **client_config(bootstrap_servers, client_id, config)})
+
+    def run(self, stop: threading.Event) -> None:
+        self.consumer.subscribe(self.topics)
+        try:
+            while not stop.is_set():
+                self.poll_once(stop)
+        finally:
+            self.close()
+
+    def poll_once(self, stop: threading.Event | None = None) -> int:
+        records = records_of(self._fetch())
+        if not records:
+            return 0
+        first, last = {}, {}
+        for r in records:
+            first.setdefault((r.topic, r.partition), r.offset)
+            last[r.topic, r.partition] = r.offset
+        try:
+            self.handle_batch(records)
+        except Exception:
+            log.exception("batch failed; it will be re-read", extra={"records": len(records)})
+            self._rewind(first)
+            (stop or threading.Event()).wait(self.retry_backoff_s)
+            return 0
+        self._commit(last, len(records))
+        return len(records)
+
+    def _fetch(self) -> list:
+        """Wait up to 0.5 s for a first message, then take what is already fetched behind it."""
+        first = self.consumer.poll(0.5)
+        if first is None:
+            return []
+        if self.max_records == 1:
+            return [first]
+        return [first, *self.consumer.consume(self.max_records - 1, 0)]
+
+    def _commit(self, last: dict, count: int) -> None:
+        offsets = [TopicPartition(t, p, offset + 1) for (t, p), offset in last.items()]
+        try:
+            failed = [tp for tp in self.consumer.commit(offsets=offsets, asynchronous=False) or ()
+                      if tp.error is not None]
+        except KafkaException as err:
+            failed = [err.args[0]]
+        if failed:
+            # A rebalance took the partitions away; their new owner re-reads this batch,
+            # which idempotent handlers absorb.
+            log.warning("commit lost to a rebalance", extra={"records": count, "error": str(failed[0])})
+
+    def _rewind(self, first: dict) -> None:
+        for (topic, partition), offset in first.items():
+            try:
+                self.consumer.seek(TopicPartition(topic, partition, offset))
+            except KafkaException as err:  # no longer ours: its new owner starts from the commit
+                log.warning("could not rewind", extra={"topic": topic, "error": err.args[0].name()})
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self.consumer.close()
