@@ -7,8 +7,15 @@ databases (SQLite unless BENCH_DATABASE_URL_A/B name others):
     scored events published, offsets committed after the database commit);
   - the baseline: a naive loop, one message at a time (decode, analyse, insert the response,
     read-modify-write its rollup cells, inbox row, commit, commit the offset), over BENCH_NAIVE.
-Prints both rates and the ratio. Goals: >= 3,000 responses/s and >= 10x the naive loop.
+Prints both rates and the ratio, and the consumer's CPU per response (time.process_time of the
+consuming process(es): less sensitive to a busy machine than the rates; the broker's and
+PostgreSQL's CPU are not in it). Goals: >= 3,000 responses/s and >= 10x the naive loop.
+
+BENCH_PROCESSES=N (default 1) runs the pipeline as N consumer processes in one group (the topic
+has 6 partitions); N > 1 needs BENCH_DATABASE_URL_A to name a PostgreSQL database (SQLite has
+one writer).
 """
+import multiprocessing
 import os
 import random
 import sys
@@ -23,6 +30,7 @@ from sqlalchemy import func, select
 
 N = int(os.environ.get("BENCH_N", 20_000))
 NAIVE = int(os.environ.get("BENCH_NAIVE", 1_000))
+PROCESSES = int(os.environ.get("BENCH_PROCESSES", 1))
 BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 COMMENTS = ["Fixed quickly, thank you", "Took ages and nobody called back",
             "Still not working after the reset", "Lovely engineer, sorted my laptop in minutes",
@@ -43,12 +51,29 @@ def publish(directorate: str) -> None:
     publisher.close()
 
 
-def services_for(url_env: str, name: str):
+def services_for(url_env: str | None, name: str, url: str | None = None, migrate_db: bool = True):
     from analysis_svc.bootstrap import bootstrap
     from analysis_svc.config import Settings
-    url = os.environ.get(url_env) or f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/{name}.db"
+    url = url or os.environ.get(url_env) or f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/{name}.db"
     return bootstrap(Settings(database_url=url, kafka_bootstrap_servers=BOOTSTRAP, model_dir="",
-                              batch_size=int(os.environ.get("BENCH_BATCH", 1000))))
+                              batch_size=int(os.environ.get("BENCH_BATCH", 1000))),
+                     migrate_db=migrate_db)
+
+
+def consume_process(url: str, group: str, ready, stop, cpu) -> None:
+    """One consumer instance in its own process; reports the CPU it spent consuming."""
+    from analysis_svc.entrypoints import worker
+    services = services_for(None, "pipeline", url, migrate_db=False)
+    services.analyser
+    started = time.process_time()
+    ready.release()
+    thread = threading.Thread(target=worker.run, args=(services, threading.Event()),
+                              kwargs={"group_id": group}, daemon=True)
+    thread.start()
+    stop.wait()
+    cpu.put(time.process_time() - started)
+    services.close()
+    os._exit(0)  # the consumer thread holds no uncommitted work: rows are committed
 
 
 def stored(services, directorate: str) -> int:
@@ -62,13 +87,28 @@ def run_pipeline(directorate: str, group: str) -> float:
     from analysis_svc.entrypoints import worker
     from analysis_svc.testing import start_group_at_end
     services = services_for("BENCH_DATABASE_URL_A", "pipeline")
+    if PROCESSES > 1 and services.engine.dialect.name == "sqlite":
+        sys.exit("BENCH_PROCESSES > 1 needs BENCH_DATABASE_URL_A=postgresql+psycopg://...")
     services.analyser  # load the models before the clock starts, as a running service has
-    stop = threading.Event()
     start_group_at_end(BOOTSTRAP, group, worker.TOPICS)
     publish(directorate)
+    if PROCESSES > 1:
+        ctx = multiprocessing.get_context("spawn")
+        ready, stop, cpu = ctx.Semaphore(0), ctx.Event(), ctx.Queue()
+        children = [ctx.Process(target=consume_process, args=(
+            services.settings.database_url, group, ready, stop, cpu)) for _ in range(PROCESSES)]
+        for child in children:
+            child.start()
+        for _ in children:
+            ready.acquire()
+        cpu_before = time.process_time()
+    else:
+        stop = threading.Event()
+        thread = threading.Thread(target=worker.run, args=(services, stop),
+                                  kwargs={"group_id": group})
+        cpu_before = time.process_time()
+        thread.start()
     started = time.perf_counter()
-    thread = threading.Thread(target=worker.run, args=(services, stop), kwargs={"group_id": group})
-    thread.start()
     first = None  # when the first rows were committed: the consumer group had joined
     while (count := stored(services, directorate)) < N:
         if first is None and count:
@@ -77,10 +117,20 @@ def run_pipeline(directorate: str, group: str) -> float:
     ended = time.perf_counter()
     elapsed = ended - started
     stop.set()
-    thread.join()
+    if PROCESSES > 1:
+        cpu_used = sum(cpu.get(timeout=60) for _ in children)
+        for child in children:
+            child.join(timeout=60)
+    else:
+        thread.join()
+        cpu_used = time.process_time() - cpu_before
     services.close()
     steady = (N - first[1]) / (ended - first[0]) if first else N / elapsed
-    print(f"pipeline after the group joined: {steady:8.0f} responses/s")
+    print(f"pipeline after the group joined: {steady:8.0f} responses/s "
+          f"({PROCESSES} consumer process{'es' if PROCESSES > 1 else ''}, "
+          f"{services.engine.dialect.name}); load average {os.getloadavg()[0]:.2f}")
+    print(f"consumer CPU: {cpu_used * 1e6 / N:8.0f} us per response "
+          f"({N / cpu_used:,.0f} responses per CPU-second)")
     return N / elapsed
 
 

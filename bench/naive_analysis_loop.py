@@ -45,6 +45,6 @@ def handle_one(services, analyser, value: bytes, directorate: str) -> int:
                     invitations=0, satisfied=0, detractors=0, score_sum=0, sentiment_sum=0.0, commented=0))
             session.execute(update(rollups).where(*[rollups.c[k] == v for k, v in key.items()]).values(
                 responses=rollups.c.responses + 1, score_sum=rollups.c.score_sum + d["score"],
-                satisfied=rollups.c.satisfied + (d["score"] >= 4)))
+                satisfied=rollups.c.satisfied + int(d["score"] >= 4)))
         session.execute(processed_events.insert().values(event_id=env.event_id, seen_at=now))
     return 1
