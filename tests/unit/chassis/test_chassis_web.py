@@ -71,3 +71,31 @@ def test_openapi_metrics_and_security_headers():
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_sessions_round_trip_and_a_request_without_cookies_starts_empty():
+    from flask import session
+    app = make_app()
+    app.secret_key = "test-secret"
+
+    @app.route("/count", methods=["POST"])
+    def count():
+        session["n"] = session.get("n", 0) + 1
+        return {"n": session["n"]}
+    client = app.test_client()
+    assert [client.post("/count").json["n"] for _ in range(3)] == [1, 2, 3]
+    assert app.test_client().post("/count").json["n"] == 1
+    client.set_cookie("session", "forged", domain="localhost")
+    assert client.post("/count").json["n"] == 1
+
+
+def test_security_headers_kept_when_a_view_set_its_own():
+    app = make_app()
+
+    @app.route("/framed")
+    def framed():
+        return "ok", 200, {"X-Frame-Options": "SAMEORIGIN", "content-security-policy": "default-src 'none'"}
+    headers = app.test_client().get("/framed").headers
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    assert headers["Referrer-Policy"] == "no-referrer"
