@@ -12,6 +12,8 @@ class Settings(BaseSettings):
     # "phone:<token>,kiosk:<token>": one bearer token per source system.
     api_tokens: tuple[str, ...] = env("INGEST_API_TOKENS", (), as_list)
     inbound_token: str = env("INGEST_INBOUND_TOKEN", "")
+    # Reviews unmatched email replies (personal data); the review API is closed while unset.
+    admin_token: str = env("ADMIN_TOKEN", "")
     database_url: str = env("INGEST_DATABASE_URL", "sqlite:///var/ingest.db")
     host: str = env("INGEST_HOST", "127.0.0.1")
     port: int = env("INGEST_PORT", 8002, as_port)

@@ -141,7 +141,10 @@ class UnmatchedReplyRepository:
         self.session.execute(insert(unmatched_replies).values(
             invitation_id=invitation_id, reason=reason, via=via, raw=raw, received_at=at))
 
-    def list(self, limit: int = 100) -> list:
-        return self.session.execute(select(unmatched_replies).order_by(
-            unmatched_replies.c.id.desc()).limit(limit)).all()
+    def list(self, limit: int = 100, before_id: int | None = None) -> list:
+        """Newest first; `before_id` continues a page after the reply with that id."""
+        query = select(unmatched_replies).order_by(unmatched_replies.c.id.desc()).limit(limit)
+        if before_id is not None:
+            query = query.where(unmatched_replies.c.id < before_id)
+        return self.session.execute(query).all()
 

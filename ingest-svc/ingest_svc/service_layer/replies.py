@@ -9,6 +9,7 @@ from ingest_svc.domain.model import Answer
 from ingest_svc.domain.reply import invitation_from, parse_reply
 
 _ADDRESS_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
+REVIEW_TEXT = 20_000
 
 
 def plain_text(message) -> str:
@@ -58,3 +59,22 @@ def ingest_email_reply(cmd: commands.IngestEmailReply, uow, delivery, clock):
     return submit_answer(commands.SubmitAnswer(
         invitation, Answer(parsed.score, None, parsed.comment), channel="email_reply",
         source=cmd.via, idempotency_key=message_id and f"mail:{message_id}"), uow, delivery, clock)
+
+
+def unmatched_replies(uow, limit: int, before_id: int | None = None) -> list[dict]:
+    """Read side for review: the newest unmatched replies, each with who sent it and its text."""
+    with uow:
+        rows = uow.unmatched.list(limit, before_id)
+    return [_for_review(row._mapping) for row in rows]
+
+
+def _for_review(row) -> dict:
+    message = email.message_from_bytes(row["raw"], policy=email.policy.default)
+    try:
+        sender, subject, text = str(message.get("From", "")), str(message.get("Subject", "")), plain_text(message)
+    except (LookupError, ValueError, AttributeError):  # a mangled message is still shown raw
+        sender, subject, text = "", "", row["raw"].decode("utf-8", "replace")
+    return {"id": row["id"], "invitation_id": row["invitation_id"], "reason": row["reason"],
+            "via": row["via"], "received_at": row["received_at"], "sender": sender,
+            "subject": subject, "text": text[:REVIEW_TEXT]}
+

@@ -132,3 +132,38 @@ def test_inbound_webhook_and_smtp_listener(app_env, kafka_bootstrap, topic_reade
     assert by_inv[smtp_inv]["score"] == 5 and by_inv[smtp_inv]["directorate"] == "Place"
     assert by_inv[smtp_inv]["channel"] == "email_reply" and by_inv[smtp_inv]["ticket_id"] == "INC77"
     publisher.close()
+
+
+def test_unmatched_replies_reviewed_by_an_admin_page_by_page(db_url, kafka_bootstrap, make_settings):
+    from ingest_svc.app import create_app
+    from ingest_svc.bootstrap import bootstrap
+    settings = make_settings(db_url, kafka_bootstrap, admin_token="admin-token")
+    services = bootstrap(settings)
+    try:
+        client, inbound = create_app(settings, services).test_client(), {"Authorization": "Bearer inbound-token"}
+        bodies = ["no rating here", "<script>alert(1)</script> & more", "maybe 4?"]
+        for body in bodies:
+            kept = client.post("/v1/inbound-email", data=reply(uuid.uuid4().hex, body),
+                               content_type="message/rfc822", headers=inbound)
+            assert kept.json["status"] == "kept_for_review"
+        url, admin = "/v1/inbound-email/unmatched", {"Authorization": "Bearer admin-token"}
+        for headers in ({}, inbound, {"Authorization": "Bearer phone-token"}):
+            assert client.get(url, headers=headers).status_code == 401
+        assert client.get(url + "?limit=0").status_code == 401  # who asks comes before what
+        assert client.get(url + "?limit=0", headers=admin).status_code == 400
+        first = client.get(url + "?limit=2", headers=admin)
+        assert first.status_code == 200 and first.mimetype == "application/json"
+        assert b"<script>" not in first.data and b"&" not in first.data  # escaped, never markup
+        page = first.json
+        assert [item["text"].strip() for item in page["items"]] == bodies[:0:-1]  # newest first
+        assert page["items"][0]["sender"] == "a@example.org" and page["items"][0]["reason"] == "unknown invitation"
+        rest = client.get(f"{url}?limit=2&cursor={page['next_cursor']}", headers=admin).json
+        assert [item["text"].strip() for item in rest["items"]] == bodies[:1] and rest["next_cursor"] is None
+    finally:
+        services.close()
+
+
+def test_unmatched_replies_closed_without_an_admin_token(app_env):
+    response = app_env[0].test_client().get("/v1/inbound-email/unmatched",
+                                            headers={"Authorization": "Bearer "})
+    assert response.status_code == 401

@@ -19,6 +19,13 @@ def api_source() -> str:
     abort(401, message="A valid bearer token for a source system is required.")
 
 
+def admin_allowed() -> None:
+    """Only the admin token (ADMIN_TOKEN) reads personal data such as unmatched replies."""
+    expected, given = current_app.config["SETTINGS"].admin_token, bearer()
+    if not expected or not given or not hmac.compare_digest(given, expected):
+        abort(401, message="A valid admin bearer token is required.")
+
+
 def inbound_allowed() -> None:
     expected = current_app.config["SETTINGS"].inbound_token
     given = bearer() or (request.authorization.password if request.authorization else "") or ""

@@ -1,13 +1,15 @@
 """Email replies posted by a mail provider's inbound webhook (raw RFC 5322 message)."""
 from flask import current_app, request
+from jinja2.utils import htmlsafe_json_dumps
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from chassis.kafka import PublishError
 
 from ingest_svc.domain import commands
-from ingest_svc.entrypoints.api.auth import inbound_allowed
-from ingest_svc.entrypoints.api.schemas import InboundOut
+from ingest_svc.entrypoints.api.auth import admin_allowed, inbound_allowed
+from ingest_svc.entrypoints.api.schemas import InboundOut, UnmatchedPageOut, UnmatchedQuery
+from ingest_svc.service_layer.replies import unmatched_replies
 
 blp = Blueprint("inbound_email", __name__, url_prefix="/v1/inbound-email",
                 description="Email replies from a mail provider's inbound webhook")
@@ -61,3 +63,26 @@ class InboundEmail(MethodView):
         if receipt is None:
             return {"status": "kept_for_review"}
         return {"status": "recorded", "response_id": receipt.response_id, "version": receipt.version}
+
+
+@blp.before_request
+def admin_for_review() -> None:
+    """Before the query is parsed: nobody but an admin learns anything from this endpoint."""
+    if request.endpoint == f"{blp.name}.UnmatchedReplies":
+        admin_allowed()
+
+
+@blp.route("/unmatched")
+class UnmatchedReplies(MethodView):
+    @blp.arguments(UnmatchedQuery, location="query")
+    @blp.response(200, UnmatchedPageOut)
+    @blp.doc(security=[{"bearerAuth": []}])
+    def get(self, args):
+        """Replies kept for review, newest first (admin token only: they hold personal data)."""
+        limit = args["limit"]
+        items = unmatched_replies(current_app.extensions["ingest"].bus.uow_factory(), limit + 1,
+                                  args["cursor"])
+        page = {"items": items[:limit], "next_cursor": items[limit - 1]["id"] if len(items) > limit else None}
+        # <, > and & as JSON escapes: the message text can never be read as markup.
+        return current_app.response_class(htmlsafe_json_dumps(UnmatchedPageOut().dump(page)),
+                                          mimetype="application/json")

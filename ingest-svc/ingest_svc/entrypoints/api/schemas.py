@@ -68,6 +68,28 @@ class BatchOut(Schema):
     results = fields.List(fields.Nested(BatchLineOut))
 
 
+class UnmatchedQuery(Schema):
+    cursor = fields.Integer(load_default=None, validate=validate.Range(min=1), metadata={
+        "description": "next_cursor of the previous page"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class UnmatchedReplyOut(Schema):
+    id = fields.Integer()
+    invitation_id = fields.String(allow_none=True)
+    reason = fields.String(metadata={"description": "why it could not be recorded"})
+    via = fields.String(metadata={"description": "inbound-webhook or smtp"})
+    received_at = fields.DateTime()
+    sender = fields.String(metadata={"description": "the From header (personal data)"})
+    subject = fields.String()
+    text = fields.String(metadata={"description": "the plain-text body (first 20,000 characters)"})
+
+
+class UnmatchedPageOut(Schema):
+    items = fields.List(fields.Nested(UnmatchedReplyOut))
+    next_cursor = fields.Integer(allow_none=True, metadata={"description": "null on the last page"})
+
+
 class InboundOut(Schema):
     status = fields.String(metadata={"description": "recorded or kept_for_review"})
     response_id = fields.String()
