@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     dispatch_batch: int = env("SURVEY_DISPATCH_BATCH", 1000, as_int)
     # Parallel SMTP connections; each may repeat its one mail in flight after a crash.
     dispatch_connections: int = env("SURVEY_DISPATCH_CONNECTIONS", 1, as_int)
+    # Sender processes, each with that many connections, on disjoint shares of the due mail.
+    dispatch_processes: int = env("SURVEY_DISPATCH_PROCESSES", 1, as_int)
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":

@@ -2,7 +2,7 @@
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from survey_svc.adapters.orm import invitations
@@ -13,6 +13,7 @@ _STATE_FIELDS = ("status", "due_at", "expires_at", "reminder_days", "sent_at", "
                  "reminded_at", "answered_at", "attempts", "last_error")
 
 
+_HEX = "0123456789abcdef"
 _c = invitations.c
 # Built once: the dispatcher runs these for every mail, and a new statement per call costs
 # more than the database does.
@@ -71,12 +72,23 @@ class InvitationRepository:
         return self.db.scalar(select(func.max(invitations.c.due_at)).where(
             invitations.c.requester_id == requester_id, invitations.c.status != CANCELLED))
 
-    def due(self, status: str, now: datetime, limit: int) -> list[Invitation]:
-        """Invitations (pending) or reminders (sent) whose time has come, oldest first."""
+    def due(self, status: str, now: datetime, limit: int,
+            share: tuple[int, int] | None = None) -> list[Invitation]:
+        """Invitations (pending) or reminders (sent) whose time has come, oldest first.
+
+        `share=(k, n)`: only share k of n, split by the last hex digit of the id, so that
+        n sender processes never pick the same row (SQLite has no row locks).
+        """
         c = invitations.c
         when = c.due_at if status == PENDING else c.remind_at
         stmt = (select(invitations).where(c.status == status, when <= now, c.expires_at > now)
                 .order_by(when).limit(limit))
+        if share is not None:
+            last = func.lower(func.substr(c.id, func.length(c.id), 1))
+            digits = [d for i, d in enumerate(_HEX) if i % share[1] == share[0]]
+            # Share 0 also takes any id not ending in a hex digit (ids are uuid4 hex).
+            stmt = stmt.where(or_(last.in_(digits), last.not_in(list(_HEX))) if share[0] == 0
+                              else last.in_(digits))
         return [_to_domain(row) for row in self.db.execute(stmt)]
 
     def lock(self, invitation: Invitation) -> bool:

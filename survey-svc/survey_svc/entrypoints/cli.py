@@ -128,15 +128,13 @@ def opt_in(requester_id):
 def dispatch():
     """Send what is due now, once, and publish the lifecycle events."""
     from chassis.outbox import OutboxRelay
-    from survey_svc.service_layer.dispatch import dispatch_due_parallel
+    from survey_svc.entrypoints.senders import senders_for
     services = _services()
-    mailers = services.mailers()
+    senders = senders_for(services)
     try:
-        done = dispatch_due_parallel(services.uow, services.clock, mailers, services.renderer,
-                                     services.settings.dispatch_batch)
+        done = senders.round(services.settings.dispatch_batch)
     finally:
-        for mailer in mailers:
-            mailer.close()
+        senders.close()
     relayed = OutboxRelay(services.sessions, services.publisher).relay(limit=100_000)
     click.echo(json.dumps({**vars(done), "events_published": relayed}))
 

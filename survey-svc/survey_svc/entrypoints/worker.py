@@ -8,7 +8,8 @@ from contracts import topics
 from contracts.envelope import decode
 from contracts.errors import InvalidEvent
 from survey_svc.adapters.tickets import ticket_from_data
-from survey_svc.service_layer import answers, dispatch, intake
+from survey_svc.entrypoints.senders import senders_for
+from survey_svc.service_layer import answers, intake
 
 log = logging.getLogger(__name__)
 GROUP = "survey-svc"
@@ -45,21 +46,23 @@ def handle_batch(records, services) -> None:
 
 
 def dispatch_forever(services, stop: threading.Event) -> None:
-    mailers = services.mailers()
+    """Rounds every SURVEY_DISPATCH_INTERVAL, at once again while a round had a full batch."""
+    settings, senders = services.settings, senders_for(services)
     try:
         while not stop.is_set():
+            full = False
             try:
-                done = dispatch.dispatch_due_parallel(services.uow, services.clock, mailers,
-                                                      services.renderer,
-                                                      services.settings.dispatch_batch)
-                if done.sent or done.reminded or done.bounced or done.expired or done.deferred:
+                done = senders.round(settings.dispatch_batch)
+                handled = done.sent + done.reminded + done.bounced + done.deferred
+                if handled or done.expired:
                     log.info("dispatch round", extra=vars(done))
+                full = handled >= settings.dispatch_batch and not done.stopped
             except Exception:  # a bad round must not end the dispatcher
                 log.exception("dispatch round failed")
-            stop.wait(services.settings.dispatch_interval_s)
+            if not full:
+                stop.wait(settings.dispatch_interval_s)
     finally:
-        for mailer in mailers:
-            mailer.close()
+        senders.close()
 
 
 def run(services, stop: threading.Event, group_id: str = GROUP) -> None:

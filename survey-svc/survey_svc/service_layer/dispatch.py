@@ -34,16 +34,18 @@ def dispatch_due(uow, clock, mailer, renderer, limit: int = 1000) -> Round:
     return dispatch_due_parallel(lambda: uow, clock, [mailer], renderer, limit)
 
 
-def dispatch_due_parallel(new_uow, clock, mailers, renderer, limit: int = 1000) -> Round:
+def dispatch_due_parallel(new_uow, clock, mailers, renderer, limit: int = 1000,
+                          share: tuple[int, int] | None = None) -> Round:
     """As `dispatch_due`, with one sender thread per mailer on disjoint shares of the due rows.
 
     Each sender marks its own mail right after sending it, so a crash repeats at most one
     mail per sender; the row lock keeps any other dispatcher process off the same rows.
+    `share=(k, n)`: this process's share of the rows, one of n (share 0 also expires).
     """
     uow = new_uow()
-    done = Round(expired=expire_overdue(uow, clock))
+    done = Round(expired=expire_overdue(uow, clock) if not share or share[0] == 0 else 0)
     for kind, status in (("invitation", PENDING), ("reminder", SENT)):
-        due = _due(uow, clock, status, limit)
+        due = _due(uow, clock, status, limit, share)
         if len(mailers) == 1:
             _send_all(uow, clock, mailers[0], renderer, kind, due, done, threading.Event())
         else:
@@ -85,9 +87,9 @@ def _send_all(uow, clock, mailer, renderer, kind, due, done: Round, stop) -> Non
             return
 
 
-def _due(uow, clock, status: str, limit: int) -> list:
+def _due(uow, clock, status: str, limit: int, share=None) -> list:
     with uow:
-        return uow.invitations.due(status, clock.now(), limit)
+        return uow.invitations.due(status, clock.now(), limit, share)
 
 
 def _send_one(uow, clock, mailer, renderer, kind, inv, done: Round) -> bool:

@@ -1,6 +1,7 @@
 """Several senders, and several dispatchers: every due mail goes out exactly once."""
 import threading
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from contracts.envelope import decode
 from survey_svc.adapters.orm import invitations, metadata
 from survey_svc.domain.model import Ticket
+from survey_svc.entrypoints.senders import SenderProcesses
 from survey_svc.service_layer import intake
 from survey_svc.service_layer.dispatch import dispatch_due_parallel
 
@@ -94,3 +96,19 @@ def test_a_crash_with_parallel_senders_repeats_only_the_mail_in_flight(
     ids = Counter(m["Message-ID"] for m in smtp_server.messages)
     assert len(ids) == 9 and sorted(ids.values()) == [1] * 8 + [2]
     assert again.sent >= 1 and sorted(_sent_events(survey).values()) == [1] * 9
+
+
+def test_sender_processes_share_the_due_mail_and_send_each_once(survey, clock, smtp_server):
+    """Two processes (their own engines and clocks) on SQLite or PostgreSQL, no row locks needed."""
+    _resolve(survey, clock, 24, "INC-S")
+    settings = replace(survey.settings, dispatch_processes=2, dispatch_connections=2)
+    senders = SenderProcesses(settings)
+    try:
+        done = senders.round(1000)
+        assert (done.sent, done.deferred, done.bounced) == (24, 0, 0)
+        assert senders.round(1000).sent == 0
+    finally:
+        senders.close()
+    ids = Counter(m["Message-ID"] for m in smtp_server.wait_for_messages(24))
+    assert len(ids) == 24 and set(ids.values()) == {1}
+    assert sorted(_sent_events(survey).values()) == [1] * 24

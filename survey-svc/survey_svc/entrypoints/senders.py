@@ -1,0 +1,97 @@
+"""Sender processes: the dispatcher's work on more than one core.
+
+One process holds the GIL for rendering, signing and the database, so its sender threads
+share one core. `SURVEY_DISPATCH_PROCESSES=n` runs each round in n long-lived processes,
+each with its own engine, renderer and `SURVEY_DISPATCH_CONNECTIONS` SMTP connections,
+on disjoint shares of the due rows (split by invitation id), so no two pick the same mail
+even on SQLite. Each process commits per mail, as one does.
+"""
+import multiprocessing
+import os
+
+from survey_svc.config import Settings
+from survey_svc.service_layer.dispatch import Round, dispatch_due_parallel
+
+
+def _serve(settings: Settings, reuse: bool, share: tuple[int, int], conn) -> None:
+    """One sender process: its own services and connections; a round per request."""
+    from survey_svc import bootstrap
+    services = bootstrap.build(settings)
+    mailers = [services.mailer(reuse) for _ in range(max(1, settings.dispatch_connections))]
+    conn.send(os.getpid())
+    try:
+        while (limit := conn.recv()) is not None:  # EOFError when the parent is gone
+            try:
+                conn.send(dispatch_due_parallel(services.uow, services.clock, mailers,
+                                                services.renderer, limit, share))
+            except Exception as err:  # the parent raises it, as it would its own
+                conn.send(err)
+    except EOFError:
+        pass
+    finally:
+        for mailer in mailers:
+            mailer.close()
+
+
+def senders_for(services):
+    """Threads in this process, or sender processes when SURVEY_DISPATCH_PROCESSES > 1."""
+    if services.settings.dispatch_processes > 1:
+        return SenderProcesses(services.settings)
+    return SenderThreads(services)
+
+
+class SenderThreads:
+    """`round(limit)`: SURVEY_DISPATCH_CONNECTIONS sender threads in this process."""
+
+    def __init__(self, services):
+        self.services, self.mailers = services, services.mailers()
+
+    def round(self, limit: int) -> Round:
+        s = self.services
+        return dispatch_due_parallel(s.uow, s.clock, self.mailers, s.renderer, limit)
+
+    def close(self) -> None:
+        for mailer in self.mailers:
+            mailer.close()
+
+
+class SenderProcesses:
+    """`round(limit)`: SURVEY_DISPATCH_PROCESSES processes, process k on share k of the rows."""
+
+    def __init__(self, settings: Settings, reuse: bool = True):
+        count, spawn = max(1, settings.dispatch_processes), multiprocessing.get_context("spawn")
+        self.conns, self.procs = [], []
+        for k in range(count):
+            mine, theirs = spawn.Pipe()
+            proc = spawn.Process(target=_serve, args=(settings, reuse, (k, count), theirs),
+                                 name=f"survey-sender-{k}", daemon=True)
+            proc.start()
+            theirs.close()
+            self.conns.append(mine)
+            self.procs.append(proc)
+        self.pids = [conn.recv() for conn in self.conns]  # each one built and ready
+
+    def round(self, limit: int) -> Round:
+        for conn in self.conns:
+            conn.send(limit)
+        done, failures = Round(), []
+        for conn in self.conns:
+            result = conn.recv()
+            if isinstance(result, Exception):
+                failures.append(result)
+            else:
+                done.add(result)
+        if failures:
+            raise failures[0]
+        return done
+
+    def close(self) -> None:
+        for conn in self.conns:
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+        for proc in self.procs:
+            proc.join(10)
+            if proc.is_alive():
+                proc.terminate()
