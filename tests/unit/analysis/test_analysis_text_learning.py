@@ -96,3 +96,14 @@ def test_without_model_dir_nothing_is_written(tmp_path, monkeypatch, model_dir):
     monkeypatch.chdir(tmp_path)
     build_analyser(model_dir).learn(*stream(20, seed=5))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_learning_from_just_analysed_comments_reuses_their_rule_scores_with_the_same_result():
+    texts, scores = stream(300, seed=11)
+    texts = [t + " ring 07700 900123" if i % 7 == 0 else t for i, t in enumerate(texts)]
+    warm, cold = build_analyser(), build_analyser()
+    redacted = [a.redacted for a in warm.analyse_many([(t, None, s) for t, s in zip(texts, scores)])]
+    warm.learn(redacted, scores)   # rule scores come from the analysis just done
+    cold.learn(redacted, scores)   # computed afresh
+    for key, value in warm.state().items():
+        assert joblib.hash(value) == joblib.hash(cold.state()[key]), key

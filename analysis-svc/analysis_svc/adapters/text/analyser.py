@@ -26,7 +26,7 @@ MAX_WEIGHT = 0.6
 HALF_WEIGHT_AT = 1000
 # The consumer learns from the comments it has just analysed: the rule scores of that many
 # recent redacted comments are kept so learning does not redo them.
-RECENT_RULES = 10_000
+RECENT_RULES = 4096  # > the default learn_every (2000); a miss just recomputes
 
 
 @dataclass(frozen=True)
