@@ -61,13 +61,14 @@ class Services:
                       detractor_compound=s.detractor_compound,
                       zone=s.zone)
 
-    def consumer(self, publisher=None) -> Consumer:
+    def consumer(self, publisher=None, *, emails: bool = True) -> Consumer:
+        """The batch handler; emails=False stages no alert emails (e.g. replaying history)."""
         publisher = publisher or self.publisher
         return Consumer(
             uow=SqlUnitOfWork(self.sessions), analyser=self.analyser, publisher=publisher,
             dead_letter=lambda record, reason, errors: dead_letter(
                 publisher, record, reason, errors, PRODUCER),
-            policy=self.policy(), clock=self.clock, notify=self._notifier(),
+            policy=self.policy(), clock=self.clock, notify=self._notifier() if emails else None,
             learn_every=self.settings.learn_every,
             transient=(OperationalError, InterfaceError, PublishError))
 

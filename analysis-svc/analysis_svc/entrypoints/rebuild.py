@@ -27,7 +27,8 @@ def rebuild(services, *, reset: bool, publish: bool) -> int:
         elif session.execute(select(func.count()).select_from(orm.responses)).scalar():
             raise CliError("the database already holds responses: point ANALYSIS_DATABASE_URL "
                            "at a fresh database or pass --reset")
-    consumer = services.consumer(publisher=None if publish else _Discard())
+    # A replay re-raises past alerts: they may be re-published, never e-mailed again.
+    consumer = services.consumer(publisher=None if publish else _Discard(), emails=False)
     stored = 0
     for topic in (SURVEYS_LIFECYCLE, FEEDBACK_RESPONSES):
         replay = TopicReplay(services.settings.kafka_bootstrap_servers, [topic],
