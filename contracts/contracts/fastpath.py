@@ -11,7 +11,7 @@ The schemas stay the single source of truth; tests check both paths agree.
 """
 import datetime as dt
 import math
-from functools import cache
+from functools import wraps
 
 from marshmallow import RAISE, Schema, ValidationError, fields, missing
 
@@ -20,6 +20,21 @@ __all__ = ["GiveUp", "quick_load", "quick_dump"]
 
 class GiveUp(Exception):
     """The quick path cannot decide; run the full schema."""
+
+
+def _per_schema(build):
+    """Cache build(schema) on the schema instance: it lives as long as the schema does (callers
+    may make many instances; the plan refers back to the schema's fields, so no weak mapping)."""
+    name = f"_contracts_{build.__name__}"
+
+    @wraps(build)
+    def plan(schema):
+        try:
+            return schema.__dict__[name]
+        except KeyError:
+            schema.__dict__[name] = found = build(schema)
+            return found
+    return plan
 
 
 # Field classes whose common input type converts trivially: (accepted types, convert, check).
@@ -106,7 +121,7 @@ def _field_loader(field, key):
     return quick or (lambda value, data: field.deserialize(value, key, data))
 
 
-@cache
+@_per_schema
 def _load_plan(schema: Schema):
     if any(schema._hooks.values()):
         return None
@@ -167,7 +182,7 @@ def _dumper(field, name):
     return dump
 
 
-@cache
+@_per_schema
 def _dump_plan(schema: Schema):
     if any(schema._hooks.values()):
         return None

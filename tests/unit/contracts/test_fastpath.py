@@ -86,3 +86,14 @@ def test_every_event_field_has_an_inline_case():
         for name, field in schema_for(event_type).load_fields.items():
             if type(field).__name__ not in ("Dict", "Nested"):
                 assert _loader(field, name) is not None, (event_type, name)
+
+
+def test_plans_live_only_as_long_as_their_schema():
+    import gc
+    import weakref
+    schema = type(schema_for("response.submitted"))()
+    quick_load(schema, EXAMPLES["response.submitted"]["data"])
+    alive = weakref.ref(schema)
+    del schema
+    gc.collect()
+    assert alive() is None
