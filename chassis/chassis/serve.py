@@ -21,7 +21,8 @@ def serve(app_factory, bind: str, workers: int = 1, threads: int = 8, **options)
 
     Each worker runs the app on at most `threads` Python threads (a request blocked on the
     broker holds one; further requests queue in the Rust side, off the GIL). SIGTERM stops
-    accepting and lets requests in flight finish, for up to 10 s.
+    accepting and lets requests in flight finish, for up to 10 s. A worker that dies is
+    replaced, as gunicorn did (granian would otherwise stop the whole server).
     """
     host, port = bind.rsplit(":", 1)
     # The factory is a closure, so workers fork (Python 3.14 would pick forkserver).
@@ -36,7 +37,7 @@ def serve(app_factory, bind: str, workers: int = 1, threads: int = 8, **options)
     server = Server("app_factory", address=host.strip("[]"), port=int(port),
                     interface=Interfaces.WSGI, workers=workers, blocking_threads=threads,
                     log_access=False, log_dictconfig=_LOG_CONFIG, log_level=_log_level(),
-                    workers_kill_timeout=10, **options)
+                    workers_kill_timeout=10, respawn_failed_workers=True, **options)
     server.serve(target_loader=load)
 
 

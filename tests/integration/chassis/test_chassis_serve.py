@@ -93,3 +93,12 @@ def test_workers_exit_when_the_master_is_killed(server, tmp_path):
     process.wait(timeout=10)
     wait_for(lambda: not any(alive(pid) for pid in pids), timeout=20, message="workers gone")
     assert not port_open(port)
+
+
+def test_a_dead_worker_is_replaced(server, tmp_path):
+    process, port = server
+    dead = min(workers(tmp_path))
+    os.kill(dead, signal.SIGKILL)
+    wait_for(lambda: len(workers(tmp_path)) == 3, timeout=30, message="a new worker built its app")
+    assert process.poll() is None and get(port)[0] == 200
+    assert {pid for pid in workers(tmp_path) if alive(pid)} == workers(tmp_path) - {dead}
