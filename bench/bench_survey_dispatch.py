@@ -1,9 +1,10 @@
 """Dispatch 5,000 invitations to a local SMTP server: one reused connection vs one per mail.
 
-Run: .venv/bin/python bench/bench_survey_dispatch.py [--count 5000] [--senders 4] [--processes 2]
+Run: .venv/bin/python bench/bench_survey_dispatch.py [--count 5000] [--senders 4]
+     [--processes 2] [--process-senders 1]
 Every run goes through the real dispatcher (SQLite outbox, Jinja2 rendering, Ed25519 tokens):
 one sender; --senders sender threads in one process (SURVEY_DISPATCH_CONNECTIONS); and
---processes sender processes (SURVEY_DISPATCH_PROCESSES) with --senders/--processes threads
+--processes sender processes (SURVEY_DISPATCH_PROCESSES) with --process-senders threads
 each, started before the clock runs, as the worker keeps them. Each configuration is timed
 with reused connections and with a new connection per mail, on the same SMTP server.
 """
@@ -100,7 +101,7 @@ def _up(port: int) -> bool:
 
 def _label(processes: int, senders: int) -> str:
     if processes > 1:
-        return f"{processes} processes x {senders} senders"
+        return f"{processes} processes x {senders} sender(s)"
     return f"{senders} sender(s)"
 
 
@@ -108,13 +109,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--senders", type=int, default=4, help="sender threads, one process")
-    parser.add_argument("--processes", type=int, default=2,
-                        help="sender processes sharing --senders connections (1: none)")
+    parser.add_argument("--processes", type=int, default=2, help="sender processes (1: none)")
+    parser.add_argument("--process-senders", type=int, default=1,
+                        help="sender threads in each sender process")
     args = parser.parse_args()
     count, port = args.count, free_port()
     configs = [(1, 1), (1, args.senders)]
     if args.processes > 1:
-        configs.append((args.processes, max(1, args.senders // args.processes)))
+        configs.append((args.processes, args.process_senders))
     configs = list(dict.fromkeys(configs))
     runs = [(p, s, reuse) for p, s in configs for reuse in (True, False)]
     sink = smtp_sink(port)

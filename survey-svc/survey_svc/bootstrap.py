@@ -1,4 +1,6 @@
 """The one place concrete adapters are chosen and wired."""
+import threading
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,9 +24,10 @@ class Services:
     publisher: object
     renderer: EmailRenderer
     mailer_factory: object = field(repr=False)
+    write_lock: object = field(default_factory=nullcontext, repr=False)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self.write_lock)
 
     def mailer(self, reuse: bool = True) -> SmtpMailer:
         return self.mailer_factory(reuse)
@@ -42,6 +45,7 @@ def build(settings: Settings, *, clock=None, publisher=None) -> Services:
     s = settings
     return Services(
         settings=s, clock=clock, engine=engine, sessions=session_factory(engine),
+        write_lock=threading.Lock() if engine.dialect.name == "sqlite" else nullcontext(),
         publisher=publisher or KafkaPublisher(s.kafka_bootstrap_servers, "survey-svc"),
         renderer=EmailRenderer(public_survey_url=s.public_survey_url, signing_key=s.signing_key,
                                mail_from=s.mail_from, reply_domain=s.reply_domain),
