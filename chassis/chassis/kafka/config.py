@@ -2,8 +2,18 @@
 import logging
 from dataclasses import dataclass
 
-# librdkafka's own log lines (connection failures and the like), served on poll; never payloads.
+
+class _NoConnectFailures(logging.Filter):
+    """Drop librdkafka's line per failed connection attempt (several a second while a broker
+    is down): publishers raise PublishError and consumers log the error events instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("FAIL ")
+
+
+# librdkafka's own log lines, served on poll; they never carry payloads.
 LIBRDKAFKA_LOG = logging.getLogger("chassis.kafka.librdkafka")
+LIBRDKAFKA_LOG.addFilter(_NoConnectFailures())
 _WARNING = 4  # syslog level: librdkafka does not even format anything chattier
 
 

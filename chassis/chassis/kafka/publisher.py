@@ -1,6 +1,7 @@
 """KafkaPublisher: queue messages on librdkafka, then wait until the broker confirmed each one."""
 import threading
 import time
+import weakref
 
 from confluent_kafka import KafkaException, Producer
 
@@ -40,23 +41,26 @@ class _Producer:
 
     def __init__(self, config: dict):
         self.producer = Producer(config)
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True,
+        self.stopping = threading.Event()
+        # a weak reference: a publisher nobody closed still goes away (with its thread)
+        self._thread = threading.Thread(target=_serve, args=(weakref.ref(self),), daemon=True,
                                         name=f"kafka-poll-{config['client.id']}")
         self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stopping.is_set():
-            self.producer.poll(0.1)
 
     def stop(self, flush_s: float) -> None:
         """Wait up to flush_s for queued messages (0: purge them, so none lands late)."""
         if flush_s > 0:
             self.producer.flush(flush_s)
         self.producer.purge(in_queue=True, in_flight=True, blocking=False)
-        self._stopping.set()
+        self.stopping.set()
         self._thread.join()
         self.producer.poll(0)  # the purged messages' reports release their waiters
+
+
+def _serve(ref: weakref.ref) -> None:
+    while (owner := ref()) is not None and not owner.stopping.is_set():
+        owner.producer.poll(0.1)
+        del owner
 
 
 class KafkaPublisher:

@@ -57,3 +57,11 @@ def test_consumer_errors_are_skipped_and_logged(caplog):
         records = records_of([Message(b"k", offset=1), eof, broken, Message(b"k", offset=2)])
     assert [r.offset for r in records] == [1, 2]
     assert [r.getMessage() for r in caplog.records] == ["consumer error"]
+
+
+def test_librdkafka_lines_per_failed_connection_are_dropped(caplog):
+    log = client_config("h:9092", "svc", {})["logger"]
+    with caplog.at_level(logging.WARNING, logger=log.name):
+        log.error("%s [%s] %s", "FAIL", "svc#producer-1", "Connect to h:9092 failed")
+        log.warning("%s [%s] %s", "CONFWARN", "svc#producer-1", "unknown property")
+    assert [r.getMessage().split()[0] for r in caplog.records] == ["CONFWARN"]
