@@ -81,6 +81,9 @@ class KafkaPublisher:
                 **client_config(self.bootstrap_servers, self.client_id, self.config)}
 
     def _get(self) -> _Producer:
+        current = self._current  # every request asks: no lock once there is a producer
+        if current is not None:
+            return current
         with self._lock:
             if self._current is None:
                 try:
