@@ -59,12 +59,17 @@ class SenderProcesses:
     """`round(limit)`: SURVEY_DISPATCH_PROCESSES processes, process k on share k of the rows."""
 
     def __init__(self, settings: Settings, reuse: bool = True):
-        count, spawn = max(1, settings.dispatch_processes), multiprocessing.get_context("spawn")
+        self.settings, self.reuse = settings, reuse
+        self._start()
+
+    def _start(self) -> None:
+        count = max(1, self.settings.dispatch_processes)
+        spawn = multiprocessing.get_context("spawn")
         self.conns, self.procs = [], []
         for k in range(count):
             mine, theirs = spawn.Pipe()
-            proc = spawn.Process(target=_serve, args=(settings, reuse, (k, count), theirs),
-                                 name=f"survey-sender-{k}", daemon=True)
+            proc = spawn.Process(target=_serve, name=f"survey-sender-{k}", daemon=True,
+                                 args=(self.settings, self.reuse, (k, count), theirs))
             proc.start()
             theirs.close()
             self.conns.append(mine)
@@ -72,11 +77,14 @@ class SenderProcesses:
         self.pids = [conn.recv() for conn in self.conns]  # each one built and ready
 
     def round(self, limit: int) -> Round:
-        for conn in self.conns:
-            conn.send(limit)
+        try:
+            results = self._round(limit)
+        except (EOFError, OSError):  # a sender process died: start afresh for the next round
+            self.close()
+            self._start()
+            raise
         done, failures = Round(), []
-        for conn in self.conns:
-            result = conn.recv()
+        for result in results:
             if isinstance(result, Exception):
                 failures.append(result)
             else:
@@ -84,6 +92,11 @@ class SenderProcesses:
         if failures:
             raise failures[0]
         return done
+
+    def _round(self, limit: int) -> list:
+        for conn in self.conns:
+            conn.send(limit)
+        return [conn.recv() for conn in self.conns]
 
     def close(self) -> None:
         for conn in self.conns:

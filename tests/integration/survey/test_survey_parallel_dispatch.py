@@ -112,3 +112,20 @@ def test_sender_processes_share_the_due_mail_and_send_each_once(survey, clock, s
     ids = Counter(m["Message-ID"] for m in smtp_server.wait_for_messages(24))
     assert len(ids) == 24 and set(ids.values()) == {1}
     assert sorted(_sent_events(survey).values()) == [1] * 24
+
+
+def test_a_dead_sender_process_fails_its_round_and_the_next_round_sends_all(
+        survey, clock, smtp_server):
+    _resolve(survey, clock, 6, "INC-K")
+    senders = SenderProcesses(replace(survey.settings, dispatch_processes=2))
+    try:
+        senders.procs[0].kill()
+        senders.procs[0].join(10)
+        with pytest.raises((EOFError, OSError)):
+            senders.round(1000)
+        senders.round(1000)  # the dead one's share (the live one sent its own already)
+        assert senders.round(1000).sent == 0
+    finally:
+        senders.close()
+    ids = Counter(m["Message-ID"] for m in smtp_server.wait_for_messages(6))
+    assert len(ids) == 6 and set(ids.values()) == {1}
