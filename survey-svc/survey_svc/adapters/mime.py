@@ -34,7 +34,7 @@ def mailbox(display_name: str | None, address: str) -> str:
 
 def alternative(headers: list[tuple[str, str]], text: str, html: str) -> bytes:
     """multipart/alternative (plain text first, HTML preferred) with the given header lines."""
-    plain, rich = _part(text, "plain"), _part(html, "html")
+    plain, rich = _part(text, "plain"), _part(_packed(html), "html")
     boundary = f"=_{secrets.token_hex(12)}"
     while boundary in plain or boundary in rich:  # 96 random bits: never, but be sure
         boundary = f"=_{secrets.token_hex(12)}"
@@ -43,6 +43,20 @@ def alternative(headers: list[tuple[str, str]], text: str, html: str) -> bytes:
               f'Content-Type: multipart/alternative; boundary="{boundary}"', "",
               f"--{boundary}", plain, f"--{boundary}", rich, f"--{boundary}--", ""]
     return CRLF.join(lines).encode()
+
+
+def _packed(html: str, width: int = 800) -> str:
+    """HTML reads a line break as a space, so short lines are joined (well below 998): a
+    server reads a message line by line, and half the lines cost it half the work."""
+    lines, line = [], ""
+    for piece in html.replace("\r\n", "\n").split("\n"):
+        if line and len(line) + 1 + len(piece) > width:
+            lines.append(line)
+            line = piece
+        else:
+            line = f"{line} {piece}" if line else piece
+    lines.append(line)
+    return "\n".join(lines)
 
 
 def _part(body: str, subtype: str) -> str:
