@@ -1,5 +1,4 @@
 """The one place concrete adapters are chosen and wired."""
-import threading
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +8,7 @@ from chassis.db import make_engine, migrate, session_factory
 from chassis.kafka import KafkaPublisher
 from survey_svc.adapters.email import EmailRenderer
 from survey_svc.adapters.smtp import SmtpMailer
+from survey_svc.adapters.write_lock import write_lock_for
 from survey_svc.config import Settings
 from survey_svc.service_layer.unit_of_work import SqlUnitOfWork
 
@@ -45,7 +45,7 @@ def build(settings: Settings, *, clock=None, publisher=None) -> Services:
     s = settings
     return Services(
         settings=s, clock=clock, engine=engine, sessions=session_factory(engine),
-        write_lock=threading.Lock() if engine.dialect.name == "sqlite" else nullcontext(),
+        write_lock=write_lock_for(engine),
         publisher=publisher or KafkaPublisher(s.kafka_bootstrap_servers, "survey-svc"),
         renderer=EmailRenderer(public_survey_url=s.public_survey_url, signing_key=s.signing_key,
                                mail_from=s.mail_from, reply_domain=s.reply_domain),
