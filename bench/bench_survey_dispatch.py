@@ -1,7 +1,7 @@
 """Dispatch 5,000 invitations to a local SMTP server: one reused connection vs one per mail.
 
 Run: .venv/bin/python bench/bench_survey_dispatch.py [--count 5000] [--senders 4]
-     [--processes 2] [--process-senders 1]
+     [--processes 2] [--process-senders 2]
 Every run goes through the real dispatcher (SQLite outbox, Jinja2 rendering, Ed25519 tokens):
 one sender; --senders sender threads in one process (SURVEY_DISPATCH_CONNECTIONS); and
 --processes sender processes (SURVEY_DISPATCH_PROCESSES) with --process-senders threads
@@ -110,7 +110,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--senders", type=int, default=4, help="sender threads, one process")
     parser.add_argument("--processes", type=int, default=2, help="sender processes (1: none)")
-    parser.add_argument("--process-senders", type=int, default=1,
+    parser.add_argument("--process-senders", type=int, default=2,
                         help="sender threads in each sender process")
     args = parser.parse_args()
     count, port = args.count, free_port()
