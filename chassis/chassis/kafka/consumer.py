@@ -42,6 +42,7 @@ class ConsumerWorker:
         self.max_records = max_records
         self.retry_backoff_s = retry_backoff_s
         self._closed = False
+        self._assigned: frozenset = frozenset()
         self.consumer = Consumer({
             "group.id": group_id, "enable.auto.commit": False,
             "auto.offset.reset": auto_offset_reset,
@@ -49,13 +50,31 @@ class ConsumerWorker:
             "session.timeout.ms": 10_000, "heartbeat.interval.ms": 3_000,
             **client_config(bootstrap_servers, client_id, config)})
 
+    def subscribe(self) -> None:
+        """Join the group; the rebalance callbacks keep `assignment()` current."""
+        self.consumer.subscribe(self.topics, on_assign=self._on_assign,
+                                on_revoke=self._on_revoke, on_lost=self._on_revoke)
+
     def run(self, stop: threading.Event) -> None:
-        self.consumer.subscribe(self.topics)
+        self.subscribe()
         try:
             while not stop.is_set():
                 self.poll_once(stop)
         finally:
             self.close()
+
+    def _on_assign(self, _consumer, partitions) -> None:
+        self._assigned = self._assigned | {(tp.topic, tp.partition) for tp in partitions}
+
+    def _on_revoke(self, _consumer, partitions) -> None:
+        self._assigned = self._assigned - {(tp.topic, tp.partition) for tp in partitions}
+
+    def assignment(self) -> list[TopicPartition]:
+        """The partitions this worker holds, as its rebalance callbacks saw them.
+
+        Safe from any thread: librdkafka's own assignment() can block behind a running poll.
+        """
+        return [TopicPartition(topic, partition) for topic, partition in sorted(self._assigned)]
 
     def poll_once(self, stop: threading.Event | None = None) -> int:
         records = records_of(self._fetch())

@@ -47,7 +47,7 @@ class Running:
         self.thread.start()
 
     def assigned(self) -> bool:
-        return bool(self.worker.consumer.assignment())
+        return bool(self.worker.assignment())
 
     def close(self):
         self.stop.set()

@@ -44,13 +44,13 @@ def worker(bootstrap, group, handler, name):
 def join(workers, wait_for, partitions=6):
     """Poll until the group owns every partition and each position is fixed."""
     for w in workers:
-        w.consumer.subscribe([FEEDBACK_RESPONSES])
+        w.subscribe()
     wait_for(lambda: [w.poll_once() for w in workers] and all(
-        w.consumer.assignment() for w in workers) and sum(
-        len(w.consumer.assignment()) for w in workers) == partitions, timeout=60,
+        w.assignment() for w in workers) and sum(
+        len(w.assignment()) for w in workers) == partitions, timeout=60,
         message="every worker assigned, every partition owned")
     for w in workers:  # "latest" is resolved lazily: fix each position at today's end instead
-        for tp in w.consumer.assignment():
+        for tp in w.assignment():
             end = w.consumer.get_watermark_offsets(tp, timeout=10)[1]
             w.consumer.seek(TopicPartition(tp.topic, tp.partition, end))
 
@@ -73,7 +73,7 @@ def test_resumes_after_the_last_committed_offset(kafka_bootstrap, unique, wait_f
     publisher.publish_many(responses(unique, 60, 40))
     second = Collector(unique)
     w = worker(kafka_bootstrap, f"g-{unique}", second, "c1")
-    w.consumer.subscribe([FEEDBACK_RESPONSES])
+    w.subscribe()
     drain(w, second, 40, wait_for)
     w.close()
     assert sorted(second.seen) == sorted(f"{unique}-{i}" for i in range(60, 100))
@@ -85,7 +85,7 @@ def test_two_consumers_split_partitions_and_one_takes_over(kafka_bootstrap, uniq
     collectors = [Collector(unique), Collector(unique)]
     workers = [worker(kafka_bootstrap, f"g-{unique}", c, f"c{i}") for i, c in enumerate(collectors)]
     join(workers, wait_for)
-    assigned = [{tp.partition for tp in w.consumer.assignment()} for w in workers]
+    assigned = [{tp.partition for tp in w.assignment()} for w in workers]
     assert assigned[0].isdisjoint(assigned[1]) and len(assigned[0] | assigned[1]) == 6
 
     publisher.publish_many(responses(unique, 0, 120))
@@ -98,7 +98,7 @@ def test_two_consumers_split_partitions_and_one_takes_over(kafka_bootstrap, uniq
     workers[1].close()
     publisher.publish_many(responses(unique, 120, 60))
     wait_for(lambda: workers[0].poll_once() is not None and len(
-        workers[0].consumer.assignment()) == 6 and len(collectors[0].seen) + len(
+        workers[0].assignment()) == 6 and len(collectors[0].seen) + len(
         collectors[1].seen) >= 180, timeout=60, message="survivor took over")
     assert sorted(collectors[0].seen + collectors[1].seen) == sorted(
         f"{unique}-{i}" for i in range(180))

@@ -40,7 +40,7 @@ def test_only_committed_events_are_relayed(db_url, kafka_bootstrap, unique, wait
                             lambda rs: seen.extend(decode(r.value).data["invitation_id"]
                                                    for r in rs if unique.encode() in r.value),
                             client_id="t")
-    worker.consumer.subscribe([SURVEYS_LIFECYCLE])
+    worker.subscribe()
     wait_for(lambda: worker.poll_once() is not None and len(seen) >= 5, timeout=60)
     worker.close()
     assert sorted(seen) == [f"{unique}{i:04d}" for i in range(5)]
