@@ -13,6 +13,8 @@ from flask_smorest import Api, Blueprint
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
+from chassis.json_provider import OrjsonProvider
+
 log = logging.getLogger(__name__)
 
 SERVED_PACKAGES = {"govuk-frontend", "chart.js", "swagger-ui-dist", "axe-core"}
@@ -64,8 +66,9 @@ def create_service_app(name: str, settings, *, title: str, version: str = "1.0",
                        readiness: dict[str, Callable[[], None]] | None = None,
                        max_body: int = 1024 * 1024) -> tuple[Flask, Api]:
     app = Flask(name)
+    app.json = OrjsonProvider(app)
     app.config.update(
-        SETTINGS=settings, MAX_CONTENT_LENGTH=max_body, JSON_SORT_KEYS=False,
+        SETTINGS=settings, MAX_CONTENT_LENGTH=max_body,
         API_TITLE=title, API_VERSION=version, OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL="/assets/swagger-ui-dist/",
