@@ -84,9 +84,11 @@ def _sums(session, scope, filters: Filters, win: Window) -> dict[tuple, dict[str
                                        period_start(win.kind, win.last)),
     ).group_by(*keys, rollups.c.period)
     out: dict[tuple, dict[str, dict]] = defaultdict(dict)
-    for row in session.execute(_scoped(stmt, rollups, scope, filters)).mappings():
-        group = tuple(row[name] for name in filters.group_by)
-        out[group][row["period"]] = {name: row[name] or 0 for name in COUNTERS}
+    width = len(keys)
+    # Plain tuples by position: a feed reads thousands of rows, and .mappings() doubled the cost.
+    for row in session.execute(_scoped(stmt, rollups, scope, filters)).tuples():
+        out[row[:width]][row[width]] = {name: value or 0
+                                        for name, value in zip(COUNTERS, row[width + 1:])}
     return out
 
 
@@ -100,13 +102,15 @@ def trends(session, scope: set[str] | None, filters: Filters) -> list[dict]:
     if win is None:
         return []
     rows = []
+    starts = {period: period_start(win.kind, period).isoformat() for period in win.periods}
     for group, by_period in sorted(_sums(session, scope, filters, win).items()):
+        fields = _group_fields(filters, group)
         for before, period in zip(win.periods, win.periods[1:]):
             sums = by_period.get(period)
             if sums is None:
                 continue
-            rows.append(_group_fields(filters, group) | {
-                "period": period, "period_start": period_start(win.kind, period).isoformat(),
+            rows.append(fields | {
+                "period": period, "period_start": starts[period],
                 **measures(sums, filters.min_cell),
                 "change": change(sums, by_period.get(before), filters.min_cell, filters.alpha),
             })
