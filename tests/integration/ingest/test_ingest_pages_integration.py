@@ -107,6 +107,16 @@ def test_security_headers_on_pages(app_env, make_token):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_pages_declare_the_language_they_are_written_in(app_env, make_token):
+    """A Welsh invitation's page is still English text: lang="cy" would make screen readers
+    read English with a Welsh voice."""
+    app, _ = app_env
+    client, token = app.test_client(), make_token(lang="cy")
+    for path in (f"/s/{token}", f"/s/{token}/unsubscribe"):
+        body = client.get(path).get_data(as_text=True)
+        assert '<html lang="en"' in body, path
+
+
 def test_unsubscribe_one_click_publishes_optout(app_env, make_token, kafka_bootstrap, topic_reader):
     app, _ = app_env
     reader = topic_reader(kafka_bootstrap)

@@ -38,7 +38,7 @@ def survey_form(token: str, invitation, form: dict, errors=None, status=200, ame
     return page("survey.html", status, title="How did we do?", form=form, errors=errors or {},
                 has_errors=bool(errors), anchors=_ANCHORS, ticket_id=invitation.ticket_id,
                 scores=list(SCORE_LABELS.items()), resolved_options=list(RESOLVED_LABELS.items()),
-                max_comment=MAX_COMMENT, submission_id=uuid.uuid4().hex, lang=invitation.language,
+                max_comment=MAX_COMMENT, submission_id=uuid.uuid4().hex,
                 action=url_for("pages.Survey", token=token),
                 provisional_url=url_for("pages.Provisional", token=token),
                 unsubscribe_url=url_for("pages.Unsubscribe", token=token), amending=amending)
@@ -107,7 +107,7 @@ class Unsubscribe(MethodView):
     def get(self, token):
         """Ask the person to confirm they want no more surveys."""
         invitation = _invitation(token)
-        return page("unsubscribe.html", title="Stop these surveys", lang=invitation.language,
+        return page("unsubscribe.html", title="Stop these surveys",
                     action=url_for("pages.Unsubscribe", token=token))
 
     @blp.doc(responses=HTML)
