@@ -65,10 +65,17 @@ class OutboxRelay:
         return len(rows)
 
     def relay_forever(self, stop: threading.Event, interval_s: float = 0.5) -> None:
-        while not stop.is_set():
-            try:
-                while self.relay() and not stop.is_set():
-                    pass
-            except Exception as err:  # the broker may be away; try again next round
-                log.warning("outbox relay paused", extra={"error": type(err).__name__})
-            stop.wait(interval_s)
+        relay_forever(self.relay, stop, interval_s, "outbox relay")
+
+
+def relay_forever(relay, stop: threading.Event, interval_s: float, name: str) -> None:
+    """Call `relay` (returns how many it handled) until it has nothing left, then again every
+    interval_s, until `stop`. A failing round is logged and retried: the broker, the database
+    or a mail server may be away for a while."""
+    while not stop.is_set():
+        try:
+            while relay() and not stop.is_set():
+                pass
+        except Exception as err:
+            log.warning(f"{name} paused", extra={"error": type(err).__name__})
+        stop.wait(interval_s)

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from chassis.db import UtcDateTime
+from chassis.outbox import relay_forever
 
 from analysis_svc.adapters.orm import metadata
 
@@ -64,10 +65,4 @@ class MailRelay:
         return sent
 
     def relay_forever(self, stop: threading.Event, interval_s: float = 1.0) -> None:
-        while not stop.is_set():
-            try:
-                while self.relay() and not stop.is_set():
-                    pass
-            except Exception as err:  # the database may be away; try again next round
-                log.warning("alert mail relay paused", extra={"error": type(err).__name__})
-            stop.wait(interval_s)
+        relay_forever(self.relay, stop, interval_s, "alert mail relay")
