@@ -15,7 +15,7 @@ from functools import wraps
 
 from marshmallow import RAISE, Schema, ValidationError, fields, missing
 
-__all__ = ["GiveUp", "quick_load", "quick_dump"]
+__all__ = ["GiveUp", "load", "quick_load", "quick_dump"]
 
 
 class GiveUp(Exception):
@@ -163,6 +163,16 @@ def quick_load(schema: Schema, data, *, unknown: str | None = None) -> dict:
     except ValidationError:
         raise GiveUp from None
     return out
+
+
+def load(schema: Schema, data, *, unknown: str | None = None, full=None) -> dict:
+    """schema.load(data, unknown=unknown): the quick path when it can settle the data, else the
+    full load (`full`, default schema.load; a schema whose own load calls this passes its
+    parent's), so every rejection and its messages are marshmallow's own."""
+    try:
+        return quick_load(schema, data, unknown=unknown)
+    except GiveUp:
+        return (full or schema.load)(data, unknown=unknown)
 
 
 def _dumper(field, name):

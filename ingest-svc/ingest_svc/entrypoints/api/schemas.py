@@ -1,7 +1,7 @@
 """API request and response shapes (marshmallow at the edge only)."""
 from marshmallow import RAISE, Schema, fields, validate
 
-from contracts.fastpath import GiveUp, quick_load
+from contracts import fastpath
 
 from ingest_svc.domain.model import MAX_COMMENT, RESOLVED_LABELS
 
@@ -13,10 +13,7 @@ class QuickLoad:
 
     def load(self, data, *, many=None, partial=None, unknown=None):
         if not many and partial is None:
-            try:
-                return quick_load(self, data, unknown=unknown)
-            except GiveUp:
-                pass
+            return fastpath.load(self, data, unknown=unknown, full=super().load)
         return super().load(data, many=many, partial=partial, unknown=unknown)
 
 
