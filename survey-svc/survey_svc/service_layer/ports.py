@@ -14,9 +14,6 @@ class Mail:
     data: bytes
     smtputf8: bool = False  # an address is not ASCII: the server must offer SMTPUTF8
 
-    def as_bytes(self) -> bytes:
-        return self.data
-
 
 class Clock(Protocol):
     def now(self) -> datetime: ...

@@ -32,7 +32,7 @@ def _raw(kind="invitation", base="https://feedback.example.org/", **ticket_chang
                              mail_from="ICT Service <ict@council.example>",
                              reply_domain="replies.example")
     return renderer.render(Invitation("b" * 32, ticket, NOW, NOW + timedelta(days=14), 3),
-                           kind).as_bytes()
+                           kind).data
 
 
 def test_names_are_escaped_and_headers_survive_non_ascii():
