@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 from chassis.json_provider import OrjsonProvider
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_S = 5
 
 SERVED_PACKAGES = {"govuk-frontend", "chart.js", "swagger-ui-dist", "axe-core"}
 DEFAULT_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -121,17 +122,49 @@ def _ops_blueprint(service: str, readiness: dict[str, Callable[[], None]]) -> Bl
     return blp
 
 
+def unavailable_errors() -> tuple[type[BaseException], ...]:
+    """What "the broker or the database is away" looks like: answered 503, never 500."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from chassis.kafka.config import PublishError
+    return (PublishError, OperationalError, InterfaceError, PoolTimeout, OSError)
+
+
+def unavailable_response(err: BaseException):
+    """503 with Retry-After in the one error shape; nothing was kept, so the caller retries."""
+    log.warning("dependency unavailable", extra={"error": type(err).__name__,
+                                                 "endpoint": request.endpoint})
+    response, status = error_response(
+        503, "A service this request needs is unavailable; nothing was kept. Retry shortly "
+             "(with the same Idempotency-Key, if you sent one).")
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response, status
+
+
 def _install_errors(app: Flask) -> None:
+    for exc in unavailable_errors():
+        app.register_error_handler(exc, unavailable_response)
+
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         data = getattr(err, "data", None) or {}
         message = data.get("message") or err.description or _reason(err.code)
-        return error_response(err.code or 500, message, data.get("messages"))
+        response, status = error_response(err.code or 500, message, data.get("messages"))
+        for key, value in (data.get("headers") or {}).items():
+            response.headers[key] = value
+        if err.code == 405 and "Allow" not in response.headers:
+            allowed = getattr(err, "valid_methods", None)
+            if allowed:
+                response.headers["Allow"] = ", ".join(allowed)
+        return response, status
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception):
         if isinstance(err, HTTPException):
             return http_error(err)
+        if isinstance(err, unavailable_errors()):
+            return unavailable_response(err)
         log.exception("unhandled error", extra={"path": request.path})
         return error_response(500, InternalServerError.description)
 

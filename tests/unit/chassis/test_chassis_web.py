@@ -99,3 +99,28 @@ def test_security_headers_kept_when_a_view_set_its_own():
     assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
     assert headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
     assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_unavailable_broker_or_database_is_503_with_retry_after():
+    from flask.views import MethodView as View
+    from sqlalchemy.exc import OperationalError
+
+    from chassis.kafka import PublishError
+    app, api = create_service_app("demo", settings=None, title="Demo")
+    blp = Blueprint("down", __name__, url_prefix="/down")
+    failures = {"broker": PublishError("timed out"), "db": OperationalError("x", {}, Exception()),
+                "disk": OSError(28, "No space left")}
+
+    @blp.route("/<what>")
+    class Down(View):
+        def get(self, what):
+            """Fail as a dependency would."""
+            raise failures[what]
+
+    api.register_blueprint(blp)
+    client = app.test_client()
+    for what in failures:
+        got = client.get(f"/down/{what}")
+        assert got.status_code == 503, what
+        assert got.headers["Retry-After"] == "5"
+        assert set(got.json) == {"code", "status", "message"}

@@ -1,0 +1,70 @@
+"""Secrets presented by callers: bearer tokens and signed webhooks, read and compared one way.
+
+Every check is constant-time on bytes, so a header Werkzeug decoded from non-ASCII bytes (or a
+malformed one) is simply a wrong secret: 401, never a 500 from `hmac.compare_digest` on str.
+"""
+import hashlib
+import hmac
+
+from flask import request
+from flask_smorest import abort
+
+
+def _bytes(value: str) -> bytes:
+    return value.encode("utf-8", "surrogateescape")
+
+
+def same_secret(given: str | None, expected: str | None) -> bool:
+    """True only when both are non-empty and equal (constant time)."""
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(_bytes(given), _bytes(expected))
+
+
+def matching(given: str | None, secrets: dict[str, str]):
+    """The value stored under the secret `given` matches, or None (every secret compared)."""
+    found = None
+    for secret, value in secrets.items():
+        if same_secret(given, secret):
+            found = value
+    return found
+
+
+def bearer_token(header: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header (scheme case-insensitive)."""
+    if not header:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip() or None
+
+
+def request_bearer() -> str | None:
+    return bearer_token(request.headers.get("Authorization"))
+
+
+def unauthorised(message: str, realm: str = "api"):
+    abort(401, message=message, headers={"WWW-Authenticate": f'Bearer realm="{realm}"'})
+
+
+def require_admin(admin_token: str | None, realm: str = "api") -> None:
+    """401 unless the request carries the admin token; a service without one is closed."""
+    if not same_secret(request_bearer(), admin_token):
+        unauthorised("A valid admin bearer token is required.", realm)
+
+
+def token_hash(token: str) -> str:
+    """How tokens are stored: never the token itself."""
+    return hashlib.sha256(_bytes(token)).hexdigest()
+
+
+def hmac_sha256(secret: str, body: bytes) -> str:
+    return hmac.new(_bytes(secret), body, hashlib.sha256).hexdigest()
+
+
+def signature_valid(secret: str | None, body: bytes, header: str | None) -> bool:
+    """An `X-Signature: sha256=<hex HMAC-SHA256 of the body>` header made with `secret`."""
+    if not secret:
+        return False
+    return same_secret(header, "sha256=" + hmac_sha256(secret, body))

@@ -1,0 +1,89 @@
+"""The token and signature rules every service shares."""
+import pytest
+from flask import Flask
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from chassis.auth import (bearer_token, hmac_sha256, matching, require_admin, same_secret,
+                          signature_valid)
+from chassis.web import create_service_app
+
+
+@pytest.mark.parametrize("header, token", [
+    ("Bearer abc", "abc"), ("bearer abc", "abc"), ("BEARER  abc ", "abc"),
+    ("Basic abc", None), ("Bearer", None), ("Bearer ", None), ("", None), (None, None),
+    ("abc", None)])
+def test_bearer_token_parsing(header, token):
+    assert bearer_token(header) == token
+
+
+def test_same_secret_is_exact_and_never_raises():
+    assert same_secret("s3cret", "s3cret")
+    assert not same_secret("s3cret", "S3CRET")
+    assert not same_secret("", "")
+    assert not same_secret(None, "x")
+    assert not same_secret("x", None)
+    assert not same_secret("pässword", "password")  # str with non-ASCII: False, not TypeError
+    assert same_secret("pässword", "pässword")
+
+
+def test_matching_finds_the_value_of_the_secret_given():
+    sources = {"tok-phone": "phone", "tok-kiosk": "kiosk"}
+    assert matching("tok-kiosk", sources) == "kiosk"
+    assert matching("tok-other", sources) is None
+    assert matching("", sources) is None
+
+
+def test_signature():
+    body = b'{"a": 1}'
+    header = "sha256=" + hmac_sha256("k", body)
+    assert signature_valid("k", body, header)
+    assert not signature_valid("k", body + b" ", header)
+    assert not signature_valid("other", body, header)
+    assert not signature_valid("", body, "sha256=" + hmac_sha256("", body))
+    assert not signature_valid("k", body, "sha256=\u00e9")
+
+
+def _app():
+    app, api = create_service_app("demo", settings=None, title="Demo")
+    blp = Blueprint("admin", __name__, url_prefix="/admin")
+    blp.before_request(lambda: require_admin("the-admin-token"))
+
+    @blp.route("")
+    class Admin(MethodView):
+        def get(self):
+            """Admins only."""
+            return {"ok": True}
+
+    api.register_blueprint(blp)
+    return app
+
+
+@pytest.mark.parametrize("header", [
+    None, "Bearer wrong", "Bearer the-admin-token-and-more", "Basic the-admin-token",
+    "Bearer th\u00e9-admin-token", "Bearer \x00", "Bearer"])
+def test_admin_check_answers_401_for_every_bad_header(header):
+    client = _app().test_client()
+    headers = {} if header is None else {"Authorization": header}
+    got = client.get("/admin", headers=headers)
+    assert got.status_code == 401
+    assert got.json["code"] == 401 and got.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_non_ascii_header_bytes_are_a_401_not_a_500():
+    client = _app().test_client()
+    environ = {"HTTP_AUTHORIZATION": "Bearer \xff\xfe".encode("latin-1").decode("latin-1")}
+    assert client.get("/admin", environ_overrides=environ).status_code == 401
+
+
+def test_admin_token_accepted():
+    client = _app().test_client()
+    assert client.get("/admin", headers={"Authorization": "bearer the-admin-token"}).json == {"ok": True}
+
+
+def test_a_service_without_an_admin_token_is_closed():
+    app = Flask("x")
+    with app.test_request_context(headers={"Authorization": "Bearer "}):
+        with pytest.raises(Exception) as err:
+            require_admin(None)
+        assert getattr(err.value, "code", None) == 401
