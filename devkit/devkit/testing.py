@@ -13,7 +13,11 @@ class WaitTimeout(AssertionError):
 
 def wait_for(predicate: Callable[[], T], timeout: float = 10.0, interval: float = 0.05,
              message: str = "condition") -> T:
-    """Poll predicate until it returns something truthy; fail after timeout seconds."""
+    """Poll predicate until it returns something truthy; fail after timeout seconds.
+
+    An AssertionError raised by the predicate is a mismatch, not "not ready yet": it fails at
+    once with its own message. Other errors (a server still starting) are retried.
+    """
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
     while True:
@@ -21,6 +25,8 @@ def wait_for(predicate: Callable[[], T], timeout: float = 10.0, interval: float 
             result = predicate()
             if result:
                 return result
+        except AssertionError:
+            raise
         except Exception as error:  # the predicate may fail until the system is ready
             last_error = error
         if time.monotonic() >= deadline:
