@@ -85,3 +85,5 @@ class BaseSettings:
 
     kafka_bootstrap_servers: str = env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     log_level: str = env("LOG_LEVEL", "INFO")
+    # node_modules with govuk-frontend, chart.js...; unset: the nearest node_modules folder.
+    assets_dir: str | None = env("ASSETS_DIR", None)

@@ -1,12 +1,11 @@
 """The app-factory helpers: one Flask app shape for every service."""
 import logging
-import os
 import time
 from functools import cache
 from pathlib import Path
 from typing import Callable
 
-from flask import Flask, Response, g, jsonify, request, send_from_directory
+from flask import Flask, Response, current_app, g, jsonify, request, send_from_directory
 from flask.sessions import SecureCookieSessionInterface
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
@@ -52,10 +51,12 @@ def _reason(status: int) -> str:
         return "Error"
 
 
-def assets_dir() -> Path | None:
-    """Where npm put govuk-frontend and friends: ASSETS_DIR, else the nearest node_modules."""
-    if os.environ.get("ASSETS_DIR"):
-        return Path(os.environ["ASSETS_DIR"])
+def assets_dir(settings=None) -> Path | None:
+    """Where npm put govuk-frontend and friends: the ASSETS_DIR setting, else the nearest
+    node_modules above the working directory or this package."""
+    configured = getattr(settings, "assets_dir", None)
+    if configured:
+        return Path(configured)
     for start in (Path.cwd(), Path(__file__).resolve()):
         for folder in (start, *start.parents):
             if (folder / "node_modules").is_dir():
@@ -165,7 +166,7 @@ def _install_errors(app: Flask) -> None:
             return http_error(err)
         if isinstance(err, unavailable_errors()):
             return unavailable_response(err)
-        log.exception("unhandled error", extra={"path": request.path})
+        log.exception("unhandled error", extra={"route": request.url_rule.rule if request.url_rule else None})
         return error_response(500, InternalServerError.description)
 
 
@@ -215,7 +216,7 @@ def _install_headers(app: Flask) -> None:
 
 
 def _serve_asset(filename: str):
-    root = assets_dir()
+    root = assets_dir(current_app.config.get("SETTINGS"))
     if root is None or filename.split("/", 1)[0] not in SERVED_PACKAGES:
         raise NotFound("No such asset.")
     response = send_from_directory(root, filename, max_age=3600)
