@@ -9,6 +9,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from contracts.errors import InvalidEvent
 from contracts.fastpath import load as _load, quick_dump
 from contracts.registry import schema_for, spec_for
+from contracts.text import NAME
 
 
 class EnvelopeSchema(Schema):
@@ -20,7 +21,8 @@ class EnvelopeSchema(Schema):
     event_type = fields.String(required=True, validate=validate.Length(min=1, max=100))
     schema_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     occurred_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
-    producer = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    producer = fields.String(required=True, validate=[validate.Length(min=1, max=100), NAME],
+                             metadata={"pattern": NAME.pattern})
     data = fields.Dict(required=True)
 
 

@@ -1,6 +1,7 @@
 from marshmallow import fields, validate
 
-from contracts.events.common import SCORES, CohortFields, required_text, text, timestamp
+from contracts.events.common import (SCORES, CohortFields, free_text, name_list, required_text,
+                                     text, timestamp)
 
 LABELS = ("negative", "neutral", "positive")
 
@@ -13,8 +14,8 @@ class ResponseScored(CohortFields):
     submitted_at = timestamp(required=True)
     label = fields.String(required=True, validate=validate.OneOf(LABELS))
     compound = fields.Float(required=True, validate=validate.Range(min=-1.0, max=1.0))
-    themes = fields.List(fields.String(), load_default=list)
-    redacted_comment = text(2000, load_default=None, allow_none=True)
+    themes = name_list()
+    redacted_comment = free_text(2000, load_default=None, allow_none=True)
     disagreement = fields.Boolean(load_default=False)
 
 
@@ -24,7 +25,7 @@ class DetractorAlert(CohortFields):
     score = fields.Integer(required=True, strict=True, validate=SCORES)
     label = fields.String(required=True, validate=validate.OneOf(LABELS))
     compound = fields.Float(required=True)
-    redacted_comment = text(2000, load_default=None, allow_none=True)
+    redacted_comment = free_text(2000, load_default=None, allow_none=True)
     raised_at = timestamp(required=True)
 
 

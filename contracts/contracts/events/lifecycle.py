@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from contracts.events.common import CohortFields, required_text, text, timestamp
+from contracts.events.common import CohortFields, free_text, required_text, text, timestamp
 
 
 class InvitationEvent(CohortFields):
@@ -9,7 +9,7 @@ class InvitationEvent(CohortFields):
     invitation_id = required_text(64)
     ticket_id = required_text(100)
     at = timestamp(required=True)
-    reason = text(500, load_default=None, allow_none=True)
+    reason = free_text(500, load_default=None, allow_none=True)
 
 
 class InvitationCreated(InvitationEvent):

@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from contracts.events.common import (RESOLVED_ANSWERS, SCORES, CohortFields, EventSchema,
-                                     required_text, text, timestamp)
+                                     any_text, free_text, required_text, text, timestamp)
 
 MAX_COMMENT = 1200
 
@@ -16,7 +16,7 @@ class ResponseSubmitted(CohortFields):
     score = fields.Integer(required=True, strict=True, validate=SCORES)
     resolved = fields.String(load_default=None, allow_none=True,
                              validate=validate.OneOf(RESOLVED_ANSWERS))
-    comment = text(MAX_COMMENT, load_default=None, allow_none=True)
+    comment = free_text(MAX_COMMENT, load_default=None, allow_none=True)
     channel = required_text(50)
     source = text(100, load_default=None, allow_none=True)
     language = text(10, load_default="en")
@@ -30,10 +30,11 @@ class ResponseAmended(ResponseSubmitted):
 class MessageRejected(EventSchema):
     """Anything that failed validation, kept with the reason (the DLQ)."""
 
-    topic = required_text(200)
-    key = text(500, load_default=None, allow_none=True)
+    # unchecked: the message was refused, maybe for these very characters, and must still land
+    topic = any_text(200, required=True)
+    key = any_text(500, load_default=None, allow_none=True)
     value = fields.String(required=True, validate=validate.Length(max=1_000_000))
-    reason = required_text(2000)
+    reason = any_text(2000, required=True)
     errors = fields.Dict(load_default=dict)
     rejected_by = required_text(100)
 

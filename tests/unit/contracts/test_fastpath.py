@@ -16,7 +16,11 @@ EXAMPLES = {p.stem: json.loads(p.read_text())
 ODD_VALUES = [None, "", "x" * 5000, "not a date", "1", 0, -1, 1, 3, 6, 2.5, float("nan"),
               float("inf"), True, False, [], ["a"], {}, {"a": 1}, b"bytes", 10**30,
               "2026-11-10T09:00:00", "2026-11-10", "2026-11-10 09:00", "20261110T090000Z",
-              "2026-11-10T09:00:00+01:00", "negative", "yes", ["a", None], ["a", 1], ("a",)]
+              "2026-11-10T09:00:00+01:00", "negative", "yes", ["a", None], ["a", 1], ("a",),
+              # control characters: refused in names, line breaks and tabs kept in free text
+              "Ops\r\nBcc: x@example.com", "a\nb", "a\tb", "a\r\n", "\x00", "nul\x00", "\x1b[31m",
+              "del\x7f", "next\x85line", "line\u2028sep", "form\x0cfeed", ["ok", "bad\r\n"],
+              "Service Desk\u00a0(évening)"]
 
 
 def _outcome(load, data):
