@@ -30,6 +30,8 @@ class UtcDateTime(TypeDecorator):
 
 
 def make_engine(url: str, **kwargs) -> Engine:
+    """An engine whose errors and logs never show bound values (comments, email addresses)."""
+    kwargs["hide_parameters"] = True  # not a default a caller can drop: every engine hides them
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, future=True, **kwargs)
