@@ -9,6 +9,7 @@ from flask import Flask, Response, current_app, g, jsonify, request, send_from_d
 from flask.sessions import SecureCookieSessionInterface
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
+from marshmallow import Schema, fields
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
@@ -88,18 +89,30 @@ def create_service_app(name: str, settings, *, title: str, version: str = "1.0",
     return app, api
 
 
+class _HealthSchema(Schema):
+    status = fields.String(required=True)
+    service = fields.String(required=True)
+
+
+class _ReadySchema(Schema):
+    status = fields.String(required=True)
+    checks = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
 def _ops_blueprint(service: str, readiness: dict[str, Callable[[], None]]) -> Blueprint:
     blp = Blueprint("ops", __name__, description="Health, readiness and metrics")
 
     @blp.route("/healthz")
     class Health(MethodView):
+        @blp.response(200, _HealthSchema)
         def get(self):
             """Alive: the process answers."""
             return {"status": "ok", "service": service}
 
     @blp.route("/readyz")
     class Ready(MethodView):
-        @blp.doc(responses={"503": {"description": "A dependency is unreachable"}})
+        @blp.response(200, _ReadySchema)
+        @blp.alt_response(503, schema=_ReadySchema, description="A dependency is unreachable")
         def get(self):
             """Ready: the database and the broker answer."""
             checks = {}
