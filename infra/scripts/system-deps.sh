@@ -8,6 +8,7 @@ have mvn || missing+=(maven)
 have npm || missing+=(npm)
 have chromium || have chromium-browser || missing+=(chromium)
 have pdftoppm || missing+=(poppler-utils)
+have redis-server || missing+=(redis-server)
 compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
 if ! docker compose version >/dev/null 2>&1 && ! have docker-compose; then
   missing+=(docker-compose)
