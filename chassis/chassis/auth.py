@@ -68,3 +68,39 @@ def signature_valid(secret: str | None, body: bytes, header: str | None) -> bool
     if not secret:
         return False
     return same_secret(header, "sha256=" + hmac_sha256(secret, body))
+
+
+SIGNATURE_TOLERANCE_S = 300
+
+
+def sign_webhook(secret: str, body: bytes, timestamp: int) -> str:
+    """The header value a sender puts in X-Signature: `t=<unix seconds>,v1=<hex>` over `t.body`."""
+    return f"t={timestamp},v1={hmac_sha256(secret, str(timestamp).encode() + b'.' + body)}"
+
+
+def _signature_parts(header: str) -> tuple[int | None, list[str]]:
+    timestamp, signatures = None, []
+    for item in header.split(","):
+        key, _, value = item.strip().partition("=")
+        if key == "t" and value.isascii() and value.isdigit() and len(value) <= 12:
+            timestamp = int(value)
+        elif key == "v1":
+            signatures.append(value)
+    return timestamp, signatures
+
+
+def webhook_signature_valid(secret: str | None, body: bytes, header: str | None, now: float, *,
+                            tolerance_s: int = SIGNATURE_TOLERANCE_S,
+                            allow_body_only: bool = False) -> bool:
+    """A replay-proof signature (the way Stripe and Slack sign): the timestamp is signed with the
+    body and must be within `tolerance_s` of now. The old body-only `sha256=<hex>` form is
+    accepted only when an operator allows it for a legacy ITSM."""
+    if not secret or not header:
+        return False
+    if header.startswith("sha256="):
+        return allow_body_only and signature_valid(secret, body, header)
+    timestamp, signatures = _signature_parts(header)
+    if timestamp is None or abs(now - timestamp) > tolerance_s:
+        return False
+    expected = sign_webhook(secret, body, timestamp).split(",v1=", 1)[1]
+    return any(same_secret(given, expected) for given in signatures)

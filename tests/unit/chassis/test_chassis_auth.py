@@ -87,3 +87,28 @@ def test_a_service_without_an_admin_token_is_closed():
         with pytest.raises(Exception) as err:
             require_admin(None)
         assert getattr(err.value, "code", None) == 401
+
+
+def test_timestamped_webhook_signature_is_replay_proof():
+    from chassis.auth import sign_webhook, webhook_signature_valid
+    body, now = b'{"ticket_id": "INC1"}', 1_800_000_000
+    header = sign_webhook("k", body, now)
+    assert header.startswith(f"t={now},v1=")
+    assert webhook_signature_valid("k", body, header, now)
+    assert webhook_signature_valid("k", body, header, now + 299)
+    assert not webhook_signature_valid("k", body, header, now + 301)  # a replay, later
+    assert not webhook_signature_valid("k", body, header, now - 301)
+    assert not webhook_signature_valid("k", body + b" ", header, now)
+    assert not webhook_signature_valid("other", body, header, now)
+    forged_time = header.replace(f"t={now}", f"t={now + 200}")
+    assert not webhook_signature_valid("k", body, forged_time, now + 200)
+    for junk in ("", "t=,v1=", "v1=abc", "t=abc,v1=abc", "t=\u0661\u0662,v1=x", "t=1" + "0" * 40):
+        assert not webhook_signature_valid("k", body, junk, now)
+
+
+def test_body_only_signature_only_when_switched_on():
+    from chassis.auth import webhook_signature_valid
+    body = b"{}"
+    legacy = "sha256=" + hmac_sha256("k", body)
+    assert not webhook_signature_valid("k", body, legacy, 0)
+    assert webhook_signature_valid("k", body, legacy, 0, allow_body_only=True)
