@@ -1,48 +1,50 @@
 """The one place concrete adapters are wired together."""
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from chassis import db
 from chassis.clock import SystemClock
+from chassis.messagebus import MessageBus
 
-from ingest_svc.adapters.delivery import BoundedPublisher, SpoolingDelivery, flush_forever
+from ingest_svc.adapters.delivery import BoundedPublisher, SpoolFlusher, SpoolingDelivery
 from ingest_svc.adapters.spool import Spool
 from ingest_svc.config import Settings
-from ingest_svc.service_layer.messagebus import MessageBus
+from ingest_svc.service_layer import messagebus
 from ingest_svc.service_layer.unit_of_work import SqlUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 
 
-@dataclass
-class Services:
-    bus: MessageBus
-    engine: object
-    publisher: object
-    spool: Spool
-    stop: threading.Event
+def build(settings: Settings | None = None, **overrides) -> MessageBus:
+    """Migrate the database and wire every adapter; overrides replace any dependency by name."""
+    settings = settings or Settings.from_env()
 
-    def start_flusher(self, interval_s: float = 1.0) -> threading.Thread:
-        thread = threading.Thread(target=flush_forever, name="spool-flusher", daemon=True,
-                                  args=(self.spool, self.publisher, self.stop, interval_s))
-        thread.start()
-        return thread
+    def given(name, make):
+        return overrides[name] if name in overrides else make()
 
-    def close(self) -> None:
-        self.stop.set()
-        self.publisher.close()
-        self.engine.dispose()
+    engine = given("engine", lambda: _migrated_engine(settings.database_url))
+    sessions = given("sessions", lambda: db.session_factory(engine))
+    publisher = given("publisher", lambda: BoundedPublisher(
+        settings.kafka_bootstrap_servers, "ingest-svc", settings.ack_timeout_s))
+    spool = given("spool", lambda: Spool(settings.spool_dir))
+    stop = given("stop", threading.Event)
+    dependencies = dict(
+        settings=settings, engine=engine, sessions=sessions, publisher=publisher, spool=spool,
+        stop=stop, clock=given("clock", SystemClock),
+        delivery=given("delivery", lambda: SpoolingDelivery(publisher, spool)),
+        flusher=given("flusher", lambda: SpoolFlusher(spool, publisher, stop)))
+    extra = {name: value for name, value in overrides.items() if name != "uow"}
+    uow = overrides.get("uow") or (lambda: SqlUnitOfWork(sessions))
+    return messagebus.make_bus(uow, **{**extra, **dependencies})
 
 
-def bootstrap(settings: Settings, publisher=None, clock=None) -> Services:
-    db.migrate(settings.database_url, MIGRATIONS)
-    engine = db.make_engine(settings.database_url)
-    sessions = db.session_factory(engine)
-    publisher = publisher or BoundedPublisher(settings.kafka_bootstrap_servers, "ingest-svc",
-                                              settings.ack_timeout_s)
-    spool = Spool(settings.spool_dir)
-    bus = MessageBus(lambda: SqlUnitOfWork(sessions),
-                     delivery=SpoolingDelivery(publisher, spool), clock=clock or SystemClock())
-    bus.sessions = sessions
-    return Services(bus, engine, publisher, spool, threading.Event())
+def _migrated_engine(database_url: str):
+    db.migrate(database_url, MIGRATIONS)
+    return db.make_engine(database_url)
+
+
+def close(bus: MessageBus) -> None:
+    """Stop the background threads, then let go of the broker and the database."""
+    bus.stop.set()
+    bus.publisher.close()
+    bus.engine.dispose()

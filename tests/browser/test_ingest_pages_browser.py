@@ -13,7 +13,7 @@ from devkit.testing import free_port, wait_for
 
 from ingest_svc.adapters.orm import provisional_ratings, responses
 from ingest_svc.app import create_app
-from ingest_svc.bootstrap import bootstrap
+from ingest_svc.bootstrap import build, close
 from ingest_svc.config import Settings
 from ingest_svc.domain import commands
 
@@ -33,12 +33,12 @@ def live(keys, kafka_bootstrap, tmp_path_factory):
     settings = Settings(survey_verify_key=keys[1], secret_key=uuid.uuid4().hex,
                         database_url=f"sqlite:///{folder / 'ingest.db'}",
                         kafka_bootstrap_servers=kafka_bootstrap, spool_dir=str(folder / "spool"))
-    services = bootstrap(settings)
-    server = make_server("127.0.0.1", free_port(), create_app(settings, services), threaded=True)
+    bus = build(settings)
+    server = make_server("127.0.0.1", free_port(), create_app(bus), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", services
+    yield f"http://127.0.0.1:{server.server_port}", bus
     server.shutdown()
-    services.close()
+    close(bus)
 
 
 @pytest.fixture
@@ -52,8 +52,8 @@ def link(live, keys):
     return make
 
 
-def stored(services, inv, table=responses):
-    with services.engine.connect() as conn:
+def stored(bus, inv, table=responses):
+    with bus.engine.connect() as conn:
         return conn.execute(select(table).where(table.c.invitation_id == inv)).first()
 
 
@@ -137,16 +137,16 @@ def test_every_page_has_no_axe_violations(browser, live, link):
 
 
 def test_person_who_clicks_and_leaves_keeps_a_provisional_rating(browser, live, link):
-    services = live[1]
+    bus = live[1]
     inv, url = link(score=2)
     page = browser.new_page()
     page.goto(url)  # just rendering (what a link-scanning sandbox does) records nothing
     page.wait_for_load_state("networkidle")
-    assert stored(services, inv, provisional_ratings) is None
+    assert stored(bus, inv, provisional_ratings) is None
     page.get_by_label("Dissatisfied", exact=True).click()  # a person's trusted interaction
-    wait_for(lambda: stored(services, inv, provisional_ratings), timeout=10)
+    wait_for(lambda: stored(bus, inv, provisional_ratings), timeout=10)
     page.close()
-    assert stored(services, inv) is None  # provisional only, until the grace period passes
-    services.bus.handle(commands.ConfirmStaleProvisionalRatings(0))
-    row = stored(services, inv)
+    assert stored(bus, inv) is None  # provisional only, until the grace period passes
+    bus.handle(commands.ConfirmStaleProvisionalRatings(0))
+    row = stored(bus, inv)
     assert (row.score, row.source) == (2, "provisional-click")

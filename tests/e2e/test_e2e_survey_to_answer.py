@@ -42,18 +42,18 @@ class Tail:
 @pytest.fixture
 def ingest(kafka_bootstrap, tmp_path):
     from ingest_svc.app import create_app
-    from ingest_svc.bootstrap import bootstrap
+    from ingest_svc.bootstrap import build, close
     from ingest_svc.config import Settings
     keys = generate_keypair()
     settings = Settings(survey_verify_key=keys[1], secret_key=uuid.uuid4().hex,
                         database_url=f"sqlite:///{tmp_path / 'ingest.db'}",
                         kafka_bootstrap_servers=kafka_bootstrap, spool_dir=str(tmp_path / "spool"))
-    services = bootstrap(settings)
-    server = make_server("127.0.0.1", free_port(), create_app(settings, services), threaded=True)
+    bus = build(settings)
+    server = make_server("127.0.0.1", free_port(), create_app(bus), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", services, keys
+    yield f"http://127.0.0.1:{server.server_port}", bus, keys
     server.shutdown()
-    services.close()
+    close(bus)
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_email_link_to_answer_on_kafka(ingest, survey, smtp_server, browser, kaf
     from survey_svc.service_layer.dispatch import dispatch_due
     from ingest_svc.adapters.smtp_listener import start_listener
     from ingest_svc.entrypoints.worker import handle_message
-    base, ingest_services, _ = ingest
+    base, ingest_bus, _ = ingest
     client, services, clock = survey
     responses, lifecycle = Tail(kafka_bootstrap, "feedback.responses"), Tail(kafka_bootstrap, "surveys.lifecycle")
     ticket = f"INC-{uuid.uuid4().hex[:8]}"
@@ -138,9 +138,9 @@ def test_email_link_to_answer_on_kafka(ingest, survey, smtp_server, browser, kaf
     created = wait_for(lambda: [r for r, e in lifecycle.matching(
         lambda e: e.event_type == "invitation.created" and e.data["invitation_id"] == invitation_id)], 20)
     handle_message(Record(created[0].topic, created[0].partition, created[0].offset, None,
-                          created[0].value), ingest_services.bus, publisher)
+                          created[0].value), ingest_bus)
     port = free_port()
-    controller = start_listener(ingest_services.bus, "replies.localhost", "127.0.0.1", port)
+    controller = start_listener(ingest_bus, "replies.localhost", "127.0.0.1", port)
     try:
         reply = (f"From: sam@example.org\r\nTo: {message['Reply-To']}\r\nSubject: Re: {message['Subject']}\r\n"
                  f"Message-ID: <{uuid.uuid4().hex}@example.org>\r\n\r\nvery satisfied\r\nSorted now.\r\n\r\n"

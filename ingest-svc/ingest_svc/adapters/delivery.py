@@ -68,3 +68,19 @@ def flush_forever(spool: Spool, publisher, stop: threading.Event, interval_s: fl
         except Exception:  # the flusher must outlive any one failure
             log.exception("spool flush failed")
         stop.wait(interval_s)
+
+
+class SpoolFlusher:
+    """Replays the spool onto the broker: now, or every `interval_s` in a thread until `stop`."""
+
+    def __init__(self, spool: Spool, publisher, stop: threading.Event):
+        self.spool, self.publisher, self.stop = spool, publisher, stop
+
+    def flush(self) -> int:
+        return flush_spool(self.spool, self.publisher)
+
+    def start(self, interval_s: float = 1.0) -> threading.Thread:
+        thread = threading.Thread(target=flush_forever, name="spool-flusher", daemon=True,
+                                  args=(self.spool, self.publisher, self.stop, interval_s))
+        thread.start()
+        return thread

@@ -14,6 +14,21 @@ class SubmitAnswer:
 
 
 @dataclass(frozen=True)
+class SubmitAnswers:
+    """Many answers in one transaction, their events delivered together, in order."""
+
+    answers: tuple[SubmitAnswer, ...]
+
+
+@dataclass(frozen=True)
+class DeadLetterInput:
+    """Keep input that failed validation on the dead-letter topic: (raw bytes, field errors) each."""
+
+    rejected: tuple[tuple[bytes, dict], ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class RecordProvisionalRating:
     invitation: Invitation
     score: int

@@ -1,6 +1,7 @@
 """Read a rating and a comment out of a person's email reply."""
 import re
 from dataclasses import dataclass
+from html import unescape
 
 from ingest_svc.domain.model import MAX_COMMENT
 
@@ -74,3 +75,16 @@ def invitation_from(addresses: list[str], body: str) -> str | None:
             return match.group(1).lower()
     match = _REFERENCE.search(body or "")
     return match.group(1).lower() if match else None
+
+
+def plain_text(message) -> str:
+    """The text/plain body, else the text of the HTML body."""
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    text = part.get_content()
+    if part.get_content_subtype() == "html":
+        text = re.sub(r"<blockquote.*?</blockquote>", "", text, flags=re.S | re.I)
+        text = unescape(re.sub(r"<br\s*/?>|</p>|</div>", "\n", text, flags=re.I))
+        text = re.sub(r"<[^>]+>", "", text)
+    return text

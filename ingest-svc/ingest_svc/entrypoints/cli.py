@@ -1,6 +1,5 @@
 """`ingest-svc` console script: serve, worker, smtp, flush-spool, confirm-provisional."""
 import gc
-import threading
 
 import click
 
@@ -11,10 +10,16 @@ from chassis.logs import configure_logging
 from ingest_svc.config import Settings
 
 
-def _setup():
+def _setup() -> Settings:
+    """The settings, read once, with logging configured before anything is wired."""
     settings = Settings.from_env()
     configure_logging("ingest-svc", settings.log_level)
     return settings
+
+
+def _bus():
+    from ingest_svc.bootstrap import build
+    return build(_setup())
 
 
 @click.group()
@@ -26,13 +31,13 @@ def cli():
 def serve():
     """Serve the pages and the API under granian (replays the spool in each worker)."""
     from chassis.serve import serve as run
+    from ingest_svc import bootstrap
     from ingest_svc.app import create_app
-    from ingest_svc.bootstrap import bootstrap
     settings = _setup()
-    bootstrap(settings).close()  # migrate once, before workers fork
+    bootstrap.close(bootstrap.build(settings))  # migrate once, before workers fork
 
     def worker_app():
-        app = create_app(settings, background=True)
+        app = create_app(bootstrap.build(settings), background=True)
         # The app's ~120k start-up objects never die: out of the collector's walk, a full
         # collection no longer stalls every request in the worker for tens of milliseconds.
         gc.freeze()
@@ -44,53 +49,47 @@ def serve():
 @cli.command()
 def worker():
     """Consume surveys.lifecycle, replay the spool, confirm abandoned provisional ratings."""
-    from ingest_svc.bootstrap import bootstrap
     from ingest_svc.entrypoints.worker import run_worker
-    settings = _setup()
-    services, stop = bootstrap(settings), threading.Event()
-    stop_on_signals(stop)
-    services.stop = stop
-    run_worker(settings, services, stop)
+    bus = _bus()
+    stop_on_signals(bus.stop)
+    run_worker(bus)
 
 
 @cli.command()
 def smtp():
     """Listen for survey replies by SMTP (INGEST_SMTP_HOST:INGEST_SMTP_PORT)."""
     from ingest_svc.adapters.smtp_listener import start_listener
-    from ingest_svc.bootstrap import bootstrap
-    settings = _setup()
-    services, stop = bootstrap(settings), threading.Event()
-    stop_on_signals(stop)
-    services.start_flusher()
-    controller = start_listener(services.bus, settings.reply_domain, settings.smtp_host,
-                                settings.smtp_port)
+    from ingest_svc.bootstrap import close
+    bus = _bus()
+    settings = bus.settings
+    stop_on_signals(bus.stop)
+    bus.flusher.start()
+    controller = start_listener(bus, settings.reply_domain, settings.smtp_host, settings.smtp_port)
     click.echo(f"listening for replies on {settings.smtp_host}:{settings.smtp_port}", err=True)
-    stop.wait()
+    bus.stop.wait()
     controller.stop()
-    services.close()
+    close(bus)
 
 
 @cli.command("flush-spool")
 def flush_spool_cmd():
     """Replay the durable spool onto the broker now; prints how many were sent."""
-    from ingest_svc.adapters.delivery import flush_spool
-    from ingest_svc.bootstrap import bootstrap
-    services = bootstrap(_setup())
-    sent = flush_spool(services.spool, services.publisher)
-    click.echo(f"sent {sent}; {services.spool.count()} still spooled")
-    services.close()
+    from ingest_svc.bootstrap import close
+    bus = _bus()
+    sent = bus.flusher.flush()
+    click.echo(f"sent {sent}; {bus.spool.count()} still spooled")
+    close(bus)
 
 
 @cli.command("confirm-provisional")
 def confirm_provisional():
     """Send provisional ratings older than INGEST_PROVISIONAL_GRACE_S as answers."""
-    from ingest_svc.bootstrap import bootstrap
+    from ingest_svc.bootstrap import close
     from ingest_svc.domain import commands
-    settings = _setup()
-    services = bootstrap(settings)
-    count = services.bus.handle(commands.ConfirmStaleProvisionalRatings(settings.provisional_grace_s))
+    bus = _bus()
+    count = bus.handle(commands.ConfirmStaleProvisionalRatings(bus.settings.provisional_grace_s))
     click.echo(f"confirmed {count}")
-    services.close()
+    close(bus)
 
 
 def main() -> int:

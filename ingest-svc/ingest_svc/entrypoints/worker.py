@@ -21,12 +21,12 @@ def invitation_of(data: dict) -> Invitation:
                       data.get("expires_at"))
 
 
-def handle_message(record: Record, bus, publisher) -> None:
+def handle_message(record: Record, bus) -> None:
     """One lifecycle message: remember created invitations; dead-letter what is invalid."""
     try:
         envelope = decode(record.value)
     except InvalidEvent as err:
-        dead_letter(publisher, record, str(err), err.messages, "ingest-svc")
+        dead_letter(bus.publisher, record, str(err), err.messages, "ingest-svc")
         return
     if envelope.event_type == "invitation.created":
         bus.handle(commands.RecordInvitation(invitation_of(envelope.data)))
@@ -34,19 +34,20 @@ def handle_message(record: Record, bus, publisher) -> None:
         bus.handle(commands.CloseInvitation(invitation_of(envelope.data), "cancelled"))
 
 
-def run_worker(settings, services, stop: threading.Event) -> None:
-    services.start_flusher()
-    threading.Thread(target=sweep_provisional, args=(settings, services, stop), daemon=True).start()
-    worker = ConsumerWorker(settings.kafka_bootstrap_servers, settings.consumer_group,
-                            [SURVEYS_LIFECYCLE], lambda batch: [
-                                handle_message(r, services.bus, services.publisher) for r in batch],
+def run_worker(bus) -> None:
+    """Until bus.stop is set: replay the spool, sweep provisional ratings, consume the lifecycle."""
+    bus.flusher.start()
+    threading.Thread(target=sweep_provisional, args=(bus,), daemon=True).start()
+    worker = ConsumerWorker(bus.settings.kafka_bootstrap_servers, bus.settings.consumer_group,
+                            [SURVEYS_LIFECYCLE], lambda batch: [handle_message(r, bus) for r in batch],
                             client_id="ingest-svc-worker")
-    worker.run(stop)
+    worker.run(bus.stop)
 
 
-def sweep_provisional(settings, services, stop: threading.Event, interval_s: float = 60.0) -> None:
-    while not stop.wait(interval_s):
+def sweep_provisional(bus, interval_s: float = 60.0) -> None:
+    confirm = commands.ConfirmStaleProvisionalRatings(bus.settings.provisional_grace_s)
+    while not bus.stop.wait(interval_s):
         try:
-            services.bus.handle(commands.ConfirmStaleProvisionalRatings(settings.provisional_grace_s))
+            bus.handle(confirm)
         except Exception:  # keep sweeping; the next round retries
             log.exception("provisional sweep failed")

@@ -3,6 +3,7 @@ import uuid
 from datetime import datetime
 
 from contracts import Envelope, make_envelope
+from contracts.topics import FEEDBACK_RESPONSES
 
 from ingest_svc.domain.model import Answer, Invitation
 
@@ -34,3 +35,10 @@ def response_event(invitation: Invitation, answer: Answer, response_id: str, ver
 def optout_event(invitation_id: str, channel: str, at: datetime) -> Envelope:
     data = {"invitation_id": invitation_id, "requested_at": at.isoformat(), "channel": channel}
     return make_envelope("optout.requested", data, PRODUCER)
+
+
+def rejected_event(raw: bytes, errors: dict, reason: str) -> Envelope:
+    """An answer that failed validation, kept (truncated) for the dead-letter topic."""
+    return make_envelope("message.rejected", {
+        "topic": FEEDBACK_RESPONSES, "key": None, "value": raw.decode("utf-8", "replace")[:100_000],
+        "reason": reason, "errors": errors, "rejected_by": PRODUCER}, PRODUCER)

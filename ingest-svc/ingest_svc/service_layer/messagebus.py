@@ -1,31 +1,23 @@
-"""Route a command to its handler, injecting the dependencies it names."""
-import inspect
-from functools import cache
+"""ingest-svc's one handler table, on chassis' message bus."""
+from chassis.messagebus import MessageBus
 
-from ingest_svc.service_layer.handlers import HANDLERS, submit_many
+from ingest_svc.domain import commands
+from ingest_svc.service_layer import answers, invitations, provisional, replies
 
-
-class MessageBus:
-    """`uow_factory` gives each call its own unit of work (the bus is shared by threads)."""
-
-    def __init__(self, uow_factory, handlers: dict | None = None, **dependencies):
-        self.uow_factory = uow_factory
-        self.dependencies = dependencies
-        self.handlers = handlers or HANDLERS
-
-    def _deps(self, handler) -> dict:
-        params = _params(handler)
-        return {name: self.uow_factory() if name == "uow" else self.dependencies[name]
-                for name in params}
-
-    def handle(self, cmd):
-        handler = self.handlers[type(cmd)]
-        return handler(cmd, **self._deps(handler))
-
-    def handle_many(self, cmds: list):
-        return submit_many(cmds, **self._deps(submit_many))
+COMMAND_HANDLERS = {
+    commands.SubmitAnswer: answers.submit_answer,
+    commands.SubmitAnswers: answers.submit_answers,
+    commands.DeadLetterInput: answers.dead_letter_input,
+    commands.RecordProvisionalRating: provisional.record_provisional_rating,
+    commands.ConfirmStaleProvisionalRatings: provisional.confirm_stale_provisional_ratings,
+    commands.RequestOptOut: invitations.request_opt_out,
+    commands.RecordInvitation: invitations.record_invitation,
+    commands.CloseInvitation: invitations.close_invitation,
+    commands.IngestEmailReply: replies.ingest_email_reply,
+}
+# ingest-svc's events leave as contract envelopes (the Delivery port); none is handled inside.
+EVENT_HANDLERS: dict = {}
 
 
-@cache
-def _params(handler) -> tuple[str, ...]:
-    return tuple(inspect.signature(handler).parameters)[1:]
+def make_bus(uow, **dependencies) -> MessageBus:
+    return MessageBus(commands=COMMAND_HANDLERS, events=EVENT_HANDLERS, uow=uow, **dependencies)

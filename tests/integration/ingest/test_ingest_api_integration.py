@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chassis.kafka import KafkaPublisher, Record
+from chassis.kafka import Record
 from devkit.testing import free_port
 from contracts import encode, make_envelope
 
@@ -102,11 +102,10 @@ def reply(inv: str, body: str, to=None) -> bytes:
 
 
 def test_inbound_webhook_and_smtp_listener(app_env, kafka_bootstrap, topic_reader):
-    app, services = app_env
-    publisher = KafkaPublisher(kafka_bootstrap, "ingest-test")
+    app, bus = app_env
     webhook_inv, smtp_inv = uuid.uuid4().hex, uuid.uuid4().hex
     for inv in (webhook_inv, smtp_inv):
-        handle_message(invitation_created(inv), services.bus, publisher)
+        handle_message(invitation_created(inv), bus)
     reader, client = topic_reader(kafka_bootstrap), app.test_client()
     raw = reply(webhook_inv, "1\r\nPrinter still broken.\r\n\r\nOn Tue someone wrote:\r\n> 5")
     posted = client.post("/v1/inbound-email", data={"email": raw.decode(), "to": "x"},
@@ -117,7 +116,7 @@ def test_inbound_webhook_and_smtp_listener(app_env, kafka_bootstrap, topic_reade
     assert unknown.json["status"] == "kept_for_review"
     assert client.post("/v1/inbound-email", data=raw, content_type="message/rfc822").status_code == 401
     port = free_port()
-    controller = start_listener(services.bus, "replies.localhost", "127.0.0.1", port)
+    controller = start_listener(bus, "replies.localhost", "127.0.0.1", port)
     try:
         with smtplib.SMTP("127.0.0.1", port) as smtp:
             smtp.sendmail("a@example.org", [f"survey+{smtp_inv}@replies.localhost"],
@@ -131,16 +130,14 @@ def test_inbound_webhook_and_smtp_listener(app_env, kafka_bootstrap, topic_reade
     assert (by_inv[webhook_inv]["score"], by_inv[webhook_inv]["comment"]) == (1, "Printer still broken.")
     assert by_inv[smtp_inv]["score"] == 5 and by_inv[smtp_inv]["directorate"] == "Place"
     assert by_inv[smtp_inv]["channel"] == "email_reply" and by_inv[smtp_inv]["ticket_id"] == "INC77"
-    publisher.close()
 
 
 def test_unmatched_replies_reviewed_by_an_admin_page_by_page(db_url, kafka_bootstrap, make_settings):
     from ingest_svc.app import create_app
-    from ingest_svc.bootstrap import bootstrap
-    settings = make_settings(db_url, kafka_bootstrap, admin_token="admin-token")
-    services = bootstrap(settings)
+    from ingest_svc.bootstrap import build, close
+    bus = build(make_settings(db_url, kafka_bootstrap, admin_token="admin-token"))
     try:
-        client, inbound = create_app(settings, services).test_client(), {"Authorization": "Bearer inbound-token"}
+        client, inbound = create_app(bus).test_client(), {"Authorization": "Bearer inbound-token"}
         bodies = ["no rating here", "<script>alert(1)</script> & more", "maybe 4?"]
         for body in bodies:
             kept = client.post("/v1/inbound-email", data=reply(uuid.uuid4().hex, body),
@@ -160,7 +157,7 @@ def test_unmatched_replies_reviewed_by_an_admin_page_by_page(db_url, kafka_boots
         rest = client.get(f"{url}?limit=2&cursor={page['next_cursor']}", headers=admin).json
         assert [item["text"].strip() for item in rest["items"]] == bodies[:1] and rest["next_cursor"] is None
     finally:
-        services.close()
+        close(bus)
 
 
 def test_unmatched_replies_closed_without_an_admin_token(app_env):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from chassis.kafka import KafkaPublisher, Record
+from chassis.kafka import Record
 
 from ingest_svc.entrypoints.worker import handle_message
 
@@ -39,14 +39,9 @@ def test_invalid_api_answer_goes_to_dlq(app_env, kafka_bootstrap, topic_reader):
 
 
 def test_invalid_lifecycle_message_is_dead_lettered(app_env, kafka_bootstrap, topic_reader):
-    _, services = app_env
+    _, bus = app_env
     dlq, tag = topic_reader(kafka_bootstrap, "feedback.responses.dlq"), uuid.uuid4().hex
-    publisher = KafkaPublisher(kafka_bootstrap, "ingest-test")
-    try:
-        handle_message(Record("surveys.lifecycle", 0, 0, tag, b'{"not": "' + tag.encode() + b'"}'),
-                       services.bus, publisher)
-    finally:
-        publisher.close()
+    handle_message(Record("surveys.lifecycle", 0, 0, tag, b'{"not": "' + tag.encode() + b'"}'), bus)
     [rejected] = dlq.collect(lambda e: tag in e.data["value"], 1)
     assert rejected.data["topic"] == "surveys.lifecycle" and rejected.data["rejected_by"] == "ingest-svc"
 
@@ -72,15 +67,12 @@ def lifecycle_record(event_type: str, inv: str) -> Record:
 
 
 def test_cancelled_invitation_stops_taking_answers(app_env, kafka_bootstrap, make_token):
-    app, services = app_env
-    inv, publisher = uuid.uuid4().hex, KafkaPublisher(kafka_bootstrap, "ingest-test")
+    app, bus = app_env
+    inv = uuid.uuid4().hex
     client, token = app.test_client(), make_token(inv)
-    try:
-        handle_message(lifecycle_record("invitation.created", inv), services.bus, publisher)
-        assert client.get(f"/s/{token}").status_code == 200
-        handle_message(lifecycle_record("invitation.cancelled", inv), services.bus, publisher)
-    finally:
-        publisher.close()
+    handle_message(lifecycle_record("invitation.created", inv), bus)
+    assert client.get(f"/s/{token}").status_code == 200
+    handle_message(lifecycle_record("invitation.cancelled", inv), bus)
     closed = client.get(f"/s/{token}")
     assert closed.status_code == 410 and "This survey is closed" in closed.get_data(as_text=True)
     assert client.post(f"/s/{token}", data={"score": "4"}).status_code == 410

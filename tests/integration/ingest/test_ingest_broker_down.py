@@ -7,7 +7,7 @@ import pytest
 from devkit.testing import wait_for
 
 from ingest_svc.app import create_app
-from ingest_svc.bootstrap import bootstrap
+from ingest_svc.bootstrap import build, close
 
 from .ingest_support import dedupe, read_all
 
@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 def test_500_answers_survive_a_stopped_broker(private_broker, make_settings, tmp_path):
     broker = private_broker()
     settings = make_settings(f"sqlite:///{tmp_path / 'ingest.db'}", broker.bootstrap, ack_timeout_s=1.0)
-    services = bootstrap(settings)
-    client = create_app(settings, services).test_client()
+    bus = build(settings)
+    client = create_app(bus).test_client()
     invitations = [uuid.uuid4().hex for _ in range(100)]
     headers = {"Authorization": "Bearer kiosk-token"}
     try:
@@ -31,12 +31,12 @@ def test_500_answers_survive_a_stopped_broker(private_broker, make_settings, tmp
                 assert response.status_code == 202
                 assert response.json["version"] == version
                 deliveries.append(response.json["delivery"])
-        assert deliveries == ["spooled"] * 500 and services.spool.count() == 500
+        assert deliveries == ["spooled"] * 500 and bus.spool.count() == 500
         broker.start()
-        services.start_flusher(interval_s=0.2)
-        wait_for(lambda: services.spool.count() == 0, timeout=90, message="spool drained")
+        bus.flusher.start(interval_s=0.2)
+        wait_for(lambda: bus.spool.count() == 0, timeout=90, message="spool drained")
     finally:
-        services.close()
+        close(bus)
     raw = read_all(broker.bootstrap, 500)
     events = dedupe(raw)
     assert len(events) == 500

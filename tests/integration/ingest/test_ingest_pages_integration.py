@@ -7,27 +7,27 @@ from sqlalchemy import func, select
 
 from ingest_svc.adapters.orm import provisional_ratings, responses
 from ingest_svc.app import create_app
-from ingest_svc.bootstrap import bootstrap
+from ingest_svc.bootstrap import build, close
 
 from .conftest import csrf_of
 
 pytestmark = pytest.mark.integration
 
 
-def count_rows(services, table=responses):
-    with services.engine.connect() as conn:
+def count_rows(bus, table=responses):
+    with bus.engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(table)).scalar()
 
 
 def test_scanner_get_and_head_record_nothing(app_env, make_token, kafka_bootstrap, topic_reader):
-    app, services = app_env
+    app, bus = app_env
     reader = topic_reader(kafka_bootstrap)
     client, inv = app.test_client(), uuid.uuid4().hex
     token = make_token(inv)
     for score in range(1, 6):
         assert client.get(f"/s/{token}?score={score}").status_code == 200
         assert client.head(f"/s/{token}?score={score}").status_code == 200
-    assert count_rows(services) == 0 and count_rows(services, provisional_ratings) == 0
+    assert count_rows(bus) == 0 and count_rows(bus, provisional_ratings) == 0
     # A later real answer for another invitation arrives; nothing for `inv` came before it.
     other = uuid.uuid4().hex
     page = client.get(f"/s/{make_token(other)}").get_data(as_text=True)
@@ -79,7 +79,7 @@ def bad_posts(token, csrf):
 
 
 def test_bad_input_gets_4xx_and_records_nothing(app_env, make_token, survey_keys):
-    app, services = app_env
+    app, bus = app_env
     client, token = app.test_client(), make_token()
     csrf = csrf_of(client.get(f"/s/{token}").get_data(as_text=True))
     for name, tok, form, status in bad_posts(token, csrf):
@@ -95,7 +95,7 @@ def test_bad_input_gets_4xx_and_records_nothing(app_env, make_token, survey_keys
         for response in (client.get(f"/s/{bad}"), client.post(f"/s/{bad}", data={"csrf_token": csrf, "score": "4"})):
             assert response.status_code == status
             assert "<h1" in response.get_data(as_text=True)
-    assert count_rows(services) == 0
+    assert count_rows(bus) == 0
 
 
 def test_security_headers_on_pages(app_env, make_token):
@@ -132,20 +132,20 @@ def test_unsubscribe_one_click_publishes_optout(app_env, make_token, kafka_boots
 
 def test_rate_limit_per_token(db_url, kafka_bootstrap, make_settings, make_token):
     settings = make_settings(db_url, kafka_bootstrap, rate_limit_token="3 per minute")
-    services = bootstrap(settings)
+    bus = build(settings)
     try:
-        client, token = create_app(settings, services).test_client(), make_token()
+        client, token = create_app(bus).test_client(), make_token()
         statuses = [client.post(f"/s/{token}", data={"score": "4"}).status_code for _ in range(5)]
         assert statuses[:3] == [400, 400, 400] and statuses[3:] == [429, 429]
     finally:
-        services.close()
+        close(bus)
 
 
 def test_rate_limit_per_ip_on_the_pages_only(db_url, kafka_bootstrap, make_settings, make_token):
     settings = make_settings(db_url, kafka_bootstrap, rate_limit_ip="2 per minute")
-    services = bootstrap(settings)
+    bus = build(settings)
     try:
-        client, token = create_app(settings, services).test_client(), make_token()
+        client, token = create_app(bus).test_client(), make_token()
         pages = [client.get(f"/s/{token}") for _ in range(3)]
         assert [r.status_code for r in pages] == [200, 200, 429]
         assert pages[0].headers["X-RateLimit-Limit"] == "2"
@@ -155,4 +155,4 @@ def test_rate_limit_per_ip_on_the_pages_only(db_url, kafka_bootstrap, make_setti
         assert [r.status_code for r in others] == [200] * 3 + [202] * 3
         assert not any("X-RateLimit-Limit" in r.headers for r in others)
     finally:
-        services.close()
+        close(bus)

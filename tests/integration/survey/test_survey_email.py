@@ -88,19 +88,19 @@ def test_welsh_set_speaks_welsh_with_its_own_labels_and_five_links():
 
 def test_survey_page_labels_are_unaffected_by_a_welsh_email(kafka_bootstrap, tmp_path):
     from ingest_svc.app import create_app
-    from ingest_svc.bootstrap import bootstrap
+    from ingest_svc.bootstrap import build, close
     from ingest_svc.config import Settings
     settings = Settings(survey_verify_key=KEYS[1], secret_key=uuid.uuid4().hex,
                         database_url=f"sqlite:///{tmp_path / 'ingest.db'}",
                         kafka_bootstrap_servers=kafka_bootstrap, spool_dir=str(tmp_path / "spool"))
-    services = bootstrap(settings)
+    bus = build(settings)
     try:
         html = _render(language="cy", base="http://ingest.test").get_body(("html",)).get_content()
         link = re.findall(r"http://ingest\.test(/s/[\w.-]+\?score=2)", html)[0]
-        page = create_app(settings, services).test_client().get(link)
+        page = create_app(bus).test_client().get(link)
         assert page.status_code == 200
         body = page.get_data(as_text=True)
         assert all(label in body for label in ENGLISH_LABELS)
         assert 'id="score-2"' in body and not any(label in body for label in WELSH_LABELS)
     finally:
-        services.close()
+        close(bus)

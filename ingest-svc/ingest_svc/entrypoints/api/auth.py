@@ -1,33 +1,36 @@
-"""Bearer tokens: one per source system for the API, one for the inbound-mail webhook."""
-import hmac
-
+"""Who may call: a bearer token per source system, the admin token, the inbound-mail token.
+The reading and comparing of secrets is chassis.auth's; a malformed header is a wrong secret."""
 from flask import current_app, request
-from flask_smorest import abort
+
+from chassis.auth import matching, request_bearer, require_admin, same_secret, unauthorised
 
 
-def bearer() -> str:
-    header = request.headers.get("Authorization", "")
-    return header[7:].strip() if header[:7].lower() == "bearer " else ""
+def _settings():
+    return current_app.config["SETTINGS"]
 
 
 def api_source() -> str:
     """The calling source system's name, or a 401."""
-    given = bearer()
-    for token, name in current_app.config["SETTINGS"].api_sources().items():
-        if given and hmac.compare_digest(given, token):
-            return name
-    abort(401, message="A valid bearer token for a source system is required.")
+    name = matching(request_bearer(), _settings().api_sources())
+    if name is None:
+        unauthorised("A valid bearer token for a source system is required.")
+    return name
 
 
 def admin_allowed() -> None:
     """Only the admin token (ADMIN_TOKEN) reads personal data such as unmatched replies."""
-    expected, given = current_app.config["SETTINGS"].admin_token, bearer()
-    if not expected or not given or not hmac.compare_digest(given, expected):
-        abort(401, message="A valid admin bearer token is required.")
+    require_admin(_settings().admin_token)
 
 
 def inbound_allowed() -> None:
-    expected = current_app.config["SETTINGS"].inbound_token
-    given = bearer() or (request.authorization.password if request.authorization else "") or ""
-    if not expected or not given or not hmac.compare_digest(given, expected):
-        abort(401, message="A valid inbound-mail token is required.")
+    """The inbound-mail token, as a bearer token or as the HTTP Basic password."""
+    if not same_secret(request_bearer() or basic_password(), _settings().inbound_token):
+        unauthorised("A valid inbound-mail token is required.")
+
+
+def basic_password() -> str | None:
+    try:
+        credentials = request.authorization
+    except ValueError:  # Werkzeug's base64 decoding of a non-ASCII Basic header
+        return None
+    return credentials.password if credentials is not None else None

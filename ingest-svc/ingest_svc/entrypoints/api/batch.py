@@ -3,11 +3,10 @@ import json
 
 from marshmallow import ValidationError
 
-from contracts import make_envelope
-from contracts.topics import FEEDBACK_RESPONSES
-
+from ingest_svc.domain import commands
 from ingest_svc.entrypoints.api.schemas import BatchLineIn
-from ingest_svc.service_layer.handlers import Conflict, Receipt
+from ingest_svc.entrypoints.api.translate import to_command
+from ingest_svc.service_layer.answers import Conflict, Receipt
 
 MAX_LINES = 10_000
 _LINE = BatchLineIn()  # reused: building a schema per line would dominate the batch's cost
@@ -29,29 +28,28 @@ def parse_line(raw: bytes):
     return _LINE.load(doc)
 
 
-def rejected(raw: bytes, errors: dict, reason: str):
-    return make_envelope("message.rejected", {
-        "topic": FEEDBACK_RESPONSES, "key": None, "value": raw.decode("utf-8", "replace")[:100_000],
-        "reason": reason, "errors": errors, "rejected_by": "ingest-svc"}, "ingest-svc")
-
-
 def run(body: bytes, source: str, bus) -> dict:
-    from ingest_svc.entrypoints.api.responses import to_command
     lines = [line for line in body.split(b"\n") if line.strip()]
     if len(lines) > MAX_LINES:
         raise TooManyLines(f"A batch holds at most {MAX_LINES:,} lines; this one has {len(lines):,}.")
-    cmds, dead = [], []
+    parsed, dead = [], []  # per line: its command, or why it was refused
     for raw in lines:
         try:
             doc = parse_line(raw)
             key = doc.pop("idempotency_key")
-            cmds.append(to_command(doc, source, key))
+            parsed.append(to_command(doc, source, key))
         except ValidationError as err:
-            cmds.append(err)
-            dead.append(rejected(raw, err.messages, "invalid line in /v1/responses/batch"))
-    results = bus.handle_many(cmds)
+            parsed.append(err)
+            dead.append((raw, err.messages))
+    outcomes = iter(bus.handle(commands.SubmitAnswers(
+        tuple(item for item in parsed if not isinstance(item, ValidationError)))))
     if dead:
-        bus.dependencies["delivery"].deliver(dead)
+        bus.handle(commands.DeadLetterInput(tuple(dead), "invalid line in /v1/responses/batch"))
+    return summary([item if isinstance(item, ValidationError) else next(outcomes) for item in parsed])
+
+
+def summary(results: list) -> dict:
+    """The response body: one entry per line, in order."""
     out, accepted, delivery = [], 0, ""
     for number, result in enumerate(results, start=1):
         if isinstance(result, Receipt):

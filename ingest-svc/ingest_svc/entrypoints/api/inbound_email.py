@@ -4,12 +4,10 @@ from jinja2.utils import htmlsafe_json_dumps
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from chassis.kafka import PublishError
-
+from ingest_svc import views
 from ingest_svc.domain import commands
 from ingest_svc.entrypoints.api.auth import admin_allowed, inbound_allowed
 from ingest_svc.entrypoints.api.schemas import InboundOut, UnmatchedPageOut, UnmatchedQuery
-from ingest_svc.service_layer.replies import unmatched_replies
 
 blp = Blueprint("inbound_email", __name__, url_prefix="/v1/inbound-email",
                 description="Email replies from a mail provider's inbound webhook")
@@ -55,11 +53,8 @@ class InboundEmail(MethodView):
         inbound_allowed()
         request.max_content_length = MAX_MESSAGE
         raw, recipients = raw_message()
-        try:
-            receipt = current_app.extensions["ingest"].bus.handle(
-                commands.IngestEmailReply(raw, "inbound-webhook", recipients))
-        except (PublishError, OSError):
-            abort(503, message="The reply could not be stored; retry later.")
+        receipt = current_app.extensions["bus"].handle(
+            commands.IngestEmailReply(raw, "inbound-webhook", recipients))
         if receipt is None:
             return {"status": "kept_for_review"}
         return {"status": "recorded", "response_id": receipt.response_id, "version": receipt.version}
@@ -80,8 +75,8 @@ class UnmatchedReplies(MethodView):
     def get(self, args):
         """Replies kept for review, newest first (admin token only: they hold personal data)."""
         limit = args["limit"]
-        items = unmatched_replies(current_app.extensions["ingest"].bus.uow_factory(), limit + 1,
-                                  args["cursor"])
+        items = views.unmatched_replies(limit + 1, args["cursor"],
+                                        current_app.extensions["bus"].uow_factory())
         page = {"items": items[:limit], "next_cursor": items[limit - 1]["id"] if len(items) > limit else None}
         # <, > and & as JSON escapes: the message text can never be read as markup.
         return current_app.response_class(htmlsafe_json_dumps(UnmatchedPageOut().dump(page)),

@@ -4,17 +4,16 @@ import logging
 from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-
-from chassis.kafka import PublishError
-from chassis.web import error_response
 from werkzeug.exceptions import BadRequest
 
+from chassis.web import error_response
+
 from ingest_svc.domain import commands
-from ingest_svc.domain.model import Answer, Cohort, Invitation
 from ingest_svc.entrypoints.api import batch
 from ingest_svc.entrypoints.api.auth import api_source
 from ingest_svc.entrypoints.api.schemas import BatchOut, ReceiptOut, ResponseIn
-from ingest_svc.service_layer.handlers import Conflict
+from ingest_svc.entrypoints.api.translate import to_command
+from ingest_svc.service_layer.answers import Conflict
 
 blp = Blueprint("responses", __name__, url_prefix="/v1/responses",
                 description="Answers from other source systems")
@@ -22,20 +21,10 @@ log = logging.getLogger(__name__)
 BATCH_MAX_BODY = 16 * 1024 * 1024
 # An instance, not the class: webargs would build (deep-copy) a schema on every request.
 RESPONSE_IN = ResponseIn()
-IDEMPOTENCY = {"Idempotency-Key": {"description": "Retry-safe key (max 200 chars)",
-                                   "schema": {"type": "string"}}}
-
-
-def to_command(body: dict, source: str, key: str | None) -> commands.SubmitAnswer:
-    cohort = Cohort(body["directorate"], body["service"], body["category"], body["team"])
-    invitation = Invitation(body["invitation_id"], cohort, body["ticket_id"], None,
-                            body["language"])
-    answer = Answer(body["score"], body["resolved"], body["comment"])
-    return commands.SubmitAnswer(invitation, answer, body["channel"] or source, f"api:{source}", key)
 
 
 def bus():
-    return current_app.extensions["ingest"].bus
+    return current_app.extensions["bus"]
 
 
 def dead_letter_invalid(err: BadRequest):
@@ -43,8 +32,8 @@ def dead_letter_invalid(err: BadRequest):
     messages = (getattr(err, "data", None) or {}).get("messages")
     if messages:
         try:
-            bus().dependencies["delivery"].deliver([batch.rejected(
-                request.get_data(cache=True), messages, "invalid body for POST /v1/responses")])
+            bus().handle(commands.DeadLetterInput(((request.get_data(cache=True), messages),),
+                                                  "invalid body for POST /v1/responses"))
         except Exception:  # the caller's 400 matters more than the DLQ copy
             log.warning("could not dead-letter an invalid answer")
     return error_response(400, "The answer is not valid.", messages)
@@ -58,17 +47,13 @@ class Responses(MethodView):
         {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"}}])
     def post(self, body):
         """Accept one answer; 202 once the broker (or the durable spool) has it."""
-        source = g.api_source
         key = request.headers.get("Idempotency-Key") or None
         if key is not None and len(key) > 200:
             abort(400, message="Idempotency-Key is too long.", errors={"Idempotency-Key": ["Longer than 200."]})
         try:
-            receipt = bus().handle(to_command(body, source, key))
+            return bus().handle(to_command(body, g.api_source, key))
         except Conflict as err:
             abort(422, message=str(err))
-        except (PublishError, OSError):
-            abort(503, message="The answer could not be stored; retry with the same key.")
-        return receipt
 
 
 @blp.route("/batch")
@@ -78,14 +63,11 @@ class Batch(MethodView):
         "schema": {"type": "string", "description": "Up to 10,000 ResponseIn objects, one per line"}}}})
     def post(self):
         """Accept up to 10,000 NDJSON answers, one result per line."""
-        source = g.api_source
         request.max_content_length = BATCH_MAX_BODY
         try:
-            return batch.run(request.get_data(cache=False), source, bus())
+            return batch.run(request.get_data(cache=False), g.api_source, bus())
         except batch.TooManyLines as err:
             abort(413, message=str(err))
-        except (PublishError, OSError):
-            abort(503, message="The batch could not be stored; retry it (use idempotency keys).")
 
 
 def authenticate() -> None:

@@ -2,6 +2,8 @@
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, TooManyRequests
 
+from chassis.web import RETRY_AFTER_S, unavailable_errors
+
 from ingest_svc.entrypoints.web.render import link_problem, message
 from ingest_svc.entrypoints.web.tokens import LinkProblem
 
@@ -24,9 +26,18 @@ def bad_request(err):
                    [err.description or "Please go back and try again."], 400)
 
 
+def unavailable(_err):
+    """The broker, database or disk is away (chassis.web answers the API with JSON)."""
+    body, status, headers = message("Sorry, there is a problem with the service",
+                                    ["Nothing was saved. Please try again in a few minutes."], 503)
+    return body, status, {**headers, "Retry-After": str(RETRY_AFTER_S)}
+
+
 def install(blueprint) -> None:
     blueprint.register_error_handler(LinkProblem, link_problem)
     blueprint.register_error_handler(CSRFError, csrf_failed)
     blueprint.register_error_handler(RequestEntityTooLarge, too_large)
     blueprint.register_error_handler(TooManyRequests, too_many)
     blueprint.register_error_handler(BadRequest, bad_request)
+    for error in unavailable_errors():
+        blueprint.register_error_handler(error, unavailable)

@@ -6,15 +6,13 @@ from flask import current_app, redirect, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from chassis.kafka import PublishError
-
+from ingest_svc import views
 from ingest_svc.domain import commands
 from ingest_svc.domain.model import (MAX_COMMENT, RESOLVED_LABELS, SCORE_LABELS, InvalidAnswer,
                                      make_answer, parse_score)
 from ingest_svc.entrypoints.web import errors, guards
 from ingest_svc.entrypoints.web.render import message, page
 from ingest_svc.entrypoints.web.tokens import CLOSED, invitation_from_token
-from ingest_svc.service_layer.handlers import invitation_state
 
 blp = Blueprint("pages", __name__, url_prefix="/s", description="Survey pages (HTML)",
                 template_folder="templates", static_folder="static", static_url_path="/static")
@@ -23,12 +21,12 @@ _ANCHORS = {"score": "score-1", "resolved": "resolved-yes", "comment": "comment"
 
 
 def _bus():
-    return current_app.extensions["ingest"].bus
+    return current_app.extensions["bus"]
 
 
 def _invitation(token: str, with_state: bool = False):
     invitation = invitation_from_token(current_app.config["SETTINGS"].survey_verify_key, token)
-    closed, answered = invitation_state(_bus().uow_factory(), invitation.invitation_id)
+    closed, answered = views.invitation_state(invitation.invitation_id, _bus().uow_factory())
     if closed:
         raise CLOSED
     return (invitation, answered) if with_state else invitation
@@ -67,11 +65,7 @@ class Survey(MethodView):
         digest = hashlib.sha256(repr(answer).encode()).hexdigest()[:16]
         submission = form.get("submission_id", "")
         key = f"form:{submission[:40]}:{digest}" if submission else None
-        try:
-            _bus().handle(commands.SubmitAnswer(invitation, answer, "email_link", "survey-page", key))
-        except (PublishError, OSError):
-            return message("Sorry, there is a problem with the service",
-                           ["Your answer was not saved. Please try again in a few minutes."], 503)
+        _bus().handle(commands.SubmitAnswer(invitation, answer, "email_link", "survey-page", key))
         return redirect(url_for("pages.Thanks", token=token), 303)
 
 
@@ -118,11 +112,7 @@ class Unsubscribe(MethodView):
         if not one_click:
             guards.protect_csrf()
         channel = "list_unsubscribe_post" if one_click else "survey_page"
-        try:
-            _bus().handle(commands.RequestOptOut(invitation.invitation_id, channel))
-        except (PublishError, OSError):
-            return message("Sorry, there is a problem with the service",
-                           ["Please try again in a few minutes."], 503)
+        _bus().handle(commands.RequestOptOut(invitation.invitation_id, channel))
         return message("You will not get these surveys again", panel=True)
 
 

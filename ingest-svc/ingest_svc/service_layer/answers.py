@@ -1,0 +1,99 @@
+"""Answers: record (or amend, or replay) them, then hand their events to the broker or spool."""
+import hashlib
+import uuid
+from dataclasses import dataclass, replace
+
+from contracts import decode, encode
+
+from ingest_svc.domain import commands
+from ingest_svc.service_layer import envelopes
+
+
+class Conflict(Exception):
+    """An idempotency key reused for a different answer."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    response_id: str
+    version: int
+    delivery: str
+    replayed: bool = False
+
+
+def fingerprint(cmd: commands.SubmitAnswer) -> str:
+    parts = [cmd.invitation.invitation_id or "", repr(cmd.answer), cmd.invitation.cohort.directorate]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def stateless(cmd: commands.SubmitAnswer) -> bool:
+    """An answer with no invitation and no key can never be amended or replayed: no state."""
+    return not cmd.invitation.invitation_id and not cmd.idempotency_key
+
+
+def stateless_event(cmd: commands.SubmitAnswer, now):
+    return envelopes.response_event(cmd.invitation, cmd.answer, uuid.uuid4().hex, 1,
+                                    cmd.channel, cmd.source, now)
+
+
+def record(cmd: commands.SubmitAnswer, uow, now) -> tuple[Receipt, object]:
+    """Inside a unit of work: replay a known idempotency key, or store the answer."""
+    inv = cmd.invitation
+    if cmd.idempotency_key:
+        prior = uow.idempotency.get(cmd.source, cmd.idempotency_key)
+        if prior is not None:
+            if prior["fingerprint"] != fingerprint(cmd):
+                raise Conflict("Idempotency key was already used for a different answer.")
+            # Re-deliver the very same event (same event_id): heals a crash before delivery,
+            # and consumers drop it as a duplicate otherwise.
+            return (Receipt(prior["response_id"], prior["version"], "", replayed=True),
+                    decode(prior["envelope"]))
+    key = ("inv", inv.invitation_id) if inv.invitation_id else ("key", cmd.source, cmd.idempotency_key)
+    response_id, version = uow.responses.record(
+        inv.invitation_id, envelopes.stable_response_id(*key), cmd.answer, cmd.channel, cmd.source, now)
+    event = envelopes.response_event(inv, cmd.answer, response_id, version, cmd.channel, cmd.source, now)
+    if cmd.idempotency_key:
+        uow.idempotency.add(cmd.source, cmd.idempotency_key, fingerprint(cmd), response_id,
+                            version, encode(event).decode(), now)
+    if inv.invitation_id:
+        uow.provisional.settle(inv.invitation_id, now)
+    return Receipt(response_id, version, ""), event
+
+
+def submit_answer(cmd: commands.SubmitAnswer, uow, delivery, clock) -> Receipt:
+    """Record a new answer (or an amendment), then hand its event to the broker or spool."""
+    if stateless(cmd):
+        event = stateless_event(cmd, clock.now())
+        return Receipt(event.data["response_id"], 1, delivery.deliver([event]))
+    with uow:
+        receipt, event = record(cmd, uow, clock.now())
+        uow.commit()
+    return replace(receipt, delivery=delivery.deliver([event]))
+
+
+def submit_answers(cmd: commands.SubmitAnswers, uow, delivery, clock) -> list:
+    """Record many answers in one transaction and deliver their events together, in order;
+    one Receipt per answer, or the Conflict that refused it."""
+    results, events = [], []
+    with uow:
+        for answer in cmd.answers:
+            try:
+                if stateless(answer):
+                    event = stateless_event(answer, clock.now())
+                    receipt = Receipt(event.data["response_id"], 1, "")
+                else:
+                    receipt, event = record(answer, uow, clock.now())
+            except Conflict as err:
+                results.append(err)
+                continue
+            events.append(event)
+            results.append(receipt)
+        uow.commit()
+    outcome = delivery.deliver(events) if events else "published"
+    return [replace(r, delivery=outcome) if isinstance(r, Receipt) else r for r in results]
+
+
+def dead_letter_input(cmd: commands.DeadLetterInput, delivery) -> str:
+    """Keep what failed validation, with its reasons, on the dead-letter topic."""
+    return delivery.deliver([envelopes.rejected_event(raw, errors, cmd.reason)
+                             for raw, errors in cmd.rejected])
