@@ -156,3 +156,24 @@ def test_rate_limit_per_ip_on_the_pages_only(db_url, kafka_bootstrap, make_setti
         assert not any("X-RateLimit-Limit" in r.headers for r in others)
     finally:
         close(bus)
+
+
+def test_database_away_is_a_friendly_page_and_a_json_503(kafka_bootstrap, make_settings, make_token, tmp_path):
+    folder = tmp_path / "db"
+    folder.mkdir()
+    bus = build(make_settings(f"sqlite:///{folder / 'ingest.db'}", kafka_bootstrap))
+    try:
+        client, token = create_app(bus).test_client(), make_token()
+        assert client.get(f"/s/{token}").status_code == 200
+        for path in folder.iterdir():  # the database's disk is gone: SQLite cannot open it again
+            path.unlink()
+        folder.rmdir()
+        bus.engine.dispose()
+        page = client.get(f"/s/{token}")
+        assert page.status_code == 503 and page.headers["Retry-After"].isdigit()
+        assert page.mimetype == "text/html" and "problem with the service" in page.get_data(as_text=True)
+        api = client.post("/v1/responses", json={"score": 4, "directorate": "A", "invitation_id": uuid.uuid4().hex},
+                          headers={"Authorization": "Bearer phone-token"})
+        assert api.status_code == 503 and api.headers["Retry-After"].isdigit() and api.json["code"] == 503
+    finally:
+        close(bus)
