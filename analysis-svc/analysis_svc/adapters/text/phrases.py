@@ -21,7 +21,7 @@ def _token(match: re.Match) -> str:
 
 
 class PhraseRules:
-    """The rules of it_phrases.tsv; a rule is only tried when one of its trigger words occurs."""
+    """The rules of a phrase file; a rule is only tried when one of its trigger words occurs."""
 
     def __init__(self, name: str = "it_phrases.tsv"):
         self.valences: dict[str, float] = {}
@@ -34,29 +34,45 @@ class PhraseRules:
             for word in words.split(","):
                 triggers.setdefault(word, []).append(i)
         self._triggers = list(triggers.items())
-        self._combined: dict[tuple[int, ...], re.Pattern] = {}
+        self._compiled = [re.compile(rule, re.IGNORECASE) for rule in self.rules]
+        self._tokens = list(self.valences)
 
-    def pattern_for(self, text: str) -> re.Pattern | None:
-        """One alternation of the triggered rules (leftmost match wins, then file order)."""
+    def active(self, text: str) -> list[int]:
+        """Indices of the rules one of whose trigger words occurs in text, in file order."""
         lower = text.lower()
         found: set[int] = set()
         for trigger, ids in self._triggers:
             if trigger in lower:
                 found.update(ids)
-        if not found:
-            return None
-        active = tuple(sorted(found))
-        pattern = self._combined.get(active)
-        if pattern is None:
-            pattern = re.compile("|".join(self.rules[i] for i in active), re.IGNORECASE)
-            if len(self._combined) < 4096:
-                self._combined[active] = pattern
-        return pattern
+        return sorted(found)
 
     def apply(self, text: str) -> str:
-        """Text with every phrase replaced by its token."""
-        pattern = self.pattern_for(text)
-        return pattern.sub(_token, text) if pattern is not None else text
+        """Text with every phrase replaced by its token: leftmost match wins, then file order.
+
+        The same result as one alternation of the triggered rules, without compiling a new
+        alternation for every new combination of triggers (tweets have thousands).
+        """
+        active = self.active(text)
+        if not active:
+            return text
+        patterns = [self._compiled[i] for i in active]
+        found = [p.search(text) for p in patterns]
+        out, pos = [], 0
+        while True:
+            best = -1
+            for j, match in enumerate(found):
+                if match is not None and match.start() < pos:
+                    match = found[j] = patterns[j].search(text, pos)
+                if match is not None and (best < 0 or match.start() < found[best].start()):
+                    best = j
+            if best < 0:
+                break
+            match = found[best]
+            out.append(text[pos:match.start()])
+            out.append(f" {self._tokens[active[best]]} ")
+            pos = match.end()
+        out.append(text[pos:])
+        return "".join(out)
 
     def apply_all(self, text: str) -> str:
         """The same without trigger gating: the reference the gating must agree with."""

@@ -17,7 +17,17 @@ _STRIP = string.punctuation
 _MENTION = re.compile(r"(?<![\w@])@\w+")
 _URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\[(?:EMAIL|PHONE|POSTCODE|NI NUMBER|CARD|URL|NAME)\]")
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "#": " "})
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+_HASHTAG = re.compile(r"#(\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_ELONGATED = re.compile(r"([A-Za-z])\1{2,}")
+# An emoticon glued to the word before it ("great:)") would be stripped as punctuation.
+_GLUED_EMOTICON = re.compile(r"(?<=[A-Za-z])([:;=]-?[()DPp/]|<3)(?!\w)")
+
+
+def _hashtag_words(match: re.Match) -> str:
+    """'#NotHappy' -> 'Not Happy', '#fail' -> 'fail' (VADER's advice: score the words, not the tag)."""
+    return " " + _CAMEL.sub(" ", match.group(1)) + " "
 
 
 def lexicon_path() -> Path:
@@ -90,7 +100,7 @@ class DomainVader(SentimentIntensityAnalyzer):
         self.emoji = _emoji_lexicon()
 
     def normalise(self, text: str) -> str:
-        """Drop mentions, URLs and redaction placeholders; map emoji and phrases to tokens."""
+        """Drop mentions, URLs and placeholders; split hashtags, map emoji, un-elongate words, phrases to tokens."""
         if "@" in text:
             text = _MENTION.sub(" ", text)
         if "http" in text or "www." in text:
@@ -100,9 +110,21 @@ class DomainVader(SentimentIntensityAnalyzer):
         if not text.isascii():
             text = text.translate(_QUOTES)
             text = "".join(self.emoji.get(ch, ch) for ch in text)
-        elif "#" in text:
-            text = text.translate(_QUOTES)
+        if "#" in text:
+            text = _HASHTAG.sub(_hashtag_words, text)
+        if ":" in text or ";" in text or "=" in text or "<" in text:
+            text = _GLUED_EMOTICON.sub(r" \1", text)
+        if _ELONGATED.search(text):
+            text = " ".join(self._unelongate(w) if _ELONGATED.search(w) else w for w in text.split(" "))
         return self.phrases.apply(text)
+
+    def _unelongate(self, word: str) -> str:
+        """'sooo' -> 'so', 'goood' -> 'good': a run of three or more letters to two if that is a word, else one."""
+        two = _ELONGATED.sub(r"\1\1", word)
+        key = two.strip(_STRIP).lower()
+        if key in self.lexicon or key in self.constants.BOOSTER_DICT:
+            return two
+        return _ELONGATED.sub(r"\1", word)
 
     def _never_check(self, valence, words, start_i, i):
         """nltk's check, with the and/or precedence fixed: upstream lets any "so"/"this"
