@@ -12,7 +12,7 @@ def cmd_kafka(args) -> int:
         broker.start()
         print(f"kafka: {broker.bootstrap} (data {broker.data_dir}, log {broker.log_path})")
         if not args.no_topics:
-            print(f"topics: {create_topics(broker.bootstrap)}")
+            print(f"topics: {create_topics(broker.bootstrap, security=broker.admin_config)}")
     elif args.action == "stop":
         broker.stop()
         print("kafka: stopped")

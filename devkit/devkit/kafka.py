@@ -3,6 +3,7 @@ import os
 import signal
 import subprocess
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from devkit import procs, repo_root
@@ -23,7 +24,59 @@ def log4j_config() -> Path:
     return repo_root() / "infra" / "kafka" / "log4j2.properties"
 
 
-def server_properties(port: int, controller_port: int, log_dir: Path) -> str:
+SCRAM = ("SCRAM-SHA-256", "SCRAM-SHA-512")
+_SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule required"
+
+
+@dataclass(frozen=True)
+class SaslSsl:
+    """Serve clients on SASL_SSL only: TLS from `keystore`, SCRAM users created at format time."""
+
+    keystore: Path  # PKCS12 (devkit.tls.make_server_keystore)
+    keystore_password: str
+    ca_file: Path  # the PEM clients (and the broker itself, between brokers) trust
+    users: dict[str, str] = field(default_factory=dict)  # name -> password, both SCRAM mechanisms
+    broker_user: str = "broker"
+    broker_password: str = "broker-scram-secret"
+
+    def all_users(self) -> dict[str, str]:
+        return {**self.users, self.broker_user: self.broker_password}
+
+    def properties(self, port: int, controller_port: int) -> dict[str, str]:
+        return {
+            "listeners": f"SASL_SSL://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
+            "advertised.listeners": f"SASL_SSL://127.0.0.1:{port}",
+            "listener.security.protocol.map": "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
+            "inter.broker.listener.name": "SASL_SSL",
+            "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
+            "sasl.enabled.mechanisms": ",".join(SCRAM),
+            "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config":
+                f'{_SCRAM_LOGIN} username="{self.broker_user}" password="{self.broker_password}";',
+            "listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config": f"{_SCRAM_LOGIN};",
+            "ssl.keystore.type": "PKCS12",
+            "ssl.keystore.location": str(self.keystore),
+            "ssl.keystore.password": self.keystore_password,
+            "ssl.key.password": self.keystore_password,
+            "ssl.truststore.type": "PEM",
+            "ssl.truststore.location": str(self.ca_file),
+            "ssl.client.auth": "none",
+        }
+
+    def format_args(self) -> list[str]:
+        """kafka-storage format's --add-scram for every user and mechanism."""
+        return [arg for name, password in self.all_users().items() for mechanism in SCRAM
+                for arg in ("--add-scram", f"{mechanism}=[name={name},password={password}]")]
+
+    def admin_config(self) -> dict:
+        """kafka-python settings as the broker's own user (for the readiness probe and topics)."""
+        from chassis.kafka.security import KafkaSecurity
+        return KafkaSecurity(protocol="SASL_SSL", sasl_username=self.broker_user,
+                             sasl_password=self.broker_password,
+                             ssl_ca_file=str(self.ca_file)).kafka_python()
+
+
+def server_properties(port: int, controller_port: int, log_dir: Path,
+                      secure: SaslSsl | None = None) -> str:
     settings = {
         "process.roles": "broker,controller",
         "node.id": "1",
@@ -50,6 +103,7 @@ def server_properties(port: int, controller_port: int, log_dir: Path) -> str:
         "log.retention.check.interval.ms": "300000",
         "num.network.threads": "2",
         "num.io.threads": "4",
+        **(secure.properties(port, controller_port) if secure else {}),
     }
     return "".join(f"{key}={value}\n" for key, value in settings.items())
 
@@ -58,7 +112,9 @@ class Broker:
     """One broker process owned through its data_dir (pid file + command line)."""
 
     def __init__(self, port: int = 9092, controller_port: int = 9093,
-                 data_dir: Path | None = None, heap: str = "-Xms256m -Xmx512m"):
+                 data_dir: Path | None = None, heap: str = "-Xms256m -Xmx512m",
+                 secure: SaslSsl | None = None):
+        self.secure = secure
         self.port = port
         self.controller_port = controller_port
         self.data_dir = Path(data_dir or repo_root() / "var" / "dev-kafka").resolve()
@@ -67,6 +123,11 @@ class Broker:
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def admin_config(self) -> dict:
+        """kafka-python settings for devkit's own calls to this broker (nothing for PLAINTEXT)."""
+        return self.secure.admin_config() if self.secure else {}
 
     @property
     def properties(self) -> Path:
@@ -88,7 +149,8 @@ class Broker:
         return bool(self.pids())
 
     def is_healthy(self) -> bool:
-        return self.is_running() and procs.port_open(self.port) and metadata_ok(self.bootstrap)
+        return (self.is_running() and procs.port_open(self.port)
+                and metadata_ok(self.bootstrap, self.admin_config))
 
     def start(self, timeout: float = START_TIMEOUT) -> "Broker":
         """Start (or adopt an already healthy) broker and wait until it serves metadata."""
@@ -126,7 +188,9 @@ class Broker:
         if not (libs_dir() / "kafka_2.13-4.1.1.jar").exists() and not list(libs_dir().glob("kafka_2.13-*.jar")):
             raise BrokerError(f"no Kafka jars in {libs_dir()}: run `make kafka` first")
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.properties.write_text(server_properties(self.port, self.controller_port, self.data_dir / "data"))
+        self.properties.write_text(server_properties(self.port, self.controller_port,
+                                                     self.data_dir / "data", self.secure))
+        self.properties.chmod(0o600)  # SCRAM and keystore passwords
         if not (self.data_dir / "data" / "meta.properties").exists():
             self._format()
 
@@ -144,7 +208,8 @@ class Broker:
         cluster_id = cluster_file.read_text().strip()
         result = subprocess.run(
             self._java("kafka.tools.StorageTool", "format", "--ignore-formatted",
-                       "-t", cluster_id, "-c", str(self.properties)),
+                       "-t", cluster_id, "-c", str(self.properties),
+                       *(self.secure.format_args() if self.secure else ())),
             capture_output=True, text=True, timeout=60)
         if result.returncode != 0:
             raise BrokerError(f"storage format failed: {result.stdout}{result.stderr}")
@@ -165,7 +230,7 @@ class Broker:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise BrokerError(f"broker exited with {process.returncode}:\n{self.log_tail()}")
-            if procs.port_open(self.port) and metadata_ok(self.bootstrap):
+            if procs.port_open(self.port) and metadata_ok(self.bootstrap, self.admin_config):
                 return
             time.sleep(0.2)
         self.kill()
@@ -178,13 +243,23 @@ class Broker:
             return "(no broker log)"
 
 
-def metadata_ok(bootstrap: str) -> bool:
+def client_security(security: dict | None) -> dict:
+    """kafka-python TLS/SASL settings: those given, else the KAFKA_* variables' (chassis')."""
+    if security is not None:
+        return security
+    from chassis.kafka.security import kafka_security
+    return kafka_security().kafka_python()
+
+
+def metadata_ok(bootstrap: str, security: dict | None = None) -> bool:
     """True when the broker answers a metadata request."""
     from kafka import KafkaAdminClient
     from kafka.errors import KafkaError
     try:
+        # a probe: a broker that refuses us (or is not there) answers False within seconds
         admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000,
-                                 client_id="devkit-probe")
+                                 bootstrap_timeout_ms=5000, client_id="devkit-probe",
+                                 **client_security(security))
     except (KafkaError, OSError):
         return False
     try:
@@ -202,14 +277,15 @@ def suite_topics() -> dict[str, int]:
 
 
 def create_topics(bootstrap: str, specs: dict[str, int] | None = None,
-                  timeout: float = 30.0) -> dict[str, int]:
+                  timeout: float = 30.0, security: dict | None = None) -> dict[str, int]:
     """Create missing topics (replication 1); existing ones are left alone. Returns partitions."""
     from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
     from kafka.errors import TopicAlreadyExistsError
 
     specs = suite_topics() if specs is None else specs
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="devkit-topics")
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="devkit-topics",
+                             **client_security(security))
     try:
         missing = [NewTopic(name, partitions, 1) for name, partitions in specs.items()
                    if name not in set(admin.list_topics())]
@@ -223,9 +299,10 @@ def create_topics(bootstrap: str, specs: dict[str, int] | None = None,
         admin.close()
 
 
-def topic_partitions(bootstrap: str, names: list[str]) -> dict[str, int]:
+def topic_partitions(bootstrap: str, names: list[str], security: dict | None = None) -> dict[str, int]:
     from kafka import KafkaAdminClient
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="devkit-describe")
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="devkit-describe",
+                             **client_security(security))
     try:
         return _describe(admin, names)
     finally:

@@ -5,6 +5,7 @@ import threading
 from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
 from chassis.kafka.config import Record, client_config
+from chassis.kafka.security import KafkaSecurity
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class ConsumerWorker:
 
     def __init__(self, bootstrap_servers: str, group_id: str, topics, handle_batch, *,
                  client_id: str, max_records: int = 500, auto_offset_reset: str = "earliest",
-                 retry_backoff_s: float = 1.0, **config):
+                 retry_backoff_s: float = 1.0, security: KafkaSecurity | None = None, **config):
         self.topics = list(topics)
         self.handle_batch = handle_batch
         self.max_records = max_records
@@ -48,7 +49,7 @@ class ConsumerWorker:
             "auto.offset.reset": auto_offset_reset,
             # a member that died is replaced within seconds, as with the Java client's defaults
             "session.timeout.ms": 10_000, "heartbeat.interval.ms": 3_000,
-            **client_config(bootstrap_servers, client_id, config)})
+            **client_config(bootstrap_servers, client_id, config, security)})
 
     def subscribe(self) -> None:
         """Join the group; the rebalance callbacks keep `assignment()` current."""

@@ -8,6 +8,7 @@ from confluent_kafka import KafkaException, Producer
 from contracts.envelope import encode
 
 from chassis.kafka.config import PublishError, client_config
+from chassis.kafka.security import KafkaSecurity, kafka_security
 
 
 class _Confirmations:
@@ -41,6 +42,7 @@ class _Producer:
 
     def __init__(self, config: dict):
         self.producer = Producer(config)
+        self.errors = config["error_cb"]
         self.stopping = threading.Event()
         # a weak reference: a publisher nobody closed still goes away (with its thread)
         self._thread = threading.Thread(target=_serve, args=(weakref.ref(self),), daemon=True,
@@ -64,10 +66,13 @@ def _serve(ref: weakref.ref) -> None:
 
 
 class KafkaPublisher:
-    def __init__(self, bootstrap_servers: str, client_id: str, timeout_s: float = 10.0, **config):
+    def __init__(self, bootstrap_servers: str, client_id: str, timeout_s: float = 10.0, *,
+                 security: KafkaSecurity | None = None, **config):
         self.bootstrap_servers = bootstrap_servers
         self.client_id = client_id
         self.timeout_s = timeout_s
+        # read now, so a bad KAFKA_* variable stops the service at start, not at its first answer
+        self.security = security or kafka_security()
         self.config = config
         self._current: _Producer | None = None
         self._lock = threading.Lock()
@@ -78,7 +83,7 @@ class KafkaPublisher:
                 "partitioner": "murmur2_random",
                 # librdkafka retries forever otherwise: give up within the publisher's timeout
                 "message.timeout.ms": int(self.timeout_s * 1000),
-                **client_config(self.bootstrap_servers, self.client_id, self.config)}
+                **client_config(self.bootstrap_servers, self.client_id, self.config, self.security)}
 
     def _get(self) -> _Producer:
         current = self._current  # every request asks: no lock once there is a producer
@@ -115,14 +120,15 @@ class KafkaPublisher:
             for topic, key, value in messages:
                 self._produce(current.producer, topic, key, value, confirmations, deadline)
             if not confirmations.wait(max(0.0, deadline - time.monotonic())):
-                raise PublishError(f"not confirmed within {wait_s:g}s")
+                raise PublishError(f"not confirmed within {wait_s:g}s{current.errors.describe()}")
             failures = confirmations.failures()
             if failures:
-                raise PublishError(f"not confirmed: {failures[0].name()}: {failures[0].str()}")
+                raise PublishError(f"not confirmed: {failures[0].name()}: {failures[0].str()}"
+                                   f"{current.errors.describe()}")
         except KafkaException as err:  # not even queued; a fatal error ends the producer
             if discard_on_failure or err.args[0].fatal():
                 self._discard(current)
-            raise PublishError(f"not queued: {err.args[0].str()}") from err
+            raise PublishError(f"not queued: {err.args[0].str()}{current.errors.describe()}") from err
         except PublishError:
             if discard_on_failure or any(f.fatal() for f in confirmations.failures()):
                 self._discard(current)
@@ -149,10 +155,11 @@ class KafkaPublisher:
 
     def ping(self) -> None:
         from contracts.topics import FEEDBACK_RESPONSES
+        current = self._get()
         try:
-            metadata = self._get().producer.list_topics(FEEDBACK_RESPONSES, timeout=self.timeout_s)
+            metadata = current.producer.list_topics(FEEDBACK_RESPONSES, timeout=self.timeout_s)
         except KafkaException as err:
-            raise PublishError(f"broker unreachable: {err.args[0].str()}") from err
+            raise PublishError(f"broker unreachable: {err.args[0].str()}{current.errors.describe()}") from err
         topic = metadata.topics.get(FEEDBACK_RESPONSES)
         if topic is None or topic.error is not None or not topic.partitions:
             raise PublishError("no metadata from broker")
