@@ -25,11 +25,9 @@ from devkit.procs import free_port
 from devkit.testing import wait_for
 from survey_svc import bootstrap
 from survey_svc.config import Settings
+from survey_svc.domain.commands import ResolveTicket, SendDueMail, SetPolicy
 from survey_svc.domain.model import Ticket
 from survey_svc.entrypoints.senders import SenderProcesses
-from survey_svc.service_layer import intake
-from survey_svc.service_layer.dispatch import dispatch_due_parallel
-from survey_svc.service_layer.policies import set_policy
 
 
 def prepared(count: int, folder: str, smtp_port: int, label: str):
@@ -38,11 +36,11 @@ def prepared(count: int, folder: str, smtp_port: int, label: str):
                         database_url=f"sqlite:///{folder}/{label}.db")
     clock = FakeClock(datetime.now(timezone.utc))
     services = bootstrap.build(settings, clock=clock)
-    set_policy(services.uow(), clock, "*", {"throttle_days": 0}, "bench")
+    services.handle(SetPolicy("*", {"throttle_days": 0}, "bench"))
     for n in range(count):
-        intake.resolve_ticket(services.uow(), clock, Ticket(
+        services.handle(ResolveTicket(Ticket(
             f"BENCH-{n}", 1, clock.now() - timedelta(days=1), f"user-{n}",
-            f"user{n}@example.org", f"User {n}", "Bench Directorate"))
+            f"user{n}@example.org", f"User {n}", "Bench Directorate")))
     return services, clock
 
 
@@ -53,10 +51,10 @@ def run(services, clock, processes: int, senders: int, reuse: bool, count: int, 
                                        dispatch_connections=senders), reuse=reuse)
         pids, send = pool.pids, lambda: pool.round(count)
     else:
-        mailers = [services.mailer(reuse) for _ in range(senders)]
+        bus = bootstrap.build(services.settings, migrate_db=False, clock=clock,
+                              mailers=bootstrap.smtp_mailers(services.settings, reuse, senders))
         pids = {os.getpid()}
-        send = lambda: dispatch_due_parallel(  # noqa: E731
-            services.uow, clock, mailers, services.renderer, limit=count)
+        send = lambda: bus.handle(SendDueMail(limit=count))  # noqa: E731
     try:
         cpu, sink_cpu, started = _cpu(pids), cpu_seconds(sink), time.perf_counter()
         done = send()
@@ -66,8 +64,7 @@ def run(services, clock, processes: int, senders: int, reuse: bool, count: int, 
         if processes > 1:
             pool.close()
         else:
-            for mailer in mailers:
-                mailer.close()
+            bus.close()
     assert done.sent == count, done
     return elapsed, cpu, sink_cpu
 

@@ -1,20 +1,21 @@
-"""The survey-svc Flask app: create_app(settings=None, bus=None); nothing happens at import."""
+"""The survey-svc Flask app around a message bus; nothing happens at import."""
+from flask import Flask
+
 from chassis.db import check_database
 from chassis.web import create_service_app
 
 
-def create_app(settings=None, bus=None):
+def create_app(bus=None) -> Flask:
+    """The Flask app around a bus (bootstrap.build() when none is given)."""
     from survey_svc import bootstrap
-    from survey_svc.config import Settings
     from survey_svc.entrypoints.api import admin, tickets
 
-    settings = settings or Settings.from_env()
-    services = bus or bootstrap.build(settings)
+    bus = bus or bootstrap.build()
     app, api = create_service_app(
-        "survey-svc", settings, title="survey-svc", version="1.0",
-        readiness={"database": lambda: check_database(services.engine),
-                   "broker": services.publisher.ping})
-    app.extensions["survey"] = services
+        "survey-svc", bus.settings, title="survey-svc", version="1.0",
+        readiness={"database": lambda: check_database(bus.engine),
+                   "broker": bus.publisher.ping})
+    app.extensions["bus"] = bus
     api.register_blueprint(tickets.blp)
     api.register_blueprint(admin.blp)
     return app

@@ -1,54 +1,66 @@
-"""The one place concrete adapters are chosen and wired."""
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+"""The one place concrete adapters are chosen and wired into the message bus."""
+from functools import partial
 from pathlib import Path
 
 from chassis.clock import SystemClock
 from chassis.db import make_engine, migrate, session_factory
-from chassis.kafka import KafkaPublisher
+from chassis.kafka import ConsumerWorker, KafkaPublisher
+from chassis.mail import SmtpMailer
+from chassis.messagebus import MessageBus
+from chassis.outbox import OutboxRelay
 from survey_svc.adapters.email import EmailRenderer
-from survey_svc.adapters.smtp import SmtpMailer
 from survey_svc.adapters.write_lock import write_lock_for
 from survey_svc.config import Settings
+from survey_svc.service_layer import messagebus
 from survey_svc.service_layer.unit_of_work import SqlUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+PRODUCER = "survey-svc"
 
 
-@dataclass
-class Services:
-    settings: Settings
-    clock: object
-    engine: object
-    sessions: object
-    publisher: object
-    renderer: EmailRenderer
-    mailer_factory: object = field(repr=False)
-    write_lock: object = field(default_factory=nullcontext, repr=False)
+def build(settings: Settings | None = None, *, migrate_db: bool = True,
+          **overrides) -> MessageBus:
+    """Migrate the database and wire every adapter; overrides replace any dependency by name.
 
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.write_lock)
+    Nothing connects to the broker or the mail server yet.
+    """
+    s = settings or Settings.from_env()
+    if migrate_db:
+        migrate(s.database_url, MIGRATIONS)
+    engine = overrides.pop("engine", None) or make_engine(s.database_url)
+    sessions = overrides.pop("sessions", None) or session_factory(engine)
+    publisher = overrides.pop("publisher", None) or KafkaPublisher(s.kafka_bootstrap_servers,
+                                                                   PRODUCER)
+    # SQLite has one writer: commits queue on this lock (threads and sender processes).
+    uow = overrides.pop("uow", None) or partial(SqlUnitOfWork, engine, write_lock_for(engine))
+    deps = {
+        "settings": s, "engine": engine, "sessions": sessions, "publisher": publisher,
+        "uow_factory": uow, "clock": SystemClock(),
+        "renderer": EmailRenderer(public_survey_url=s.public_survey_url,
+                                  signing_key=s.signing_key, mail_from=s.mail_from,
+                                  reply_domain=s.reply_domain),
+        "mailer_factory": partial(SmtpMailer.from_settings, s),
+        "relay": OutboxRelay(sessions, publisher),
+        "consumer_factory": partial(ConsumerWorker, s.kafka_bootstrap_servers,
+                                    client_id=PRODUCER),
+    } | overrides
+    if "mailers" not in deps:
+        deps["mailers"] = smtp_mailers(s, factory=deps["mailer_factory"])
+    deps["close"] = partial(_close, deps)
+    return messagebus.make_bus(uow=uow, **deps)
 
-    def mailer(self, reuse: bool = True) -> SmtpMailer:
-        return self.mailer_factory(reuse)
 
-    def mailers(self) -> list[SmtpMailer]:
-        """One per parallel sender (SURVEY_DISPATCH_CONNECTIONS)."""
-        return [self.mailer() for _ in range(max(1, self.settings.dispatch_connections))]
+def smtp_mailers(settings: Settings, reuse: bool = True, count: int | None = None,
+                 factory=None) -> tuple:
+    """The dispatcher's connections, one per parallel sender (each opened on its first mail)."""
+    factory = factory or partial(SmtpMailer.from_settings, settings)
+    count = count or max(1, settings.dispatch_connections)
+    return tuple(factory(reuse=reuse) for _ in range(count))
 
 
-def build(settings: Settings, *, clock=None, publisher=None) -> Services:
-    """Migrate the database and wire the adapters; nothing connects to the broker yet."""
-    migrate(settings.database_url, MIGRATIONS)
-    engine = make_engine(settings.database_url)
-    clock = clock or SystemClock()
-    s = settings
-    return Services(
-        settings=s, clock=clock, engine=engine, sessions=session_factory(engine),
-        write_lock=write_lock_for(engine),
-        publisher=publisher or KafkaPublisher(s.kafka_bootstrap_servers, "survey-svc"),
-        renderer=EmailRenderer(public_survey_url=s.public_survey_url, signing_key=s.signing_key,
-                               mail_from=s.mail_from, reply_domain=s.reply_domain),
-        mailer_factory=lambda reuse: SmtpMailer(
-            s.smtp_host, s.smtp_port, username=s.smtp_username, password=s.smtp_password,
-            starttls=s.smtp_starttls, timeout_s=s.smtp_timeout_s, reuse=reuse))
+def _close(deps: dict) -> None:
+    """Close the connections and the publisher, and dispose of the engine."""
+    for mailer in deps["mailers"]:
+        mailer.close()
+    deps["publisher"].close()
+    deps["engine"].dispose()

@@ -64,10 +64,9 @@ def survey(ingest, smtp_server, tmp_path):
                         database_url=f"sqlite:///{tmp_path / 'survey.db'}", smtp_port=smtp_server.port,
                         public_survey_url=ingest[0])
     clock = FakeClock(datetime.now(timezone.utc).replace(microsecond=0))
-    services = survey_bootstrap.build(settings, clock=clock)
-    yield create_app(settings, bus=services).test_client(), services, clock
-    services.publisher.close()
-    services.engine.dispose()
+    bus = survey_bootstrap.build(settings, clock=clock)
+    yield create_app(bus).test_client(), bus, clock
+    bus.close()
 
 
 def resolve_ticket(client, ticket_id: str, at: datetime) -> str:
@@ -92,8 +91,8 @@ def test_email_link_to_answer_on_kafka(ingest, survey, smtp_server, browser, kaf
     ticket = f"INC-{uuid.uuid4().hex[:8]}"
     invitation_id = resolve_ticket(client, ticket, clock.now())
     clock.advance(timedelta(hours=2))
-    mailer = services.mailer()
-    assert dispatch_due(services.uow(), clock, mailer, services.renderer).sent == 1
+    mailer = services.mailer_factory()
+    assert dispatch_due(services.uow_factory(), clock, mailer, services.renderer).sent == 1
     mailer.close()
     [message] = smtp_server.wait_for_messages(1)
     html = message.get_body(("html",)).get_content()

@@ -7,10 +7,10 @@ from importlib.resources import files
 from cryptography.hazmat.primitives import serialization
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from chassis.mail import Mail, PermanentMailError
 from chassis.tokens import sign_token
 from survey_svc.adapters import mime
 from survey_svc.domain.model import Invitation
-from survey_svc.service_layer.ports import Mail, PermanentMailError
 
 TEMPLATES = files("survey_svc") / "templates"
 PARTS = ("subject.txt", "body.txt", "body.html")

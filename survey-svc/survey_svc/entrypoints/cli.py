@@ -8,10 +8,10 @@ import click
 from chassis.cli import CliError, progress, run_cli
 
 
-def _services():
+def _bus(settings=None, **kwargs):
+    """The message bus with every adapter wired (bootstrap.build)."""
     from survey_svc import bootstrap
-    from survey_svc.config import Settings
-    return bootstrap.build(Settings.from_env())
+    return bootstrap.build(settings, **kwargs)
 
 
 @click.group()
@@ -25,10 +25,11 @@ def serve():
     from chassis.logs import configure_logging
     from chassis.serve import serve as run_server
     from survey_svc.app import create_app
-    from survey_svc.config import Settings
-    settings = Settings.from_env()
+    bus = _bus()  # migrates once, before any process starts
+    settings = bus.settings
+    bus.close()
     configure_logging("survey-svc", settings.log_level)
-    run_server(lambda: create_app(settings), settings.bind)
+    run_server(lambda: create_app(_bus(settings, migrate_db=False)), settings.bind)
 
 
 @cli.command()
@@ -37,11 +38,14 @@ def worker():
     from chassis.kafka import stop_on_signals
     from chassis.logs import configure_logging
     from survey_svc.entrypoints import worker as background
-    services = _services()
-    configure_logging("survey-svc", services.settings.log_level)
+    bus = _bus()
+    configure_logging("survey-svc", bus.settings.log_level)
     stop = threading.Event()
     stop_on_signals(stop)
-    background.run(services, stop)
+    try:
+        background.run(bus, stop)
+    finally:
+        bus.close()
 
 
 @cli.command("import")
@@ -50,7 +54,7 @@ def worker():
 def import_csv(csv_file, dry_run):
     """Backfill resolved tickets from a CSV file (one row per resolution)."""
     from survey_svc.entrypoints.csv_import import import_rows
-    summary = import_rows(csv_file, _services(), dry_run=dry_run,
+    summary = import_rows(csv_file, _bus(), dry_run=dry_run,
                           progress=lambda rows: progress(rows, desc="tickets", unit="row"))
     verb = "would import" if dry_run else "imported"
     click.echo(f"{summary.rows} rows: {verb} {summary.rows - len(summary.rejected)}, "
@@ -72,9 +76,9 @@ def policy():
 @click.argument("directorate", default="*")
 def policy_show(directorate):
     """Print a directorate's effective policy as JSON."""
-    from survey_svc.service_layer.policies import current_policy
-    with _services().uow() as uow:
-        click.echo(json.dumps(current_policy(uow, directorate).to_dict(), indent=2))
+    from survey_svc.service_layer.policies import policy_view
+    view = policy_view(_bus().uow_factory(), directorate)
+    click.echo(json.dumps(view["effective"], indent=2))
 
 
 @policy.command("set")
@@ -85,8 +89,8 @@ def policy_set(directorate, assignments, actor):
     """Set NAME=VALUE pairs, e.g. sampling_rate=50 excluded_categories=Password,Test."""
     from marshmallow import ValidationError
     from survey_svc.domain.policy import PolicyInvalid
+    from survey_svc.domain.commands import SetPolicy
     from survey_svc.entrypoints.api.schemas import PolicySchema
-    from survey_svc.service_layer.policies import set_policy
     raw = {}
     for item in assignments:
         name, sep, value = item.partition("=")
@@ -96,8 +100,7 @@ def policy_set(directorate, assignments, actor):
             "excluded_categories", "test_accounts") else value
     try:
         changes = PolicySchema().load(raw)
-        services = _services()
-        result = set_policy(services.uow(), services.clock, directorate, changes, f"cli:{actor}")
+        result = _bus().handle(SetPolicy(directorate, changes, f"cli:{actor}"))
     except ValidationError as err:
         raise CliError(f"invalid policy: {json.dumps(err.messages)}") from None
     except PolicyInvalid as err:
@@ -109,9 +112,8 @@ def policy_set(directorate, assignments, actor):
 @click.argument("requester_id")
 def opt_out(requester_id):
     """Never survey this requester again."""
-    from survey_svc.service_layer.answers import opt_out_requester
-    services = _services()
-    changed = opt_out_requester(services.uow(), services.clock, requester_id, source="cli")
+    from survey_svc.domain.commands import OptOutRequester
+    changed = _bus().handle(OptOutRequester(requester_id, source="cli"))
     click.echo("opted out" if changed else "already opted out")
 
 
@@ -119,23 +121,22 @@ def opt_out(requester_id):
 @click.argument("requester_id")
 def opt_in(requester_id):
     """Allow surveys to this requester again."""
-    from survey_svc.service_layer.answers import opt_in_requester
-    changed = opt_in_requester(_services().uow(), requester_id)
+    from survey_svc.domain.commands import OptInRequester
+    changed = _bus().handle(OptInRequester(requester_id))
     click.echo("opted in" if changed else "was not opted out")
 
 
 @cli.command()
 def dispatch():
     """Send what is due now, once, and publish the lifecycle events."""
-    from chassis.outbox import OutboxRelay
     from survey_svc.entrypoints.senders import senders_for
-    services = _services()
-    senders = senders_for(services)
+    bus = _bus()
+    senders = senders_for(bus)
     try:
-        done = senders.round(services.settings.dispatch_batch)
+        done = senders.round(bus.settings.dispatch_batch)
     finally:
         senders.close()
-    relayed = OutboxRelay(services.sessions, services.publisher).relay(limit=100_000)
+    relayed = bus.relay.relay(limit=100_000)
     click.echo(json.dumps({**vars(done), "events_published": relayed}))
 
 

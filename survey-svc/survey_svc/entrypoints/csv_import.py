@@ -3,7 +3,7 @@ import csv
 from dataclasses import dataclass, field
 
 from survey_svc.adapters.tickets import ValidationError, load_ticket
-from survey_svc.service_layer import intake
+from survey_svc.domain.commands import ReopenTicket, ResolveTicket
 
 REQUESTER = {"requester_id": "id", "requester_email": "email", "requester_name": "name"}
 FLAGS = ("reopened", "auto_closed")
@@ -41,7 +41,7 @@ def reason(messages) -> str:
     return str(messages)
 
 
-def import_rows(lines, services, *, dry_run: bool, progress=iter) -> Summary:
+def import_rows(lines, bus, *, dry_run: bool, progress=iter) -> Summary:
     summary = Summary()
     for line_no, row in progress(enumerate(csv.DictReader(lines), start=2)):
         summary.rows += 1
@@ -53,10 +53,9 @@ def import_rows(lines, services, *, dry_run: bool, progress=iter) -> Summary:
         if dry_run:
             continue
         if reopened:
-            summary.cancelled += intake.reopen_ticket(services.uow(), services.clock,
-                                                      ticket.ticket_id, ticket.resolution)
+            summary.cancelled += bus.handle(ReopenTicket(ticket.ticket_id, ticket.resolution))
             continue
-        outcome = intake.resolve_ticket(services.uow(), services.clock, ticket)
+        outcome = bus.handle(ResolveTicket(ticket))
         summary.duplicates += outcome.duplicate
         summary.surveyed += outcome.surveyed and not outcome.duplicate
         summary.not_surveyed += not outcome.surveyed and not outcome.duplicate

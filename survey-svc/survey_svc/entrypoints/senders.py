@@ -10,48 +10,46 @@ import multiprocessing
 import os
 
 from survey_svc.config import Settings
-from survey_svc.service_layer.dispatch import Round, dispatch_due_parallel
+from survey_svc.domain.commands import SendDueMail
+from survey_svc.service_layer.dispatch import Round
 
 
 def _serve(settings: Settings, reuse: bool, share: tuple[int, int], conn) -> None:
-    """One sender process: its own services and connections; a round per request."""
+    """One sender process: its own bus and connections; a round per request."""
     from survey_svc import bootstrap
-    services = bootstrap.build(settings)
-    mailers = [services.mailer(reuse) for _ in range(max(1, settings.dispatch_connections))]
+    bus = bootstrap.build(settings, migrate_db=False,
+                          mailers=bootstrap.smtp_mailers(settings, reuse))
     conn.send(os.getpid())
     try:
         while (limit := conn.recv()) is not None:  # EOFError when the parent is gone
             try:
-                conn.send(dispatch_due_parallel(services.uow, services.clock, mailers,
-                                                services.renderer, limit, share))
+                conn.send(bus.handle(SendDueMail(limit, share)))
             except Exception as err:  # the parent raises it, as it would its own
                 conn.send(err)
     except EOFError:
         pass
     finally:
-        for mailer in mailers:
-            mailer.close()
+        bus.close()
 
 
-def senders_for(services):
+def senders_for(bus):
     """Threads in this process, or sender processes when SURVEY_DISPATCH_PROCESSES > 1."""
-    if services.settings.dispatch_processes > 1:
-        return SenderProcesses(services.settings)
-    return SenderThreads(services)
+    if bus.settings.dispatch_processes > 1:
+        return SenderProcesses(bus.settings)
+    return SenderThreads(bus)
 
 
 class SenderThreads:
-    """`round(limit)`: SURVEY_DISPATCH_CONNECTIONS sender threads in this process."""
+    """`round(limit)`: one sender thread per connection of the bus (SURVEY_DISPATCH_CONNECTIONS)."""
 
-    def __init__(self, services):
-        self.services, self.mailers = services, services.mailers()
+    def __init__(self, bus):
+        self.bus = bus
 
     def round(self, limit: int) -> Round:
-        s = self.services
-        return dispatch_due_parallel(s.uow, s.clock, self.mailers, s.renderer, limit)
+        return self.bus.handle(SendDueMail(limit))
 
     def close(self) -> None:
-        for mailer in self.mailers:
+        for mailer in self.bus.mailers:
             mailer.close()
 
 

@@ -2,52 +2,56 @@
 import logging
 import threading
 
-from chassis.kafka import ConsumerWorker, dead_letter
-from chassis.outbox import OutboxRelay
+from chassis.kafka import dead_letter
 from contracts import topics
-from contracts.envelope import decode
+from contracts.envelope import Envelope, decode
 from contracts.errors import InvalidEvent
 from survey_svc.adapters.tickets import ticket_from_data
+from survey_svc.domain import commands
 from survey_svc.entrypoints.senders import senders_for
-from survey_svc.service_layer import answers, intake
 
 log = logging.getLogger(__name__)
 GROUP = "survey-svc"
 
 
-def handle_message(topic: str, value: bytes, services) -> None:
-    """One record: decided once, however often it is delivered."""
-    envelope = decode(value)
+def command_for(envelope: Envelope):
+    """The command an event asks for, or None for events survey-svc ignores."""
     data, kind = envelope.data, envelope.event_type
-    uow, clock = services.uow(), services.clock
     if kind == "ticket.resolved":
         ticket = ticket_from_data(data)
         if data.get("reopened"):
-            intake.reopen_ticket(uow, clock, ticket.ticket_id, ticket.resolution)
-        else:
-            intake.resolve_ticket(uow, clock, ticket)
-    elif kind == "ticket.reopened":
-        intake.reopen_ticket(uow, clock, data["ticket_id"], data["resolution"])
-    elif kind in ("response.submitted", "response.amended"):
-        answers.record_answer(uow, clock, envelope.event_id, data.get("invitation_id"))
-    elif kind == "optout.requested":
-        answers.opt_out_invitation(uow, clock, envelope.event_id, data["invitation_id"])
+            return commands.ReopenTicket(ticket.ticket_id, ticket.resolution)
+        return commands.ResolveTicket(ticket)
+    if kind == "ticket.reopened":
+        return commands.ReopenTicket(data["ticket_id"], data["resolution"])
+    if kind in ("response.submitted", "response.amended"):
+        return commands.RecordAnswer(envelope.event_id, data.get("invitation_id"))
+    if kind == "optout.requested":
+        return commands.OptOutInvitation(envelope.event_id, data["invitation_id"])
+    return None
 
 
-def handle_batch(records, services) -> None:
+def handle_message(topic: str, value: bytes, bus) -> None:
+    """One record: decided once, however often it is delivered."""
+    command = command_for(decode(value))
+    if command is not None:
+        bus.handle(command)
+
+
+def handle_batch(records, bus) -> None:
     for record in records:
         try:
-            handle_message(record.topic, record.value, services)
+            handle_message(record.topic, record.value, bus)
         except InvalidEvent as err:
             if record.topic == topics.TICKETS_RESOLVED:  # ours to reject; others' DLQ is theirs
-                dead_letter(services.publisher, record, str(err), err.messages, GROUP)
+                dead_letter(bus.publisher, record, str(err), err.messages, GROUP)
             log.warning("skipped an invalid event", extra={"topic": record.topic,
                                                            "offset": record.offset})
 
 
-def dispatch_forever(services, stop: threading.Event) -> None:
+def dispatch_forever(bus, stop: threading.Event) -> None:
     """Rounds every SURVEY_DISPATCH_INTERVAL, at once again while a round had a full batch."""
-    settings, senders = services.settings, senders_for(services)
+    settings, senders = bus.settings, senders_for(bus)
     try:
         while not stop.is_set():
             full = False
@@ -65,16 +69,13 @@ def dispatch_forever(services, stop: threading.Event) -> None:
         senders.close()
 
 
-def run(services, stop: threading.Event, group_id: str = GROUP) -> None:
+def run(bus, stop: threading.Event, group_id: str = GROUP) -> None:
     """Consumer, dispatcher and outbox relay until `stop` is set."""
-    consumer = ConsumerWorker(
-        services.settings.kafka_bootstrap_servers, group_id,
-        [topics.TICKETS_RESOLVED, topics.FEEDBACK_RESPONSES],
-        lambda records: handle_batch(records, services), client_id="survey-svc")
-    relay = OutboxRelay(services.sessions, services.publisher)
+    consumer = bus.consumer_factory(group_id, [topics.TICKETS_RESOLVED, topics.FEEDBACK_RESPONSES],
+                                    lambda records: handle_batch(records, bus))
     threads = [threading.Thread(target=consumer.run, args=(stop,), name="consumer"),
-               threading.Thread(target=dispatch_forever, args=(services, stop), name="dispatch"),
-               threading.Thread(target=relay.relay_forever, args=(stop,), name="relay")]
+               threading.Thread(target=dispatch_forever, args=(bus, stop), name="dispatch"),
+               threading.Thread(target=bus.relay.relay_forever, args=(stop,), name="relay")]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,7 +1,10 @@
 """What ingest-svc reports back: answers stop reminders, opt-outs stop everything."""
+from survey_svc.domain.commands import (OptInRequester, OptOutInvitation, OptOutRequester,
+                                        RecordAnswer)
 
 
-def record_answer(uow, clock, event_id: str, invitation_id: str | None) -> None:
+def record_answer(cmd: RecordAnswer, uow, clock) -> None:
+    event_id, invitation_id = cmd.event_id, cmd.invitation_id
     with uow:
         if uow.inbox.seen(event_id):
             return
@@ -11,8 +14,9 @@ def record_answer(uow, clock, event_id: str, invitation_id: str | None) -> None:
         uow.commit()
 
 
-def opt_out_invitation(uow, clock, event_id: str, invitation_id: str) -> bool:
+def opt_out_invitation(cmd: OptOutInvitation, uow, clock) -> bool:
     """Opt the invitation's requester out; False when the invitation is unknown."""
+    event_id, invitation_id = cmd.event_id, cmd.invitation_id
     with uow:
         if uow.inbox.seen(event_id):
             return True
@@ -24,16 +28,16 @@ def opt_out_invitation(uow, clock, event_id: str, invitation_id: str) -> bool:
     return inv is not None
 
 
-def opt_out_requester(uow, clock, requester_id: str, source: str = "api") -> bool:
+def opt_out_requester(cmd: OptOutRequester, uow, clock) -> bool:
     with uow:
-        added = _opt_out(uow, clock, requester_id, source)
+        added = _opt_out(uow, clock, cmd.requester_id, cmd.source)
         uow.commit()
     return added
 
 
-def opt_in_requester(uow, requester_id: str) -> bool:
+def opt_in_requester(cmd: OptInRequester, uow) -> bool:
     with uow:
-        removed = uow.opt_outs.remove(requester_id)
+        removed = uow.opt_outs.remove(cmd.requester_id)
         uow.commit()
     return removed
 

@@ -3,9 +3,10 @@ import threading
 from dataclasses import dataclass, fields
 from datetime import timedelta
 
+from chassis.mail import PermanentMailError, ServerUnavailable, TransientMailError
+
+from survey_svc.domain.commands import SendDueMail
 from survey_svc.domain.model import PENDING, SENT
-from survey_svc.service_layer.ports import (PermanentMailError, ServerUnavailable,
-                                            TransientMailError)
 
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -27,6 +28,12 @@ class Round:
 
 def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** min(attempts, 10)), MAX_BACKOFF)
+
+
+def send_due_mail(cmd: SendDueMail, uow_factory, clock, mailers, renderer) -> Round:
+    """One round on the dispatcher's connections (one sender thread each); the bus wraps the
+    whole round, never a single mail."""
+    return dispatch_due_parallel(uow_factory, clock, mailers, renderer, cmd.limit, cmd.share)
 
 
 def dispatch_due(uow, clock, mailer, renderer, limit: int = 1000) -> Round:

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from survey_svc.domain.model import Invitation, Ticket, decide
+from survey_svc.domain.commands import ReopenTicket, ResolveTicket
+from survey_svc.domain.model import Invitation, decide
 from survey_svc.service_layer.policies import current_policy
 
 
@@ -17,9 +18,9 @@ class Outcome:
     duplicate: bool = False
 
 
-def resolve_ticket(uow, clock, ticket: Ticket) -> Outcome:
+def resolve_ticket(cmd: ResolveTicket, uow, clock) -> Outcome:
     """Decide once per (ticket, resolution); a redelivery changes nothing."""
-    now = clock.now()
+    ticket, now = cmd.ticket, clock.now()
     with uow:
         if (seen := uow.decisions.get(ticket.ticket_id, ticket.resolution)) is not None:
             return Outcome(seen.surveyed, seen.reason, duplicate=True)
@@ -45,9 +46,9 @@ def resolve_ticket(uow, clock, ticket: Ticket) -> Outcome:
     return Outcome(decision.survey, decision.reason, invitation and invitation.id)
 
 
-def reopen_ticket(uow, clock, ticket_id: str, resolution: int) -> int:
+def reopen_ticket(cmd: ReopenTicket, uow, clock) -> int:
     """Cancel what is not yet sent; returns how many invitations were cancelled."""
-    now = clock.now()
+    ticket_id, resolution, now = cmd.ticket_id, cmd.resolution, clock.now()
     with uow:
         cancelled = [inv for inv in uow.invitations.pending_for_ticket(ticket_id, resolution)
                      if inv.cancel("ticket reopened", now)]

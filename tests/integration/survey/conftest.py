@@ -38,15 +38,14 @@ def survey_settings(db_url, smtp_server, survey_keys):
 
 @pytest.fixture
 def survey(survey_settings, clock):
-    services = bootstrap.build(survey_settings, clock=clock)
-    yield services
-    services.publisher.close()
-    services.engine.dispose()
+    bus = bootstrap.build(survey_settings, clock=clock)
+    yield bus
+    bus.close()
 
 
 @pytest.fixture
-def client(survey_settings, survey):
-    return create_app(survey_settings, bus=survey).test_client()
+def client(survey):
+    return create_app(survey).test_client()
 
 
 def _signed(payload) -> tuple[bytes, dict]:

@@ -57,6 +57,26 @@ def test_admin_api_needs_the_token(client):
                       headers={"Authorization": "Bearer wrong"}).status_code == 401
 
 
+def test_non_ascii_or_malformed_authorization_is_401_not_500(client, admin):
+    for header in ("Bearer tëst-admin-tøken", "Bearer \udcff", "Basic", "Bearer", "bearer  "):
+        response = client.get("/v1/invitations?ticket_id=x", headers={"Authorization": header})
+        assert response.status_code == 401, header
+        assert response.json["code"] == 401
+    token = admin["Authorization"].split()[1]
+    assert client.get("/v1/invitations?ticket_id=x",
+                      headers={"Authorization": f"bearer {token}"}).status_code == 200
+
+
+def test_non_ascii_signature_is_401_not_500(client, survey, clock, signed, ticket_payload):
+    body, headers = signed(ticket_payload("INC-1", clock.now()))
+    for signature in ("sha256=ünïcode", "sha256=" + "é" * 64, "\udcff"):
+        response = client.post("/v1/tickets/resolved", data=body,
+                               headers={**headers, "X-Signature": signature})
+        assert response.status_code == 401, signature
+        assert response.json["code"] == 401
+    assert _rows(survey) == 0
+
+
 def test_invalid_policy_is_400_and_not_stored(client, admin):
     bad = client.put("/v1/policies/Adults", json={"sampling_rate": 150, "expiry_days": 0},
                      headers=admin)

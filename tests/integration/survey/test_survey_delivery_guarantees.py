@@ -8,7 +8,7 @@ from aiosmtpd.smtp import AuthResult
 
 from devkit.procs import free_port
 from devkit.testing import SmtpSink
-from survey_svc.adapters.smtp import SmtpMailer
+from chassis.mail import SmtpMailer
 from survey_svc.service_layer.dispatch import dispatch_due
 
 pytestmark = [pytest.mark.integration,
@@ -20,10 +20,10 @@ def test_crash_between_send_and_mark_repeats_only_the_mail_in_flight(
     for n in range(6):
         body, headers = signed(ticket_payload(f"INC-C{n}", clock.now() - timedelta(days=1)))
         assert client.post("/v1/tickets/resolved", data=body, headers=headers).status_code == 202
-    mailer = survey.mailer()
+    mailer = survey.mailer_factory()
     with pytest.raises(SystemExit):
-        dispatch_due(survey.uow(), clock, crash_after_sending(mailer, 3), survey.renderer)
-    assert dispatch_due(survey.uow(), clock, mailer, survey.renderer).sent == 4
+        dispatch_due(survey.uow_factory(), clock, crash_after_sending(mailer, 3), survey.renderer)
+    assert dispatch_due(survey.uow_factory(), clock, mailer, survey.renderer).sent == 4
     mailer.close()
     counts = Counter(m["Message-ID"] for m in smtp_server.wait_for_messages(7))
     assert len(counts) == 6 and sorted(counts.values()) == [1, 1, 1, 1, 1, 2]
@@ -49,12 +49,12 @@ def test_smtp_auth_when_configured(survey, clock, client, signed, ticket_payload
         # aiosmtpd never answers a failed login, so keep the wait short.
         wrong = SmtpMailer("127.0.0.1", sink.port, username="survey", password="nope",
                            timeout_s=1, attempts=1)
-        refused = dispatch_due(survey.uow(), clock, wrong, survey.renderer)
+        refused = dispatch_due(survey.uow_factory(), clock, wrong, survey.renderer)
         assert (refused.sent, refused.bounced, refused.deferred) == (0, 0, 1)
         wrong.close()
         clock.advance(timedelta(hours=1))
         right = SmtpMailer("127.0.0.1", sink.port, username="survey", password="s3cret")
-        assert dispatch_due(survey.uow(), clock, right, survey.renderer).sent == 1
+        assert dispatch_due(survey.uow_factory(), clock, right, survey.renderer).sent == 1
         right.close()
         assert len(sink.wait_for_messages(1)) == 1
     finally:

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from contracts.envelope import decode
 from survey_svc.adapters.orm import invitations, metadata
+from survey_svc.domain.commands import ResolveTicket
 from survey_svc.domain.model import Ticket
 from survey_svc.entrypoints.senders import SenderProcesses
-from survey_svc.service_layer import intake
 from survey_svc.service_layer.dispatch import dispatch_due_parallel
 
 pytestmark = pytest.mark.integration
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.integration
 
 def _resolve(survey, clock, count: int, prefix: str) -> None:
     for n in range(count):
-        intake.resolve_ticket(survey.uow(), clock, Ticket(
+        survey.handle(ResolveTicket(Ticket(
             f"{prefix}-{n}", 1, clock.now() - timedelta(days=1), f"req-{prefix}-{n}",
-            f"{prefix.lower()}-{n}@example.org", "Pat O'Neill", "Adult Social Care"))
+            f"{prefix.lower()}-{n}@example.org", "Pat O'Neill", "Adult Social Care")))
 
 
 def _sent_events(survey) -> Counter:
@@ -49,8 +49,8 @@ class Gate:
 
 def test_parallel_senders_send_each_mail_once_and_announce_it(survey, clock, smtp_server):
     _resolve(survey, clock, 20, "INC-P")
-    mailers = [survey.mailer() for _ in range(4)]
-    done = dispatch_due_parallel(survey.uow, clock, mailers, survey.renderer)
+    mailers = [survey.mailer_factory() for _ in range(4)]
+    done = dispatch_due_parallel(survey.uow_factory, clock, mailers, survey.renderer)
     for mailer in mailers:
         mailer.close()
     assert (done.sent, done.deferred, done.bounced) == (20, 0, 0)
@@ -67,9 +67,9 @@ def test_two_dispatchers_on_postgresql_never_send_a_mail_twice(survey, clock, sm
         pytest.skip("row locks need PostgreSQL; SQLite runs one dispatcher per database file")
     _resolve(survey, clock, 30, "INC-T")
     barrier, results = threading.Barrier(6), []
-    mailers = [[Gate(survey.mailer(), barrier) for _ in range(3)] for _ in range(2)]
+    mailers = [[Gate(survey.mailer_factory(), barrier) for _ in range(3)] for _ in range(2)]
     runs = [threading.Thread(target=lambda m=m: results.append(dispatch_due_parallel(
-        survey.uow, clock, m, survey.renderer))) for m in mailers]
+        survey.uow_factory, clock, m, survey.renderer))) for m in mailers]
     for run in runs:
         run.start()
     for run in runs:
@@ -86,11 +86,11 @@ def test_two_dispatchers_on_postgresql_never_send_a_mail_twice(survey, clock, sm
 def test_a_crash_with_parallel_senders_repeats_only_the_mail_in_flight(
         survey, clock, smtp_server, crash_after_sending):
     _resolve(survey, clock, 9, "INC-K")
-    mailers = [survey.mailer() for _ in range(3)]
+    mailers = [survey.mailer_factory() for _ in range(3)]
     with pytest.raises(SystemExit):
-        dispatch_due_parallel(survey.uow, clock,
+        dispatch_due_parallel(survey.uow_factory, clock,
                               [crash_after_sending(mailers[0], 2), *mailers[1:]], survey.renderer)
-    again = dispatch_due_parallel(survey.uow, clock, mailers, survey.renderer)
+    again = dispatch_due_parallel(survey.uow_factory, clock, mailers, survey.renderer)
     for mailer in mailers:
         mailer.close()
     ids = Counter(m["Message-ID"] for m in smtp_server.messages)

@@ -22,8 +22,8 @@ def post(client, signed):
 
 @pytest.fixture
 def run_dispatch(survey, clock):
-    mailer = survey.mailer()
-    yield lambda: dispatch_due(survey.uow(), clock, mailer, survey.renderer)
+    mailer = survey.mailer_factory()
+    yield lambda: dispatch_due(survey.uow_factory(), clock, mailer, survey.renderer)
     mailer.close()
 
 

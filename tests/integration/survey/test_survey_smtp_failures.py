@@ -8,7 +8,7 @@ from chassis.outbox import outbox_table
 from contracts.envelope import decode
 from devkit.procs import free_port
 from devkit.testing import SmtpSink
-from survey_svc.adapters.smtp import SmtpMailer
+from chassis.mail import SmtpMailer
 from survey_svc.service_layer.dispatch import dispatch_due
 
 pytestmark = pytest.mark.integration
@@ -30,15 +30,15 @@ def test_mail_server_down_then_back_sends_every_mail_exactly_once(survey, clock,
     port = free_port()
     resolve_many(12, "INC-D")
     mailer = SmtpMailer("127.0.0.1", port, attempts=2, max_wait_s=0.1)
-    down = dispatch_due(survey.uow(), clock, mailer, survey.renderer)
+    down = dispatch_due(survey.uow_factory(), clock, mailer, survey.renderer)
     assert (down.sent, down.deferred, down.stopped is not None) == (0, 1, True)
     back = SmtpSink(port=port).start()
     try:
-        assert dispatch_due(survey.uow(), clock, mailer, survey.renderer).sent == 11
+        assert dispatch_due(survey.uow_factory(), clock, mailer, survey.renderer).sent == 11
         clock.advance(timedelta(minutes=5))  # past the deferred one's backoff
-        assert dispatch_due(survey.uow(), clock, mailer, survey.renderer).sent == 1
+        assert dispatch_due(survey.uow_factory(), clock, mailer, survey.renderer).sent == 1
         clock.advance(timedelta(days=1))
-        assert dispatch_due(survey.uow(), clock, mailer, survey.renderer).sent == 0
+        assert dispatch_due(survey.uow_factory(), clock, mailer, survey.renderer).sent == 0
         ids = [m["Message-ID"] for m in back.wait_for_messages(12)]
         assert len(ids) == len(set(ids)) == 12
     finally:
@@ -60,15 +60,15 @@ def test_permanent_rejection_bounces_and_is_not_retried(survey, clock, resolve_m
     try:
         [bad] = resolve_many(1, "INC-BAD")
         resolve_many(2, "INC-OK")
-        first = dispatch_due(survey.uow(), clock, mailer, survey.renderer)
+        first = dispatch_due(survey.uow_factory(), clock, mailer, survey.renderer)
         assert (first.sent, first.bounced) == (2, 1)
         clock.advance(timedelta(days=2))
-        assert dispatch_due(survey.uow(), clock, mailer, survey.renderer).bounced == 0
+        assert dispatch_due(survey.uow_factory(), clock, mailer, survey.renderer).bounced == 0
         assert len(sink.wait_for_messages(2)) == 2
     finally:
         mailer.close()
         sink.stop()
-    with survey.uow() as uow:
+    with survey.uow_factory() as uow:
         assert uow.invitations.get(bad).status == "bounced"
     outbox = outbox_table(MetaData())
     with survey.sessions() as session:

@@ -1,4 +1,5 @@
-"""STARTTLS with AUTH against a real TLS server (throwaway self-signed certificate)."""
+"""chassis.mail.SmtpMailer's STARTTLS with AUTH against a real TLS server (throwaway
+self-signed certificate): trusted, it sends; untrusted, the password never leaves."""
 import ipaddress
 import ssl
 from datetime import datetime, timedelta, timezone
@@ -13,7 +14,7 @@ from cryptography.x509.oid import NameOID
 
 from devkit.procs import free_port
 from devkit.testing import SmtpSink
-from survey_svc.adapters.smtp import SmtpMailer
+from chassis.mail import ServerUnavailable, SmtpMailer, plain_mail
 from survey_svc.service_layer.dispatch import dispatch_due
 
 pytestmark = pytest.mark.integration
@@ -84,7 +85,7 @@ def test_sends_over_starttls_with_auth(survey, clock, client, signed, ticket_pay
     _resolve(client, signed, ticket_payload, clock, "INC-TLS1")
     mailer = SmtpMailer("127.0.0.1", tls_sink.port, starttls=True, username="survey",
                         password="s3cret")
-    assert dispatch_due(survey.uow(), clock, mailer, survey.renderer).sent == 1
+    assert dispatch_due(survey.uow_factory(), clock, mailer, survey.renderer).sent == 1
     mailer.close()
     [message] = tls_sink.wait_for_messages(1)
     assert message["Subject"].endswith("INC-TLS1?") and tls_sink.encrypted == [True]
@@ -94,12 +95,42 @@ def test_without_starttls_the_mail_waits_rather_than_bounces(
         survey, clock, client, signed, ticket_payload, tls_sink):
     _resolve(client, signed, ticket_payload, clock, "INC-TLS2")
     plain = SmtpMailer("127.0.0.1", tls_sink.port, timeout_s=2, attempts=1)
-    refused = dispatch_due(survey.uow(), clock, plain, survey.renderer)
+    refused = dispatch_due(survey.uow_factory(), clock, plain, survey.renderer)
     plain.close()
     assert (refused.sent, refused.bounced, refused.deferred) == (0, 0, 1)
     clock.advance(timedelta(hours=1))
     mailer = SmtpMailer("127.0.0.1", tls_sink.port, starttls=True, username="survey",
                         password="s3cret")
-    assert dispatch_due(survey.uow(), clock, mailer, survey.renderer).sent == 1
+    assert dispatch_due(survey.uow_factory(), clock, mailer, survey.renderer).sent == 1
     mailer.close()
     assert len(tls_sink.wait_for_messages(1)) == 1 and tls_sink.encrypted == [True]
+
+
+class OpportunisticTlsSink(TlsSink):
+    """Offers STARTTLS and would take AUTH without it: records every login it is sent."""
+
+    def start(self):
+        def check(server, session, envelope, mechanism, auth_data):
+            self.logins.append((auth_data.login, auth_data.password))
+            return AuthResult(success=True)
+        self.logins: list[tuple] = []
+        self._controller = Controller(self, hostname=self.host, port=self.port,
+                                      tls_context=self.context, require_starttls=False,
+                                      authenticator=check, auth_require_tls=False)
+        self._controller.start()
+        return self
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_an_untrusted_certificate_is_refused_before_auth(certificate, monkeypatch):
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)  # the throwaway certificate is not trusted
+    sink = OpportunisticTlsSink(*certificate).start()
+    mailer = SmtpMailer("127.0.0.1", sink.port, starttls=True, username="survey",
+                        password="s3cret", timeout_s=2, attempts=1)
+    try:
+        with pytest.raises(ServerUnavailable, match="certificate"):
+            mailer.send(plain_mail("ict@council.example", "pat@example.org", "Hello", "Hi."))
+    finally:
+        mailer.close()
+        sink.stop()
+    assert sink.logins == [] and sink.messages == [] and sink.encrypted == []

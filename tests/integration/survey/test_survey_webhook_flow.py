@@ -32,10 +32,10 @@ def test_resolved_ticket_becomes_one_email_and_lifecycle_events(
     assert again.status_code == 202 and again.json["duplicate"]
     invitation_id = first.json["invitation_id"]
 
-    mailer = survey.mailer()
-    assert dispatch_due(survey.uow(), clock, mailer, survey.renderer).sent == 0  # delay of 1 h
+    mailer = survey.mailer_factory()
+    assert dispatch_due(survey.uow_factory(), clock, mailer, survey.renderer).sent == 0  # delay of 1 h
     clock.advance(timedelta(hours=1))
-    assert dispatch_due(survey.uow(), clock, mailer, survey.renderer).sent == 1
+    assert dispatch_due(survey.uow_factory(), clock, mailer, survey.renderer).sent == 1
     mailer.close()
 
     [msg] = smtp_server.wait_for_messages(1)

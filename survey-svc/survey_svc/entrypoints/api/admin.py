@@ -1,28 +1,25 @@
 """Admin API: invitations, policies, opt-outs and counts, behind the ADMIN_TOKEN."""
-import hmac
-
 from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from chassis import auth
 from survey_svc.adapters import queries
+from survey_svc.domain.commands import OptInRequester, OptOutRequester, SetPolicy
 from survey_svc.domain.policy import PolicyInvalid
 from survey_svc.entrypoints.api import schemas as s
-from survey_svc.service_layer import answers, policies
+from survey_svc.service_layer.policies import policy_audit, policy_view
 
 blp = Blueprint("admin", __name__, url_prefix="/v1", description="Survey administration")
 
 
-def _services():
-    return current_app.extensions["survey"]
+def _bus():
+    return current_app.extensions["bus"]
 
 
 @blp.before_request
 def require_admin():
-    token = current_app.config["SETTINGS"].admin_token
-    given = request.headers.get("Authorization", "")
-    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-        abort(401, message="A valid admin bearer token is required.")
+    auth.require_admin(_bus().settings.admin_token)
 
 
 @blp.route("/invitations")
@@ -35,7 +32,7 @@ class Invitations(MethodView):
         if not args:
             abort(400, message="Give ticket_id or requester_id.",
                   messages={"query": {"ticket_id": ["ticket_id or requester_id is required."]}})
-        with _services().sessions() as session:
+        with _bus().sessions() as session:
             return queries.invitations_by(session, **args)
 
 
@@ -45,10 +42,7 @@ class DirectoratePolicy(MethodView):
     @blp.response(200, s.PolicyViewSchema)
     def get(self, directorate):
         """Show a directorate's effective policy and its overrides ('*' for the defaults)."""
-        with _services().uow() as uow:
-            return {"directorate": directorate,
-                    "effective": policies.current_policy(uow, directorate).to_dict(),
-                    "overrides": uow.policies.get(directorate) or {}}
+        return policy_view(_bus().uow_factory(), directorate)
 
     @blp.doc(security=[{"bearerAuth": []}])
     @blp.arguments(s.PolicySchema)
@@ -57,13 +51,10 @@ class DirectoratePolicy(MethodView):
         """Change some of a directorate's policy settings; the change is audited."""
         actor = request.headers.get("X-Actor", "admin-api")[:100]
         try:
-            policy = policies.set_policy(_services().uow(), _services().clock, directorate,
-                                         changes, actor)
+            _bus().handle(SetPolicy(directorate, changes, actor))
         except PolicyInvalid as err:
             abort(400, message="Invalid policy.", messages={"json": err.problems})
-        with _services().uow() as uow:
-            overrides = uow.policies.get(directorate)
-        return {"directorate": directorate, "effective": policy.to_dict(), "overrides": overrides}
+        return policy_view(_bus().uow_factory(), directorate)
 
 
 @blp.route("/policies/<directorate>/audit")
@@ -72,8 +63,7 @@ class PolicyAudit(MethodView):
     @blp.response(200, s.AuditEntrySchema(many=True))
     def get(self, directorate):
         """Every change to a directorate's policy: who, when, old and new."""
-        with _services().uow() as uow:
-            return uow.policies.audit(directorate)
+        return policy_audit(_bus().uow_factory(), directorate)
 
 
 @blp.route("/opt-outs")
@@ -83,8 +73,7 @@ class OptOuts(MethodView):
     @blp.response(200, s.OptOutResultSchema)
     def post(self, args):
         """Opt a requester out of all surveys."""
-        services = _services()
-        changed = answers.opt_out_requester(services.uow(), services.clock, args["requester_id"])
+        changed = _bus().handle(OptOutRequester(args["requester_id"]))
         return {"requester_id": args["requester_id"], "opted_out": True, "changed": changed}
 
 
@@ -94,7 +83,7 @@ class OptIn(MethodView):
     @blp.response(200, s.OptOutResultSchema)
     def delete(self, requester_id):
         """Opt a requester back in."""
-        changed = answers.opt_in_requester(_services().uow(), requester_id)
+        changed = _bus().handle(OptInRequester(requester_id))
         return {"requester_id": requester_id, "opted_out": False, "changed": changed}
 
 
@@ -105,5 +94,5 @@ class Stats(MethodView):
     @blp.response(200, s.StatsRowSchema(many=True))
     def get(self, args):
         """Count invited, sent, answered and bounced per directorate and period."""
-        with _services().sessions() as session:
+        with _bus().sessions() as session:
             return queries.counts(session, **args)

@@ -1,0 +1,60 @@
+"""What survey-svc is asked to do; each goes to one handler (service_layer/messagebus.py)."""
+from dataclasses import dataclass
+
+from survey_svc.domain.model import Ticket
+
+
+@dataclass(frozen=True)
+class ResolveTicket:
+    """Decide once per (ticket, resolution) whether to survey it."""
+    ticket: Ticket
+
+
+@dataclass(frozen=True)
+class ReopenTicket:
+    """Cancel what is not yet sent for this resolution, and never survey it later."""
+    ticket_id: str
+    resolution: int
+
+
+@dataclass(frozen=True)
+class RecordAnswer:
+    """ingest-svc's `response.submitted`/`amended`: no reminder after an answer."""
+    event_id: str
+    invitation_id: str | None
+
+
+@dataclass(frozen=True)
+class OptOutInvitation:
+    """ingest-svc's `optout.requested`: the invitation's requester opted out from its link."""
+    event_id: str
+    invitation_id: str
+
+
+@dataclass(frozen=True)
+class OptOutRequester:
+    requester_id: str
+    source: str = "api"
+
+
+@dataclass(frozen=True)
+class OptInRequester:
+    requester_id: str
+
+
+@dataclass(frozen=True)
+class SetPolicy:
+    """Merge `changes` into the directorate's overrides ('*' for the defaults), audited."""
+    directorate: str
+    changes: dict
+    who: str
+
+
+@dataclass(frozen=True)
+class SendDueMail:
+    """One dispatch round: expire, then send due invitations, then due reminders.
+
+    `share=(k, n)`: this sender process's share of the due rows, one of n.
+    """
+    limit: int = 1000
+    share: tuple[int, int] | None = None

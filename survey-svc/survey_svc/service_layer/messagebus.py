@@ -1,0 +1,23 @@
+"""Every command survey-svc handles, and its one handler."""
+from chassis.messagebus import MessageBus
+
+from survey_svc.domain import commands
+from survey_svc.service_layer import answers, dispatch, intake, policies
+
+COMMAND_HANDLERS = {
+    commands.ResolveTicket: intake.resolve_ticket,
+    commands.ReopenTicket: intake.reopen_ticket,
+    commands.RecordAnswer: answers.record_answer,
+    commands.OptOutInvitation: answers.opt_out_invitation,
+    commands.OptOutRequester: answers.opt_out_requester,
+    commands.OptInRequester: answers.opt_in_requester,
+    commands.SetPolicy: policies.set_policy,
+    commands.SendDueMail: dispatch.send_due_mail,
+}
+# An invitation's steps leave through the outbox as `surveys.lifecycle` events; nothing in
+# survey-svc reacts to them, so there are no internal event handlers.
+EVENT_HANDLERS: dict = {}
+
+
+def make_bus(uow, **dependencies) -> MessageBus:
+    return MessageBus(commands=COMMAND_HANDLERS, events=EVENT_HANDLERS, uow=uow, **dependencies)
