@@ -57,9 +57,9 @@ def cmd_mail(args) -> int:
 
 
 def cmd_secrets(args) -> int:
-    from devkit.secrets import BANNER, dev_secrets
+    from devkit.secrets import BANNER, compose_secrets, dev_secrets
     print(f"# {BANNER}")
-    for name, value in dev_secrets().items():
+    for name, value in (compose_secrets() if args.compose else dev_secrets()).items():
         print(f"{name}={value}")
     return 0
 
@@ -82,7 +82,10 @@ def parser() -> argparse.ArgumentParser:
     pg.add_argument("databases", nargs="*", help="databases to create after start")
     pg.set_defaults(func=cmd_pg)
     sub.add_parser("mail", help="run the mail catcher in the foreground").set_defaults(func=cmd_mail)
-    sub.add_parser("secrets", help="print (and create) the DEV ONLY secrets").set_defaults(func=cmd_secrets)
+    secrets = sub.add_parser("secrets", help="print (and create) the DEV ONLY secrets")
+    secrets.add_argument("--compose", action="store_true",
+                         help="all docker-compose.yml requires, as a .env file")
+    secrets.set_defaults(func=cmd_secrets)
     sub.add_parser("run", help="run the whole suite locally").set_defaults(func=cmd_run)
     return top
 

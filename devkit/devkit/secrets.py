@@ -53,3 +53,10 @@ def dev_secrets(environ=os.environ) -> dict[str, str]:
     generated.update({name: str(keys_dir() / file) for name, file in KEY_FILES.items()
                       if not environ.get(name)})
     return generated
+
+
+def compose_secrets() -> dict[str, str]:
+    """DEV ONLY values for every secret docker-compose.yml requires: `devkit secrets --compose > .env`."""
+    found = dev_secrets({})
+    key_files = {f"{name}_FILE": found.pop(name) for name in KEY_FILES}
+    return {**found, "POSTGRES_PASSWORD": _token("POSTGRES_PASSWORD"), **key_files}
