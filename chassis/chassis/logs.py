@@ -25,3 +25,6 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     logging.getLogger("kafka").setLevel(logging.WARNING)
+    # Werkzeug's request lines carry the full path, and survey links carry their token in it
+    # (the request log is chassis.web's, with the route template instead)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
