@@ -1,5 +1,6 @@
 """The one place concrete adapters are wired together."""
 import threading
+from functools import partial
 from pathlib import Path
 
 from chassis import db
@@ -32,7 +33,8 @@ def build(settings: Settings | None = None, **overrides) -> MessageBus:
         settings=settings, engine=engine, sessions=sessions, publisher=publisher, spool=spool,
         stop=stop, clock=given("clock", SystemClock),
         delivery=given("delivery", lambda: SpoolingDelivery(publisher, spool)),
-        flusher=given("flusher", lambda: SpoolFlusher(spool, publisher, stop)))
+        flusher=given("flusher", lambda: SpoolFlusher(spool, publisher, stop)),
+        close=given("close", lambda: partial(_close, stop, publisher, engine)))
     extra = {name: value for name, value in overrides.items() if name != "uow"}
     uow = overrides.get("uow") or (lambda: SqlUnitOfWork(sessions))
     return messagebus.make_bus(uow, **{**extra, **dependencies})
@@ -43,8 +45,8 @@ def _migrated_engine(database_url: str):
     return db.make_engine(database_url)
 
 
-def close(bus: MessageBus) -> None:
+def _close(stop: threading.Event, publisher, engine) -> None:
     """Stop the background threads, then let go of the broker and the database."""
-    bus.stop.set()
-    bus.publisher.close()
-    bus.engine.dispose()
+    stop.set()
+    publisher.close()
+    engine.dispose()

@@ -13,7 +13,7 @@ from devkit.testing import free_port, wait_for
 
 from ingest_svc.adapters.orm import provisional_ratings, responses
 from ingest_svc.app import create_app
-from ingest_svc.bootstrap import build, close
+from ingest_svc.bootstrap import build
 from ingest_svc.config import Settings
 from ingest_svc.domain import commands
 
@@ -38,7 +38,7 @@ def live(keys, kafka_bootstrap, tmp_path_factory):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}", bus
     server.shutdown()
-    close(bus)
+    bus.close()
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ class Tail:
 @pytest.fixture
 def ingest(kafka_bootstrap, tmp_path):
     from ingest_svc.app import create_app
-    from ingest_svc.bootstrap import build, close
+    from ingest_svc.bootstrap import build
     from ingest_svc.config import Settings
     keys = generate_keypair()
     settings = Settings(survey_verify_key=keys[1], secret_key=uuid.uuid4().hex,
@@ -53,7 +53,7 @@ def ingest(kafka_bootstrap, tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}", bus, keys
     server.shutdown()
-    close(bus)
+    bus.close()
 
 
 @pytest.fixture

@@ -31,13 +31,13 @@ def cli():
 def serve():
     """Serve the pages and the API under granian (replays the spool in each worker)."""
     from chassis.serve import serve as run
-    from ingest_svc import bootstrap
     from ingest_svc.app import create_app
+    from ingest_svc.bootstrap import build
     settings = _setup()
-    bootstrap.close(bootstrap.build(settings))  # migrate once, before workers fork
+    build(settings).close()  # migrate once, before workers fork
 
     def worker_app():
-        app = create_app(bootstrap.build(settings), background=True)
+        app = create_app(build(settings), background=True)
         # The app's ~120k start-up objects never die: out of the collector's walk, a full
         # collection no longer stalls every request in the worker for tens of milliseconds.
         gc.freeze()
@@ -59,7 +59,6 @@ def worker():
 def smtp():
     """Listen for survey replies by SMTP (INGEST_SMTP_HOST:INGEST_SMTP_PORT)."""
     from ingest_svc.adapters.smtp_listener import start_listener
-    from ingest_svc.bootstrap import close
     bus = _bus()
     settings = bus.settings
     stop_on_signals(bus.stop)
@@ -68,28 +67,26 @@ def smtp():
     click.echo(f"listening for replies on {settings.smtp_host}:{settings.smtp_port}", err=True)
     bus.stop.wait()
     controller.stop()
-    close(bus)
+    bus.close()
 
 
 @cli.command("flush-spool")
 def flush_spool_cmd():
     """Replay the durable spool onto the broker now; prints how many were sent."""
-    from ingest_svc.bootstrap import close
     bus = _bus()
     sent = bus.flusher.flush()
     click.echo(f"sent {sent}; {bus.spool.count()} still spooled")
-    close(bus)
+    bus.close()
 
 
 @cli.command("confirm-provisional")
 def confirm_provisional():
     """Send provisional ratings older than INGEST_PROVISIONAL_GRACE_S as answers."""
-    from ingest_svc.bootstrap import close
     from ingest_svc.domain import commands
     bus = _bus()
     count = bus.handle(commands.ConfirmStaleProvisionalRatings(bus.settings.provisional_grace_s))
     click.echo(f"confirmed {count}")
-    close(bus)
+    bus.close()
 
 
 def main() -> int:

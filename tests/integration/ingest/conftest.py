@@ -10,7 +10,7 @@ from chassis.tokens import generate_keypair, sign_token
 from contracts import decode
 
 from ingest_svc.app import create_app
-from ingest_svc.bootstrap import build, close
+from ingest_svc.bootstrap import build
 from ingest_svc.config import Settings
 
 
@@ -76,7 +76,7 @@ def app_env(db_url, kafka_bootstrap, make_settings):
     """The app and its bus on a fresh database (SQLite and PostgreSQL) and the real broker."""
     bus = build(make_settings(db_url, kafka_bootstrap))
     yield create_app(bus), bus
-    close(bus)
+    bus.close()
 
 
 @pytest.fixture

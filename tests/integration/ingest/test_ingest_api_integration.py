@@ -134,7 +134,7 @@ def test_inbound_webhook_and_smtp_listener(app_env, kafka_bootstrap, topic_reade
 
 def test_unmatched_replies_reviewed_by_an_admin_page_by_page(db_url, kafka_bootstrap, make_settings):
     from ingest_svc.app import create_app
-    from ingest_svc.bootstrap import build, close
+    from ingest_svc.bootstrap import build
     bus = build(make_settings(db_url, kafka_bootstrap, admin_token="admin-token"))
     try:
         client, inbound = create_app(bus).test_client(), {"Authorization": "Bearer inbound-token"}
@@ -157,7 +157,7 @@ def test_unmatched_replies_reviewed_by_an_admin_page_by_page(db_url, kafka_boots
         rest = client.get(f"{url}?limit=2&cursor={page['next_cursor']}", headers=admin).json
         assert [item["text"].strip() for item in rest["items"]] == bodies[:1] and rest["next_cursor"] is None
     finally:
-        close(bus)
+        bus.close()
 
 
 def test_unmatched_replies_closed_without_an_admin_token(app_env):

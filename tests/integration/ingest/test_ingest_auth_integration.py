@@ -4,7 +4,7 @@ import uuid
 import pytest
 
 from ingest_svc.app import create_app
-from ingest_svc.bootstrap import build, close
+from ingest_svc.bootstrap import build
 
 pytestmark = pytest.mark.integration
 BAD_HEADERS = [
@@ -21,7 +21,7 @@ BAD_HEADERS = [
 def client(db_url, kafka_bootstrap, make_settings):
     bus = build(make_settings(db_url, kafka_bootstrap, admin_token="admin-token"))
     yield create_app(bus).test_client()
-    close(bus)
+    bus.close()
 
 
 def reply() -> bytes:

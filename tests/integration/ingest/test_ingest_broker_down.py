@@ -7,7 +7,7 @@ import pytest
 from devkit.testing import wait_for
 
 from ingest_svc.app import create_app
-from ingest_svc.bootstrap import build, close
+from ingest_svc.bootstrap import build
 
 from .ingest_support import dedupe, read_all
 
@@ -36,7 +36,7 @@ def test_500_answers_survive_a_stopped_broker(private_broker, make_settings, tmp
         bus.flusher.start(interval_s=0.2)
         wait_for(lambda: bus.spool.count() == 0, timeout=90, message="spool drained")
     finally:
-        close(bus)
+        bus.close()
     raw = read_all(broker.bootstrap, 500)
     events = dedupe(raw)
     assert len(events) == 500

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ingest_svc.adapters.orm import provisional_ratings, responses
 from ingest_svc.app import create_app
-from ingest_svc.bootstrap import build, close
+from ingest_svc.bootstrap import build
 
 from .conftest import csrf_of
 
@@ -138,7 +138,7 @@ def test_rate_limit_per_token(db_url, kafka_bootstrap, make_settings, make_token
         statuses = [client.post(f"/s/{token}", data={"score": "4"}).status_code for _ in range(5)]
         assert statuses[:3] == [400, 400, 400] and statuses[3:] == [429, 429]
     finally:
-        close(bus)
+        bus.close()
 
 
 def test_rate_limit_per_ip_on_the_pages_only(db_url, kafka_bootstrap, make_settings, make_token):
@@ -155,7 +155,7 @@ def test_rate_limit_per_ip_on_the_pages_only(db_url, kafka_bootstrap, make_setti
         assert [r.status_code for r in others] == [200] * 3 + [202] * 3
         assert not any("X-RateLimit-Limit" in r.headers for r in others)
     finally:
-        close(bus)
+        bus.close()
 
 
 def test_database_away_is_a_friendly_page_and_a_json_503(kafka_bootstrap, make_settings, make_token, tmp_path):
@@ -176,4 +176,4 @@ def test_database_away_is_a_friendly_page_and_a_json_503(kafka_bootstrap, make_s
                           headers={"Authorization": "Bearer phone-token"})
         assert api.status_code == 503 and api.headers["Retry-After"].isdigit() and api.json["code"] == 503
     finally:
-        close(bus)
+        bus.close()

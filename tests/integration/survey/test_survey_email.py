@@ -88,7 +88,7 @@ def test_welsh_set_speaks_welsh_with_its_own_labels_and_five_links():
 
 def test_survey_page_labels_are_unaffected_by_a_welsh_email(kafka_bootstrap, tmp_path):
     from ingest_svc.app import create_app
-    from ingest_svc.bootstrap import build, close
+    from ingest_svc.bootstrap import build
     from ingest_svc.config import Settings
     settings = Settings(survey_verify_key=KEYS[1], secret_key=uuid.uuid4().hex,
                         database_url=f"sqlite:///{tmp_path / 'ingest.db'}",
@@ -103,4 +103,4 @@ def test_survey_page_labels_are_unaffected_by_a_welsh_email(kafka_bootstrap, tmp
         assert all(label in body for label in ENGLISH_LABELS)
         assert 'id="score-2"' in body and not any(label in body for label in WELSH_LABELS)
     finally:
-        close(bus)
+        bus.close()

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from chassis.testing import FakeClock
 
-from ingest_svc.bootstrap import build, close
+from ingest_svc.bootstrap import build
 from ingest_svc.config import Settings
 from ingest_svc.domain import commands
 from ingest_svc.domain.model import Answer, Cohort, Invitation
@@ -33,7 +33,7 @@ def test_submit_answer_is_stored_and_its_event_delivered(tmp_path):
         assert (event.data["response_id"], event.data["score"], event.data["submitted_at"]) == (
             receipt.response_id, 5, AT)
     finally:
-        close(bus)
+        bus.close()
 
 
 def test_overrides_replace_any_dependency_by_name(tmp_path):
@@ -49,7 +49,7 @@ def test_overrides_replace_any_dependency_by_name(tmp_path):
         outcome = bus.handle(commands.RequestOptOut(uuid.uuid4().hex, "survey_page"))
         assert outcome == "spooled" and delivery.kept[0].event_type == "optout.requested"
     finally:
-        close(bus)
+        bus.close()
     assert bus.stop.is_set()
 
 
@@ -63,4 +63,4 @@ def test_batch_of_answers_is_one_command(tmp_path):
         assert [r.version for r in receipts] == [1, 1, 1] and {r.delivery for r in receipts} == {"published"}
         assert [e.data["score"] for e in publisher.published] == [1, 2, 3]
     finally:
-        close(bus)
+        bus.close()

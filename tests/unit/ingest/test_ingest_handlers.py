@@ -7,7 +7,7 @@ import pytest
 from chassis.testing import FakeClock
 
 from ingest_svc.adapters.delivery import flush_spool
-from ingest_svc.bootstrap import build, close
+from ingest_svc.bootstrap import build
 from ingest_svc.config import Settings
 from ingest_svc.domain import commands
 from ingest_svc.domain.model import Answer, Cohort, Invitation
@@ -26,7 +26,7 @@ def world(tmp_path):
     publisher, clock = FakeRawPublisher(), FakeClock()
     bus = build(settings, publisher=publisher, clock=clock)
     yield bus, publisher, clock
-    close(bus)
+    bus.close()
 
 
 def invitation(**kwargs):
