@@ -34,9 +34,9 @@ if [ $rc -ne 0 ]; then echo "pytest failed with exit code $rc"; failed=1; fi
 
 step "docker-compose.yml"
 if docker compose version >/dev/null 2>&1; then
-  docker compose -f docker-compose.yml config -q || failed=1
+  docker compose --env-file infra/compose/test.env -f docker-compose.yml config -q || failed=1
 elif command -v docker-compose >/dev/null; then
-  docker-compose -f docker-compose.yml config -q || failed=1
+  docker-compose --env-file infra/compose/test.env -f docker-compose.yml config -q || failed=1
 else
   echo "no compose implementation found (make system-deps installs docker-compose)"; failed=1
 fi
