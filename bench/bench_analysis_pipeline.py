@@ -52,19 +52,21 @@ def publish(directorate: str) -> None:
 
 
 def services_for(url_env: str | None, name: str, url: str | None = None, migrate_db: bool = True):
-    from analysis_svc.bootstrap import bootstrap
+    """analysis-svc's message bus on a fresh database, its models loaded."""
+    from analysis_svc.bootstrap import build
     from analysis_svc.config import Settings
+    from analysis_svc.entrypoints.worker import load_analyser
     url = url or os.environ.get(url_env) or f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/{name}.db"
-    return bootstrap(Settings(database_url=url, kafka_bootstrap_servers=BOOTSTRAP, model_dir="",
-                              batch_size=int(os.environ.get("BENCH_BATCH", 1000))),
-                     migrate_db=migrate_db)
+    bus = build(Settings(database_url=url, kafka_bootstrap_servers=BOOTSTRAP, model_dir="",
+                         batch_size=int(os.environ.get("BENCH_BATCH", 1000))), migrate_db=migrate_db)
+    load_analyser(bus)  # before the clock starts, as a running service has
+    return bus
 
 
 def consume_process(url: str, group: str, ready, stop, cpu) -> None:
     """One consumer instance in its own process; reports the CPU it spent consuming."""
     from analysis_svc.entrypoints import worker
     services = services_for(None, "pipeline", url, migrate_db=False)
-    services.analyser
     started = time.process_time()
     ready.release()
     thread = threading.Thread(target=worker.run, args=(services, threading.Event()),
@@ -89,7 +91,6 @@ def run_pipeline(directorate: str, group: str) -> float:
     services = services_for("BENCH_DATABASE_URL_A", "pipeline")
     if PROCESSES > 1 and services.engine.dialect.name == "sqlite":
         sys.exit("BENCH_PROCESSES > 1 needs BENCH_DATABASE_URL_A=postgresql+psycopg://...")
-    services.analyser  # load the models before the clock starts, as a running service has
     start_group_at_end(BOOTSTRAP, group, worker.TOPICS)
     publish(directorate)
     if PROCESSES > 1:
@@ -140,7 +141,7 @@ def run_naive(directorate: str, group: str) -> float:
     sys.path.insert(0, os.path.dirname(__file__))
     from naive_analysis_loop import handle_one
     services = services_for("BENCH_DATABASE_URL_B", "naive")
-    analyser = services.analyser
+    analyser = services.analyser.loaded()
     start_group_at_end(BOOTSTRAP, group, worker.TOPICS)
     publish(directorate)
     consumer = KafkaConsumer(*worker.TOPICS, bootstrap_servers=BOOTSTRAP, group_id=group,

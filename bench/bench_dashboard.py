@@ -93,18 +93,18 @@ def main() -> None:
     from chassis.testing import FakePublisher
     from analysis_svc.adapters.orm import responses
     from analysis_svc.app import create_app
-    from analysis_svc.bootstrap import bootstrap
+    from analysis_svc.bootstrap import build
     from analysis_svc.config import Settings
-    from analysis_svc.service_layer.auth import hash_token
+    from analysis_svc.domain.commands import IssueToken
     tmp = tempfile.mkdtemp(prefix="bench-dashboard-")
     url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/analysis.db")
-    services = bootstrap(Settings(database_url=url, admin_token="bench-admin", run_worker=False),
-                         publisher=FakePublisher())
+    services = build(Settings(database_url=url, admin_token="bench-admin", run_worker=False),
+                     publisher=FakePublisher())
     started = time.perf_counter()
     fill(services)
     print(f"filled {N:,} responses in {time.perf_counter() - started:.0f}s ({url.split(':')[0]})")
-    services.tokens.add(hash_token("bench-partner"), ["Public Health"], "bench", None, datetime.now(timezone.utc))
-    app = create_app(services.settings, bus=services)
+    services.handle(IssueToken(("Public Health",), "bench", None, token="bench-partner"))
+    app = create_app(services)
     admin, partner = app.test_client(), app.test_client()
     for client, token in ((admin, "bench-admin"), (partner, "bench-partner")):
         client.get("/dashboard/sign-in")

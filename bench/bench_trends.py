@@ -73,19 +73,18 @@ def main() -> None:
     from chassis.testing import FakePublisher
     from analysis_svc.adapters.orm import responses as r
     from analysis_svc.app import create_app
-    from analysis_svc.bootstrap import bootstrap
+    from analysis_svc.bootstrap import build
     from analysis_svc.config import Settings
-    from analysis_svc.service_layer.auth import hash_token
+    from analysis_svc.domain.commands import IssueToken
     url = os.environ.get("BENCH_DATABASE_URL") or \
         f"sqlite:///{tempfile.mkdtemp(prefix='bench-trends-')}/analysis.db"
-    services = bootstrap(Settings(database_url=url, admin_token="bench-admin", model_dir=""),
-                         publisher=FakePublisher())
+    services = build(Settings(database_url=url, admin_token="bench-admin", model_dir=""),
+                     publisher=FakePublisher())
     started = time.perf_counter()
     fill(services)
     print(f"filled {N:,} responses in {time.perf_counter() - started:.0f}s ({url.split(':')[0]})")
-    services.tokens.add(hash_token("bench-partner"), ["Public Health"], "bench", None,
-                        datetime.now(timezone.utc))
-    client = create_app(services.settings, bus=services).test_client()
+    services.handle(IssueToken(("Public Health",), "bench", None, token="bench-partner"))
+    client = create_app(services).test_client()
 
     def trends(token, **params):
         def call():

@@ -2,30 +2,26 @@
 from chassis.db import check_database
 from chassis.web import create_service_app
 
-from analysis_svc.config import Settings
 
-
-def create_app(settings: Settings | None = None, bus=None):
-    """Build the app; `bus` is a bootstrapped Services (tests pass one with fakes)."""
-    from analysis_svc.bootstrap import bootstrap
+def create_app(bus=None):
+    """The Flask app around a bus (bootstrap.build() when none is given)."""
+    from analysis_svc import bootstrap
     from analysis_svc.entrypoints.api import register
-    settings = settings or Settings.from_env()
-    services = bus or bootstrap(settings)
+    bus = bus or bootstrap.build()
     app, api = create_service_app(
-        "analysis-svc", settings, title="analysis-svc feeds",
-        readiness={"database": lambda: check_database(services.engine),
-                   "broker": lambda: services.publisher.ping()})
-    app.extensions["analysis"] = services
+        "analysis-svc", bus.settings, title="analysis-svc feeds",
+        readiness={"database": lambda: check_database(bus.engine), "broker": bus.publisher.ping})
+    app.extensions["bus"] = bus
     register(api)
-    _dashboard(app, settings, services)
+    _dashboard(app, bus)
     return app
 
 
-def _dashboard(app, settings, services) -> None:
+def _dashboard(app, bus) -> None:
     try:
         from analysis_svc.entrypoints.web import init_dashboard
     except ModuleNotFoundError as err:  # the dashboard is optional: the feeds work without it
         if not (err.name or "").startswith("analysis_svc.entrypoints.web"):
             raise
         return
-    init_dashboard(app, settings, services.sessions)
+    init_dashboard(app, bus.settings)

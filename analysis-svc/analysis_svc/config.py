@@ -1,8 +1,11 @@
 """analysis-svc settings, read once from the environment."""
+import secrets
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from chassis.settings import BaseSettings, as_bool, as_float, as_int, as_port, env, from_env
+from chassis.mail import SmtpSettings
+from chassis.settings import (BaseSettings, as_bool, as_float, as_int, as_list, as_port, env,
+                              from_env)
 
 
 def as_zone(raw: str) -> str:
@@ -14,7 +17,7 @@ def as_zone(raw: str) -> str:
 
 
 @dataclass(frozen=True)
-class Settings(BaseSettings):
+class Settings(BaseSettings, SmtpSettings):
     database_url: str = env("ANALYSIS_DATABASE_URL", "sqlite:///var/analysis.db")
     host: str = env("ANALYSIS_HOST", "127.0.0.1")
     port: int = env("ANALYSIS_PORT", 8003, as_port)
@@ -31,15 +34,17 @@ class Settings(BaseSettings):
     learn_every: int = env("ANALYSIS_LEARN_EVERY", 2000, as_int)
     run_worker: bool = env("ANALYSIS_RUN_WORKER", True, as_bool)
     alert_email: bool = env("ALERT_EMAIL", False, as_bool)
-    smtp_host: str = env("SMTP_HOST", "127.0.0.1")
-    smtp_port: int = env("SMTP_PORT", 1025, as_int)
-    smtp_username: str | None = env("SMTP_USERNAME", None)
-    smtp_password: str | None = env("SMTP_PASSWORD", None)
-    smtp_starttls: bool = env("SMTP_STARTTLS", False, as_bool)
-    mail_from: str = env("MAIL_FROM", "ict-feedback@localhost")
     public_url: str = env("ANALYSIS_PUBLIC_URL", "http://127.0.0.1:8003")
     # Weeks and months start at local midnight here (changing it needs `rebuild --reset`).
     reporting_timezone: str = env("REPORTING_TIMEZONE", "Europe/London", as_zone)
+    # The dashboard. Signs its session cookie; without it each process makes up its own key.
+    session_secret: str | None = env("DASHBOARD_SESSION_SECRET", None)
+    # Off unless set: a header (e.g. X-Forwarded-Email) your SSO proxy sets and strips from clients.
+    trusted_header_name: str | None = env("TRUSTED_HEADER_NAME", None)
+    trusted_admins: tuple = env("TRUSTED_ADMIN_USERS", (), as_list)
+    secure_cookie: bool = False
+    # The board report's PDF printer (default: chromium on the PATH).
+    chromium_path: str | None = env("CHROMIUM_PATH", None)
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
@@ -52,3 +57,6 @@ class Settings(BaseSettings):
     @property
     def bind(self) -> str:
         return f"{self.host}:{self.port}"
+
+    def session_key(self) -> str:
+        return self.session_secret or secrets.token_hex(32)

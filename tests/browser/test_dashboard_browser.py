@@ -19,7 +19,7 @@ def server(tmp_path_factory):
     from werkzeug.serving import make_server
     from analysis_svc.app import create_app
     services = dashboard_seed.seed(f"sqlite:///{tmp_path_factory.mktemp('dash') / 'analysis.db'}")
-    http = make_server("127.0.0.1", 0, create_app(services.settings, bus=services), threaded=True)
+    http = make_server("127.0.0.1", 0, create_app(services), threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()

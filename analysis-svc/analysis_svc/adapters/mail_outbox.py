@@ -8,11 +8,11 @@ recipient, so mail clients can fold a repeat.
 import logging
 import threading
 import uuid
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
 from chassis.db import UtcDateTime
+from chassis.mail import PermanentMailError, TransientMailError, plain_mail
 from chassis.outbox import relay_forever
 
 from analysis_svc.adapters.orm import metadata
@@ -43,8 +43,8 @@ def message_id(alert_event_id: str, recipient: str) -> str:
 class MailRelay:
     """Sends staged alert emails in insertion order and marks each one sent."""
 
-    def __init__(self, sessions, mailer, clock=lambda: datetime.now(timezone.utc)):
-        self.sessions, self.mailer, self.clock = sessions, mailer, clock
+    def __init__(self, sessions, mailer, sender: str, clock):
+        self.sessions, self.mailer, self.sender, self.clock = sessions, mailer, sender, clock
 
     def relay(self, limit: int = 50) -> int:
         """Send pending emails; returns how many went out. A failed send stops the round."""
@@ -54,13 +54,16 @@ class MailRelay:
                 sa.select(t).where(t.c.sent_at.is_(None)).order_by(t.c.id).limit(limit)
                 .with_for_update(skip_locked=True)).mappings().all()
             for row in rows:
+                mail = plain_mail(self.sender, row["recipient"], row["subject"], row["body"],
+                                  message_id(row["alert_event_id"], row["recipient"]))
                 try:
-                    self.mailer.send(row["recipient"], row["subject"], row["body"],
-                                     message_id=message_id(row["alert_event_id"], row["recipient"]))
-                except OSError as err:
+                    self.mailer.send(mail)
+                except (TransientMailError, PermanentMailError) as err:
+                    # Kept pending, as before: the next round tries again.
                     log.warning("alert email not sent yet", extra={"error": type(err).__name__})
                     break
-                session.execute(t.update().where(t.c.id == row["id"]).values(sent_at=self.clock()))
+                session.execute(t.update().where(t.c.id == row["id"]).values(
+                    sent_at=self.clock.now()))
                 sent += 1
         return sent
 

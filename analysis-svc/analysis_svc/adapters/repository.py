@@ -1,16 +1,18 @@
 """SQL reads and writes for the consumer: bulk, dialect-aware upserts that add to counters."""
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from chassis import inbox
 
 from analysis_svc.adapters.mail_outbox import alert_mail_outbox
-from analysis_svc.adapters.orm import invitations, raised_alerts, rollup_themes, rollups, responses
+from analysis_svc.adapters.orm import (invitations, metadata, raised_alerts, rollup_themes, rollups,
+                                       responses)
 from analysis_svc.service_layer.measures import COUNTERS
 from analysis_svc.service_layer.rollups import Deltas
 
+inbox_table = metadata.tables["event_inbox"]
 _CELL = ("directorate", "service", "team", "period_kind", "period", "period_start")
 
 
@@ -117,3 +119,11 @@ class SqlRepository:
             rollups.c.period.in_(periods)).group_by(rollups.c.period)
         return {r["period"]: {c: r[c] or 0 for c in COUNTERS}
                 for r in self.session.execute(stmt).mappings()}
+
+    def holds_responses(self) -> bool:
+        return self.session.execute(select(responses.c.response_id).limit(1)).first() is not None
+
+    def clear(self) -> None:
+        """Empty what a replay rebuilds (partner tokens and follow-ups are kept)."""
+        for table in (responses, invitations, rollups, rollup_themes, inbox_table, raised_alerts):
+            self.session.execute(delete(table))

@@ -1,35 +1,33 @@
-"""Partner tokens, stored only as SHA-256 hashes, with the directorates they may see."""
-from datetime import datetime
-
-from sqlalchemy import select, update
+"""Reads of partner tokens: a token's scope, who holds it, and the partners' alert addresses."""
+from sqlalchemy import select
 
 from analysis_svc.adapters.orm import partner_tokens
+
+_LIVE = partner_tokens.c.revoked_at.is_(None)
 
 
 class TokenStore:
     def __init__(self, sessions):
         self.sessions = sessions
 
-    def add(self, token_hash: str, directorates: list[str], label: str | None,
-            email: str | None, now: datetime) -> int:
-        with self.sessions() as session, session.begin():
-            result = session.execute(partner_tokens.insert().values(
-                token_hash=token_hash, directorates=sorted(set(directorates)), label=label,
-                email=email, created_at=now))
-            return result.inserted_primary_key[0]
-
     def lookup(self, token_hash: str) -> set[str] | None:
-        with self.sessions() as session:
-            row = session.execute(select(partner_tokens.c.directorates).where(
-                partner_tokens.c.token_hash == token_hash,
-                partner_tokens.c.revoked_at.is_(None))).first()
-        return None if row is None else set(row[0])
+        """The directorates a live token may see; None for an unknown or revoked token."""
+        partner = self.partner(token_hash)
+        return None if partner is None else set(partner[1])
 
-    def revoke(self, token_id: int, now: datetime) -> bool:
-        with self.sessions() as session, session.begin():
-            return session.execute(update(partner_tokens).where(
-                partner_tokens.c.id == token_id, partner_tokens.c.revoked_at.is_(None))
-                .values(revoked_at=now)).rowcount == 1
+    def partner(self, token_hash: str) -> tuple[str | None, list[str]] | None:
+        """(label, directorates) of a live token."""
+        return self._first(partner_tokens.c.token_hash == token_hash)
+
+    def partner_by_email(self, email: str) -> tuple[str | None, list[str]] | None:
+        """(label, directorates) of the live token made for this address."""
+        return self._first(partner_tokens.c.email == email)
+
+    def _first(self, where):
+        with self.sessions() as session:
+            row = session.execute(select(partner_tokens.c.label, partner_tokens.c.directorates)
+                                  .where(where, _LIVE)).first()
+        return None if row is None else (row.label, list(row.directorates))
 
     def listing(self) -> list[dict]:
         stmt = select(partner_tokens.c.id, partner_tokens.c.directorates, partner_tokens.c.label,
@@ -40,6 +38,6 @@ class TokenStore:
     def emails_for(self, directorate: str) -> list[str]:
         """Business partners' addresses for a directorate (tokens created with --email)."""
         stmt = select(partner_tokens.c.email, partner_tokens.c.directorates).where(
-            partner_tokens.c.email.is_not(None), partner_tokens.c.revoked_at.is_(None))
+            partner_tokens.c.email.is_not(None), _LIVE)
         with self.sessions() as session:
             return sorted({email for email, dirs in session.execute(stmt) if directorate in dirs})

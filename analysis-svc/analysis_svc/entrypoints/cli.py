@@ -10,9 +10,10 @@ from chassis.cli import run_cli
 from analysis_svc.reports.cli import report as board_report
 
 
-def _services(**kwargs):
-    from analysis_svc.bootstrap import bootstrap
-    return bootstrap(**kwargs)
+def _bus(settings=None, **kwargs):
+    """The message bus with every adapter wired (bootstrap.build)."""
+    from analysis_svc.bootstrap import build
+    return build(settings, **kwargs)
 
 
 @click.group()
@@ -26,14 +27,14 @@ def serve():
     from chassis.logs import configure_logging
     from chassis.serve import serve as run_server
     from analysis_svc.app import create_app
-    from analysis_svc.config import Settings
-    settings = Settings.from_env()
+    bus = _bus()  # migrates once, before any process starts
+    settings = bus.settings
+    bus.close()
     configure_logging("analysis-svc", settings.log_level)
-    _services(settings=settings).close()  # migrate once, before any process starts
     child = (subprocess.Popen([sys.executable, "-m", "analysis_svc.entrypoints.cli", "consume"])
              if settings.run_worker else None)
     try:
-        run_server(lambda: create_app(settings), settings.bind)
+        run_server(lambda: create_app(_bus(settings, migrate_db=False)), settings.bind)
     finally:
         if child is not None:
             child.terminate()
@@ -47,14 +48,14 @@ def consume(group_id):
     from chassis.kafka import stop_on_signals
     from chassis.logs import configure_logging
     from analysis_svc.entrypoints import worker
-    services = _services()
-    configure_logging("analysis-svc", services.settings.log_level)
+    bus = _bus()
+    configure_logging("analysis-svc", bus.settings.log_level)
     stop = threading.Event()
     stop_on_signals(stop)
     try:
-        worker.run(services, stop, group_id=group_id)
+        worker.run(bus, stop, group_id=group_id)
     finally:
-        services.close()
+        bus.close()
 
 
 @cli.command()
@@ -64,11 +65,11 @@ def consume(group_id):
 def rebuild(reset, publish):
     """Replay the topics from the beginning into a fresh database, with a progress bar."""
     from analysis_svc.entrypoints.rebuild import rebuild as run_rebuild
-    services = _services()
+    bus = _bus()
     try:
-        count = run_rebuild(services, reset=reset, publish=publish)
+        count = run_rebuild(bus, reset=reset, publish=publish)
     finally:
-        services.close()
+        bus.close()
     click.echo(f"rebuilt: {count} responses stored")
 
 
@@ -89,9 +90,8 @@ def themes(k):
 
 
 def _analyser():
-    from analysis_svc.adapters.text import build_analyser
-    from analysis_svc.config import Settings
-    return build_analyser(Settings.from_env().model_dir or None)
+    # The bus's analyser; scoring text needs no database, so none is migrated.
+    return _bus(migrate_db=False).analyser
 
 
 @cli.group()
@@ -107,14 +107,14 @@ def tokens():
 def tokens_create(directorates, label, email):
     """Create a partner token; it is shown once and stored only as a hash."""
     from analysis_svc.entrypoints.token_cli import create
-    click.echo(create(_services(), directorates, label, email))
+    click.echo(create(_bus(), directorates, label, email))
 
 
 @tokens.command("list")
 def tokens_list():
     """List partner tokens (ids, directorates, labels; never the tokens)."""
     from analysis_svc.entrypoints.token_cli import listing
-    for line in listing(_services()):
+    for line in listing(_bus()):
         click.echo(line)
 
 
@@ -123,7 +123,7 @@ def tokens_list():
 def tokens_revoke(token_id):
     """Revoke a partner token by its id."""
     from analysis_svc.entrypoints.token_cli import revoke
-    revoke(_services(), token_id)
+    revoke(_bus(), token_id)
     click.echo(f"revoked token {token_id}")
 
 

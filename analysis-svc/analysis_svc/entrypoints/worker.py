@@ -1,13 +1,13 @@
-"""The consumer loop: thin wiring around Consumer.handle_batch; restarts after a crash."""
+"""The consumer loop: polled records become a ConsumeBatch command on the bus; restarts after a crash."""
 import gc
 import logging
 import threading
 
-from chassis.kafka import ConsumerWorker
-from contracts.topics import FEEDBACK_RESPONSES, SURVEYS_LIFECYCLE
+from analysis_svc.adapters.topics import TOPICS
+from analysis_svc.domain.commands import ConsumeBatch
 
+__all__ = ["TOPICS", "handle_records", "make_worker", "run"]
 log = logging.getLogger(__name__)
-TOPICS = (FEEDBACK_RESPONSES, SURVEYS_LIFECYCLE)
 # A batch allocates ~100 objects per message; with the default gen-0 threshold (700) the
 # collector runs every few messages and its older generations keep re-scanning the loaded
 # models (nltk, scikit-learn): ~45 us of the ~290 us of CPU per response. Frozen start-up
@@ -23,26 +23,34 @@ def tune_gc() -> None:
     gc.set_threshold(*GC_THRESHOLD)
 
 
-def make_worker(services, *, group_id: str | None = None, topics=TOPICS) -> ConsumerWorker:
-    settings = services.settings
-    consumer = services.consumer()
-    return ConsumerWorker(settings.kafka_bootstrap_servers, group_id or settings.group_id,
-                          list(topics), consumer.handle_batch, client_id="analysis-svc",
-                          max_records=settings.batch_size, max_poll_interval_ms=600_000)
+def handle_records(bus, records) -> int:
+    """The per-batch function: how many responses the batch stored."""
+    return bus.handle(ConsumeBatch(records))
 
 
-def run(services, stop: threading.Event, *, group_id: str | None = None) -> None:
+def load_analyser(bus) -> None:
+    """Load the models now (a lazily loaded analyser), not on the first batch."""
+    loaded = getattr(bus.analyser, "loaded", None)
+    if loaded is not None:
+        loaded()
+
+
+def make_worker(bus, *, group_id: str | None = None):
+    """A consumer in the group (ANALYSIS_GROUP_ID unless named) whose batches go to the bus."""
+    return bus.subscribe(lambda records: handle_records(bus, records), group_id=group_id)
+
+
+def run(bus, stop: threading.Event, *, group_id: str | None = None) -> None:
     """Consume until `stop` is set; a failed consumer (e.g. a lost rebalance) is rebuilt.
     With alert emails on, a relay thread sends the emails the batches staged."""
-    services.analyser  # loaded before the freeze
+    load_analyser(bus)  # before the freeze
     tune_gc()
-    relay = services.mail_relay()
-    if relay is not None:
-        threading.Thread(target=relay.relay_forever, args=(stop,), name="alert-mail-relay",
-                         daemon=True).start()
+    if bus.mail_relay is not None:
+        threading.Thread(target=bus.mail_relay.relay_forever, args=(stop,),
+                         name="alert-mail-relay", daemon=True).start()
     while not stop.is_set():
         try:
-            make_worker(services, group_id=group_id).run(stop)
+            make_worker(bus, group_id=group_id).run(stop)
         except Exception:
             # Offsets were not committed for the failed batch; the next consumer re-reads it.
             log.exception("consumer stopped; restarting")

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Iterator
 
-from sqlalchemy import Text, and_, cast, false, or_, select
+from sqlalchemy import Text, and_, cast, or_, select
+
+from chassis.scope import scoped
 
 from analysis_svc.adapters.orm import responses
 from analysis_svc.domain.periods import UTC, local_midnight
@@ -41,10 +43,8 @@ class ResponseFilters:
 
 
 def _query(scope: set[str] | None, f: ResponseFilters):
-    stmt = select(*_SELECTED)
-    if scope is not None:
-        stmt = stmt.where(responses.c.directorate.in_(sorted(scope)) if scope else false())
-    for name in ("directorate", "service", "team", "label", "disagreement"):
+    stmt = scoped(select(*_SELECTED), responses.c.directorate, scope, f.directorate)
+    for name in ("service", "team", "label", "disagreement"):
         if (value := getattr(f, name)) is not None:
             stmt = stmt.where(responses.c[name] == value)
     if f.start:

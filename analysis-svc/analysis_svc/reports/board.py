@@ -1,10 +1,10 @@
-"""Gather the board report's figures from the feeds' own queries, for one date range."""
+"""Gather the board report's figures from the feeds' own read model, for one date range."""
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from analysis_svc.service_layer import queries
+from analysis_svc import read_model
+from analysis_svc.read_model import Filters, ResponseFilters
 from analysis_svc.service_layer.measures import measures
-from analysis_svc.service_layer.queries import Filters, ResponseFilters
 
 
 @dataclass(frozen=True)
@@ -24,15 +24,15 @@ def build(session, scope, period: Period, settings) -> dict:
     base = Filters(period="month", start=period.start, end=period.end, min_cell=settings.min_cell_size,
                    alpha=settings.alpha, trend_periods=settings.trend_periods)
     prior = replace(base, start=period.before().start, end=period.before().end)
-    headline = (queries.totals(session, scope, replace(base, group_by=())) or [_empty(base)])[0]
+    headline = (read_model.totals(session, scope, replace(base, group_by=())) or [_empty(base)])[0]
     groups = []
     for group_by in (("directorate",), ("directorate", "service")):
-        for row in queries.totals(session, scope, replace(base, group_by=group_by)):
+        for row in read_model.totals(session, scope, replace(base, group_by=group_by)):
             groups.append(row | {"name": " – ".join(row[k] for k in group_by if row[k]),
                                  "level": len(group_by)})
     return {
         "period": period, "headline": headline, "headline_change": headline.get("change"),
-        "monthly": queries.trends(session, scope, replace(base, group_by=())),
+        "monthly": read_model.trends(session, scope, replace(base, group_by=())),
         "groups": groups,
         "themes": _themes(session, scope, base, prior),
         "quotes": quotes(session, scope, period, settings.zone),
@@ -45,9 +45,9 @@ def _empty(base: Filters) -> dict:
 
 
 def _themes(session, scope, base: Filters, prior: Filters) -> list[dict]:
-    now = (queries.themes(session, scope, replace(base, group_by=())) or [{}])[0].get("themes", [])
+    now = (read_model.themes(session, scope, replace(base, group_by=())) or [{}])[0].get("themes", [])
     then = {t["theme"]: t["share"] for t in
-            ((queries.themes(session, scope, replace(prior, group_by=())) or [{}])[0].get("themes", []))}
+            ((read_model.themes(session, scope, replace(prior, group_by=())) or [{}])[0].get("themes", []))}
     return [{**t, "previous_share": then.get(t["theme"])} for t in now[:8]]
 
 
@@ -55,7 +55,7 @@ def quotes(session, scope, period: Period, zone, per_side: int = 3) -> list[dict
     """A few short, already-redacted comments: some praise, some criticism."""
     out = []
     for low, high in ((4, 5), (1, 2)):
-        page = queries.responses_page(session, scope, ResponseFilters(
+        page = read_model.responses_page(session, scope, ResponseFilters(
             start=period.start, end=period.end, min_score=low, max_score=high, with_comment=True,
             zone=zone), limit=60)
         picked = [r for r in page["items"] if 25 <= len(r["comment"] or "") <= 220][:per_side]

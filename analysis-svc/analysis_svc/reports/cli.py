@@ -21,7 +21,7 @@ def _day(ctx, param, value: str) -> date:
 @click.option("--directorate", "directorates", multiple=True, help="Only these directorates (default all).")
 def report(start: date, end: date, out: Path, directorates: tuple) -> None:
     """Write the scrutiny board report for a date range."""
-    from analysis_svc.bootstrap import bootstrap
+    from analysis_svc.bootstrap import build
     from analysis_svc.reports import board
     from analysis_svc.reports.render import RenderError, html_to_pdf, render_html
     if out.suffix.lower() not in (".pdf", ".html", ".htm"):
@@ -30,16 +30,16 @@ def report(start: date, end: date, out: Path, directorates: tuple) -> None:
         raise CliError("--from must not be after --to")
     if not out.parent.exists():
         raise CliError(f"folder does not exist: {out.parent}")
-    services = bootstrap()
+    bus = build()
     try:
-        with services.sessions() as session:
-            data = board.build(session, set(directorates) or None, board.Period(start, end), services.settings)
+        with bus.sessions() as session:
+            data = board.build(session, set(directorates) or None, board.Period(start, end), bus.settings)
     finally:
-        services.close()
+        bus.close()
     html = render_html(data, standalone=True)
     if out.suffix.lower() == ".pdf":
         try:
-            html_to_pdf(html, out)
+            html_to_pdf(html, out, bus.settings.chromium_path)
         except RenderError as err:
             raise CliError(str(err)) from None
     else:

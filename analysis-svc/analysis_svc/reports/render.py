@@ -1,5 +1,4 @@
 """Render the board report to HTML (Jinja2, autoescaped) and to PDF (headless Chromium)."""
-import os
 import shutil
 import subprocess
 import tempfile
@@ -43,19 +42,21 @@ def render_html(report: dict, standalone: bool = False) -> str:
     return _env().get_template("board.html").render(r=report, standalone=standalone, **assets)
 
 
-def chromium() -> str:
-    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+def chromium(configured: str | None = None) -> str:
+    """CHROMIUM_PATH (settings.chromium_path) when set, else chromium on the PATH."""
+    path = configured or shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
         raise RenderError("Chromium is not installed (apt-get install chromium), so no PDF can be made")
     return path
 
 
-def html_to_pdf(html: str, out: Path, timeout_s: float = 120) -> Path:
+def html_to_pdf(html: str, out: Path, chromium_path: str | None = None,
+                timeout_s: float = 120) -> Path:
     """Print the HTML to PDF with headless Chromium, after its charts have drawn."""
     with tempfile.TemporaryDirectory(prefix="board-report-") as tmp:
         page, profile = Path(tmp) / "report.html", Path(tmp) / "profile"
         page.write_text(html, encoding="utf-8")
-        cmd = [chromium(), *CHROMIUM_ARGS, f"--user-data-dir={profile}", "--virtual-time-budget=5000",
+        cmd = [chromium(chromium_path), *CHROMIUM_ARGS, f"--user-data-dir={profile}", "--virtual-time-budget=5000",
                f"--print-to-pdf={out.resolve()}", page.as_uri()]
         try:
             done = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)

@@ -4,10 +4,9 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
-from sqlalchemy import func, select
 
-from analysis_svc.adapters.orm import rollups
-from analysis_svc.entrypoints.web.auth import current_viewer
+from analysis_svc import read_model
+from analysis_svc.entrypoints.web.auth import current_viewer, refuse_unknown_bearer
 from analysis_svc.entrypoints.web.errors import page_error
 from analysis_svc.reports import board
 from analysis_svc.reports.render import RenderError, html_to_pdf, render_html
@@ -17,12 +16,9 @@ for _code in (400, 403, 404, 503):
     blp.register_error_handler(_code, lambda err: page_error(err))
 
 
-def default_period(session, scope) -> board.Period:
-    """The last twelve whole months that have data."""
-    stmt = select(func.max(rollups.c.period_start)).where(rollups.c.period_kind == "month")
-    if scope is not None:
-        stmt = stmt.where(rollups.c.directorate.in_(sorted(scope)))
-    last = session.execute(stmt).scalar() or date.today().replace(day=1)
+def default_period(session, scope, today: date) -> board.Period:
+    """The last twelve whole months that have data (up to this month when there is none)."""
+    last = read_model.latest_month(session, scope) or today.replace(day=1)
     end = (last + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     start = (last.replace(day=1) - timedelta(days=330)).replace(day=1)
     return board.Period(start, end)
@@ -45,16 +41,19 @@ def board_report():
     """The scrutiny board report for a date range (signed-in viewers; scoped like the feeds)."""
     viewer = current_viewer()
     if viewer is None:
+        refuse_unknown_bearer()
         return redirect(url_for("dashboard.sign_in", next=request.full_path))
-    ext = current_app.extensions["dashboard"]
+    bus = current_app.extensions["bus"]
     scope = None if viewer.scope is None else set(viewer.scope)
-    with ext.session_factory() as db:
-        report = board.build(db, scope, read_period(request.args, default_period(db, scope)), ext.settings)
+    with bus.sessions() as db:
+        fallback = default_period(db, scope, bus.clock.now().date())
+        report = board.build(db, scope, read_period(request.args, fallback), bus.settings)
     if request.args.get("format") != "pdf":
         return render_html(report)
     with TemporaryDirectory() as tmp:
         try:
-            pdf = html_to_pdf(render_html(report, standalone=True), Path(tmp) / "board.pdf").read_bytes()
+            pdf = html_to_pdf(render_html(report, standalone=True), Path(tmp) / "board.pdf",
+                              bus.settings.chromium_path).read_bytes()
         except RenderError as err:
             abort(503, str(err))
     name = f"board-report-{report['period'].start}-{report['period'].end}.pdf"

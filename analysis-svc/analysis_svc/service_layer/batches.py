@@ -1,80 +1,91 @@
-"""The per-batch function the consumer calls: decode, apply in one transaction, publish, learn."""
+"""One consumed batch: decode, apply in one transaction, publish, learn; poison to the DLQ."""
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from contracts.envelope import decode
 from contracts.errors import InvalidEvent
 
-from analysis_svc.service_layer.handlers import Outcome, Policy, handle_events
+from analysis_svc.service_layer.scoring import Outcome, Policy, handle_events
 
 log = logging.getLogger(__name__)
 RELEVANT_PREFIXES = ("response.submitted", "response.amended", "invitation.")
 
 
-class Transient(Exception):
-    """The database or broker is unavailable: re-read the batch later, reject nothing."""
+class Learner:
+    """Pools (comment, score) pairs: learning has a fixed cost per call, so it runs in bulk."""
+
+    def __init__(self, analyser, every: int = 2000):
+        self.analyser, self.every, self.pending = analyser, every, []
+
+    def add(self, pairs) -> None:
+        self.pending.extend(pairs)
+        if self.pending and len(self.pending) >= self.every:
+            texts, scores = zip(*self.pending)
+            self.pending.clear()
+            self.analyser.learn(list(texts), list(scores))
 
 
-@dataclass
-class Consumer:
-    uow: Callable  # () -> context manager yielding a repository, committing on exit
+@dataclass(frozen=True)
+class Pipeline:
+    """What a batch needs, from the bus's dependencies."""
+
+    uow: object
     analyser: object
     publisher: object
-    dead_letter: Callable  # (record, reason, errors) -> None
     policy: Policy
-    clock: Callable  # () -> aware datetime
-    notify: Callable | None = None  # (repo, alert envelopes, now) -> None: stages alert emails
+    clock: object
+    learner: Learner
+    dead_letter: Callable  # (publisher, record, reason, errors) -> None
     transient: tuple[type[BaseException], ...] = ()
-    # Learning has a fixed cost per call, so comments are pooled and learned from in bulk.
-    learn_every: int = 2000
-    _to_learn: list = field(default_factory=list)
+    notify: Callable | None = None  # (repo, alert envelopes, now): stages alert emails
 
-    def handle_batch(self, records) -> int:
-        """Process records; poison goes to the DLQ; raises only for transient failures."""
-        pairs = []
-        for record in records:
-            try:
-                envelope = decode(record.value)
-            except InvalidEvent as err:
-                self.dead_letter(record, str(err), err.messages)
-                continue
-            if envelope.event_type.startswith(RELEVANT_PREFIXES):
-                pairs.append((record, envelope))
-        if not pairs:
-            return 0
+
+def process(records, p: Pipeline) -> int:
+    """Store what the records say; raises only for transient failures (re-read the batch)."""
+    pairs = []
+    for record in records:
         try:
-            return self._apply([e for _, e in pairs]).stored
-        except self.transient:
-            raise
-        except Exception:
-            log.warning("batch failed; retrying one message at a time", exc_info=True)
-        return sum(self._apply_one(record, envelope) for record, envelope in pairs)
+            envelope = decode(record.value)
+        except InvalidEvent as err:
+            p.dead_letter(p.publisher, record, str(err), err.messages)
+            continue
+        if envelope.event_type.startswith(RELEVANT_PREFIXES):
+            pairs.append((record, envelope))
+    if not pairs:
+        return 0
+    try:
+        return _apply([e for _, e in pairs], p).stored
+    except p.transient:
+        raise
+    except Exception:
+        log.warning("batch failed; retrying one message at a time", exc_info=True)
+    return sum(_apply_one(record, envelope, p) for record, envelope in pairs)
 
-    def _apply_one(self, record, envelope) -> int:
-        try:
-            return self._apply([envelope]).stored
-        except self.transient:
-            raise
-        except Exception as err:
-            log.warning("message rejected", extra={"topic": record.topic, "offset": record.offset,
-                                                   "error": type(err).__name__})
-            self.dead_letter(record, f"could not be processed: {type(err).__name__}", {})
-            return 0
 
-    def _apply(self, envelopes) -> Outcome:
-        now = self.clock()
-        with self.uow() as repo:
-            outcome = handle_events(repo, envelopes, self.analyser, self.policy, now)
-            alerts = [e for e in outcome.events if e.event_type.startswith("alert.")]
-            if self.notify and alerts:
-                self.notify(repo, alerts, now)
-            # Published before the commit with stable event ids: a retry re-sends the same ids.
-            if outcome.events:
-                self.publisher.publish_many(outcome.events)
-        self._to_learn.extend(outcome.learn)
-        if len(self._to_learn) >= self.learn_every:
-            texts, scores = zip(*self._to_learn)
-            self._to_learn.clear()
-            self.analyser.learn(list(texts), list(scores))
-        return outcome
+def _apply_one(record, envelope, p: Pipeline) -> int:
+    try:
+        return _apply([envelope], p).stored
+    except p.transient:
+        raise
+    except Exception as err:
+        log.warning("message rejected", extra={"topic": record.topic, "offset": record.offset,
+                                               "error": type(err).__name__})
+        p.dead_letter(p.publisher, record, f"could not be processed: {type(err).__name__}", {})
+        return 0
+
+
+def _apply(envelopes, p: Pipeline) -> Outcome:
+    now = p.clock.now()
+    with p.uow:
+        repo = p.uow.analysis
+        outcome = handle_events(repo, envelopes, p.analyser, p.policy, now)
+        alerts = [e for e in outcome.events if e.event_type.startswith("alert.")]
+        if p.notify and alerts:
+            p.notify(repo, alerts, now)
+        # Published before the commit with stable event ids: a retry re-sends the same ids.
+        if outcome.events:
+            p.publisher.publish_many(outcome.events)
+        p.uow.commit()
+    p.learner.add(outcome.learn)
+    return outcome

@@ -1,4 +1,4 @@
-"""Consume one batch of events: store each response once (latest version), roll it up, alert."""
+"""Apply one batch of decoded events: store each response once (latest version), roll it up, alert."""
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from analysis_svc.app import create_app
-from analysis_svc.service_layer.auth import hash_token
+from analysis_svc.domain.commands import IssueToken
+from analysis_svc.entrypoints.worker import handle_records
 from analysis_svc.testing import record, response
 
 pytestmark = pytest.mark.integration
@@ -23,9 +24,9 @@ def api(make_services):
     batch += [record(response(score=2, directorate="Children", submitted_at=T0, comment="slow and rude"))
               for _ in range(6)]
     batch.append(record(response(score=5, directorate="Children", team="Tiny", submitted_at=T0)))
-    services.consumer().handle_batch(batch)
-    services.tokens.add(hash_token("partner-adults"), ["Adults"], "BP", None, T0)
-    app = create_app(services.settings, bus=services)
+    handle_records(services, batch)
+    services.handle(IssueToken(("Adults",), "BP", None, token="partner-adults"))
+    app = create_app(services)
     return app.test_client()
 
 
@@ -49,7 +50,8 @@ def test_analyze_needs_a_token_and_valid_json(api):
     assert ok.status_code == 200 and ok.json["label"] == "positive"
 
 
-@pytest.mark.parametrize("path", ["/v1/trends", "/v1/summary", "/v1/themes", "/v1/responses"])
+@pytest.mark.parametrize("path", ["/v1/trends", "/v1/summary", "/v1/totals", "/v1/themes",
+                                  "/v1/responses"])
 def test_a_partner_sees_only_their_directorates(api, path):
     body = _get(api, path, token="partner-adults", period="month").json
     rows = body["items"] if path == "/v1/responses" else body
@@ -57,6 +59,12 @@ def test_a_partner_sees_only_their_directorates(api, path):
     admin = _get(api, path, period="month").json
     admin_rows = admin["items"] if path == "/v1/responses" else admin
     assert "Children" in {r["directorate"] for r in admin_rows}
+
+
+@pytest.mark.parametrize("path", FEEDS + ["/dashboard"])
+def test_a_non_ascii_authorization_header_is_a_401_not_a_500(api, path):
+    response = api.get(path, headers={"Authorization": "Bearer caf\xc3\xa9-\xff"})
+    assert response.status_code == 401 and response.json["message"]
 
 
 @pytest.mark.parametrize("path", FEEDS)

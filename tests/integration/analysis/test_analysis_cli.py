@@ -12,7 +12,7 @@ from chassis.kafka import KafkaPublisher
 
 from analysis_svc.adapters import orm
 from analysis_svc.app import create_app
-from analysis_svc.bootstrap import bootstrap
+from analysis_svc.bootstrap import build
 from analysis_svc.config import Settings
 from analysis_svc.testing import invitation, response
 
@@ -30,7 +30,7 @@ def test_a_created_token_opens_only_its_directorates(db_url):
     made = run(["tokens", "create", "--directorate", "Adults", "--label", "BP"], db_url)
     assert made.returncode == 0, made.stderr
     token = made.stdout.strip()
-    app = create_app(Settings(database_url=db_url, admin_token="admin", model_dir=""))
+    app = create_app(build(Settings(database_url=db_url, admin_token="admin", model_dir="")))
     client = app.test_client()
     ok = client.get("/v1/trends", headers={"Authorization": f"Bearer {token}"})
     assert ok.status_code == 200
@@ -94,7 +94,7 @@ def test_rebuild_replays_the_topics_into_a_fresh_database(tmp_path, private_brok
     result = run(["rebuild"], db_url, KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap)
     assert result.returncode == 0, result.stderr
     assert "rebuilt: 5 responses stored" in result.stdout
-    services = bootstrap(Settings(database_url=db_url, model_dir=""))
+    services = build(Settings(database_url=db_url, model_dir=""))
     with services.sessions() as session:
         rows = session.execute(select(orm.responses.c.redacted_comment)).scalars().all()
         amended = session.execute(select(orm.responses.c.score, orm.responses.c.version).where(

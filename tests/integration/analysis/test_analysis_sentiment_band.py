@@ -10,8 +10,9 @@ from chassis.db import migrate
 from chassis.testing import FakePublisher
 
 from analysis_svc.adapters.orm import rollups
-from analysis_svc.bootstrap import MIGRATIONS, bootstrap
+from analysis_svc.bootstrap import MIGRATIONS, build
 from analysis_svc.config import Settings
+from analysis_svc.entrypoints.worker import handle_records
 from analysis_svc.testing import FakeAnalyser, record, response
 
 pytestmark = pytest.mark.integration
@@ -26,10 +27,10 @@ def squares(services) -> dict:
 
 
 def test_migration_backfills_existing_cells_and_feeds_publish_the_band(db_url):
-    services = bootstrap(Settings(database_url=db_url, admin_token="admin-secret", model_dir=""),
-                         analyser=FakeAnalyser(), publisher=FakePublisher())
-    services.consumer().handle_batch([record(response(comment=c, team=team, submitted_at=AT))
-                                      for team in ("Desk", "Field") for c in COMMENTS])
+    services = build(Settings(database_url=db_url, admin_token="admin-secret", model_dir=""),
+                     analyser=FakeAnalyser(), publisher=FakePublisher())
+    handle_records(services, [record(response(comment=c, team=team, submitted_at=AT))
+                              for team in ("Desk", "Field") for c in COMMENTS])
     expected = squares(services)
     assert expected[("week", "Desk")] == pytest.approx(4 * 0.49 + 2 * 0.64)
     config = Config()
@@ -41,7 +42,7 @@ def test_migration_backfills_existing_cells_and_feeds_publish_the_band(db_url):
     assert squares(services) == pytest.approx(expected)
 
     from analysis_svc.app import create_app
-    client = create_app(services.settings, bus=services).test_client()
+    client = create_app(services).test_client()
     auth = {"Authorization": "Bearer admin-secret"}
     (row,) = client.get("/v1/trends?period=month&group_by=", headers=auth).get_json()
     # 14 comments: eight 0.7, four -0.8, two 0.0 -> mean 0.1714; squared deviations sum to

@@ -22,6 +22,6 @@ def seeded(request, tmp_path_factory):
 @pytest.fixture
 def app(seeded):
     from analysis_svc.app import create_app
-    app = create_app(seeded.settings, bus=seeded)
+    app = create_app(seeded)
     app.config["TESTING"] = True
     return app

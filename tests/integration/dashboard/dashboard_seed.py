@@ -5,9 +5,10 @@ from chassis.kafka import Record
 from chassis.testing import FakePublisher
 from contracts.envelope import encode, make_envelope
 
-from analysis_svc.bootstrap import bootstrap
+from analysis_svc.bootstrap import build
 from analysis_svc.config import Settings
-from analysis_svc.service_layer.auth import hash_token
+from analysis_svc.domain.commands import IssueToken
+from analysis_svc.entrypoints.worker import handle_records
 from suite_demo.history import history
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
@@ -18,8 +19,8 @@ KEEP = {"Adult Social Care", "Children's Services", "Public Health"}
 EVIL = '<script>window.__pwned = 1</script><b>bold</b> & <img src=x onerror="window.__pwned=2">'
 
 
-def settings(url: str) -> Settings:
-    return Settings(database_url=url, admin_token=ADMIN, run_worker=False)
+def settings(url: str, **extra) -> Settings:
+    return Settings(database_url=url, admin_token=ADMIN, run_worker=False, **extra)
 
 
 def evil_response() -> list:
@@ -33,13 +34,13 @@ def evil_response() -> list:
 
 
 def seed(url: str, weeks: int = 8) -> object:
-    """Consume `weeks` of demo history (three directorates) plus a hostile comment; return services."""
-    services = bootstrap(settings(url), publisher=FakePublisher())
-    consumer = services.consumer()
+    """Consume `weeks` of demo history (three directorates) plus a hostile comment; return the bus."""
+    services = build(settings(url), publisher=FakePublisher())
     events = [e for e in history(seed=5, now=NOW, weeks=weeks) if e.data.get("directorate", "") in KEEP]
     events += evil_response()
     for start in range(0, len(events), 1000):
-        consumer.handle_batch([Record(e.topic, 0, start + i, e.key, encode(e))
-                               for i, e in enumerate(events[start:start + 1000])])
-    services.tokens.add(hash_token(PARTNER), PARTNER_SCOPE, "ASC partner", "asc.partner@council.example", NOW)
+        handle_records(services, [Record(e.topic, 0, start + i, e.key, encode(e))
+                                  for i, e in enumerate(events[start:start + 1000])])
+    services.handle(IssueToken(tuple(PARTNER_SCOPE), "ASC partner", "asc.partner@council.example",
+                               token=PARTNER))
     return services

@@ -8,6 +8,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from contracts import topics
 from contracts.envelope import decode
+from contracts.errors import InvalidEvent
 from suite_demo.cli import cli
 from suite_demo.history import history
 
@@ -20,7 +21,7 @@ def envelopes(consumer):
     for message in consumer:
         try:
             yield message, decode(message.value)
-        except Exception:
+        except InvalidEvent:
             continue
 
 

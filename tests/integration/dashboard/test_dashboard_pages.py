@@ -40,6 +40,20 @@ def test_partner_sees_only_their_directorate_everywhere(app):
     assert client.get("/dashboard/compare").status_code == 403
 
 
+def test_partner_cannot_follow_up_another_directorates_detractor(app):
+    admin = signed_in(app, ADMIN)
+    page = admin.get("/dashboard/detractors?directorate=Public+Health").get_data(as_text=True)
+    case = re.search(r'id="case-([0-9a-f]+)"', page)[1]
+    partner = signed_in(app, PARTNER)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', partner.get("/dashboard/detractors")
+                      .get_data(as_text=True))[1]
+    refused = partner.post(f"/dashboard/detractors/{case}/follow-up",
+                           data={"note": "Not mine to close", "csrf_token": token})
+    assert refused.status_code == 404
+    still = admin.get("/dashboard/detractors?directorate=Public+Health").get_data(as_text=True)
+    assert f'id="case-{case}"' in still and "Not mine to close" not in still
+
+
 def test_hostile_comment_is_shown_as_text_in_every_view(app):
     client = signed_in(app, ADMIN)
     for path in ("/dashboard/comments?score=1", "/dashboard/detractors?directorate=Adult+Social+Care"):
@@ -84,13 +98,22 @@ def test_bad_choices_answer_with_messages_not_errors(app):
     assert report.status_code == 400 and "YYYY-MM-DD" in report.get_data(as_text=True)
 
 
-def test_trusted_header_signs_in_only_when_configured(seeded, monkeypatch):
+def test_trusted_header_signs_in_only_when_configured(seeded):
+    from dataclasses import replace
+
+    from chassis.testing import FakePublisher
+
     from analysis_svc.app import create_app
+    from analysis_svc.bootstrap import build
     header = {"X-Forwarded-Email": "asc.partner@council.example"}
-    off = create_app(seeded.settings, bus=seeded).test_client()
+    off = create_app(seeded).test_client()
     assert off.get("/dashboard", headers=header).status_code == 302
-    monkeypatch.setenv("TRUSTED_HEADER_NAME", "X-Forwarded-Email")
-    on = create_app(seeded.settings, bus=seeded).test_client()
-    html = on.get("/dashboard", headers=header).get_data(as_text=True)
-    assert "Signed in as ASC partner (Adult Social Care)" in html
-    assert on.get("/dashboard", headers={"X-Forwarded-Email": "nobody@x"}).status_code == 302
+    trusting = build(replace(seeded.settings, trusted_header_name="X-Forwarded-Email"),
+                     publisher=FakePublisher())
+    try:
+        on = create_app(trusting).test_client()
+        html = on.get("/dashboard", headers=header).get_data(as_text=True)
+        assert "Signed in as ASC partner (Adult Social Care)" in html
+        assert on.get("/dashboard", headers={"X-Forwarded-Email": "nobody@x"}).status_code == 302
+    finally:
+        trusting.close()

@@ -4,12 +4,13 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from chassis.testing import FakePublisher
+from chassis.testing import FakeClock, FakePublisher
 
+from analysis_svc import read_model as queries
 from analysis_svc.adapters import orm
-from analysis_svc.bootstrap import bootstrap
+from analysis_svc.bootstrap import build
 from analysis_svc.config import Settings
-from analysis_svc.service_layer import queries
+from analysis_svc.entrypoints.worker import handle_records
 
 from analysis_svc.testing import invitation, raw_record, record, response
 
@@ -19,7 +20,7 @@ NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
 @pytest.fixture
 def services(tmp_path, analyser):
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'a.db'}", admin_token="admin")
-    services = bootstrap(settings, analyser=analyser, publisher=FakePublisher(), clock=lambda: NOW)
+    services = build(settings, analyser=analyser, publisher=FakePublisher(), clock=FakeClock(NOW))
     yield services
     services.close()
 
@@ -37,9 +38,8 @@ def _cell(services, kind="month"):
 
 def test_a_response_is_stored_scored_and_rolled_up(services):
     env = response("r1", score=5, comment="good and quick")
-    consumer = services.consumer()
-    consumer.learn_every = 1
-    assert consumer.handle_batch([record(env)]) == 1
+    services.learner.every = 1
+    assert handle_records(services, [record(env)]) == 1
     [row] = _rows(services, orm.responses)
     assert (row["score"], row["label"], row["themes"]) == (5, "positive", ["speed"])
     [cell] = _cell(services)
@@ -51,18 +51,16 @@ def test_a_response_is_stored_scored_and_rolled_up(services):
 
 def test_redelivery_of_the_same_event_changes_nothing(services):
     env = response("r1", score=2)
-    consumer = services.consumer()
-    consumer.handle_batch([record(env), record(env)])
-    consumer.handle_batch([record(env)])
+    handle_records(services, [record(env), record(env)])
+    handle_records(services, [record(env)])
     assert _cell(services)[0]["responses"] == 1
     assert len(services.publisher.of_type("alert.detractor")) == 1
 
 
 def test_an_amendment_replaces_and_never_adds(services):
-    consumer = services.consumer()
-    consumer.handle_batch([record(response("r1", score=1, comment="bad"))])
-    consumer.handle_batch([record(response("r1", version=2, score=5, comment="good now"))])
-    consumer.handle_batch([record(response("r1", version=1, score=1, comment="bad"))])  # stale
+    handle_records(services, [record(response("r1", score=1, comment="bad"))])
+    handle_records(services, [record(response("r1", version=2, score=5, comment="good now"))])
+    handle_records(services, [record(response("r1", version=1, score=1, comment="bad"))])  # stale
     [row] = _rows(services, orm.responses)
     assert (row["version"], row["score"], row["redacted_comment"]) == (2, 5, "good now")
     [cell] = _cell(services)
@@ -70,16 +68,14 @@ def test_an_amendment_replaces_and_never_adds(services):
 
 
 def test_amendment_moving_periods_moves_the_count(services):
-    consumer = services.consumer()
-    consumer.handle_batch([record(response("r1", submitted_at=datetime(2026, 10, 30, tzinfo=timezone.utc)))])
-    consumer.handle_batch([record(response("r1", version=2, submitted_at=NOW))])
+    handle_records(services, [record(response("r1", submitted_at=datetime(2026, 10, 30, tzinfo=timezone.utc)))])
+    handle_records(services, [record(response("r1", version=2, submitted_at=NOW))])
     cells = {c["period"]: c["responses"] for c in _cell(services)}
     assert cells == {"2026-10": 0, "2026-11": 1}
 
 
 def test_requester_name_is_redacted_and_invitations_counted(services):
-    consumer = services.consumer()
-    consumer.handle_batch([record(invitation("created", "inv1", name="Priya Shah")),
+    handle_records(services, [record(invitation("created", "inv1", name="Priya Shah")),
                            record(invitation("sent", "inv1")),
                            record(invitation("sent", "inv1")),
                            record(response("r1", invitation_id="inv1", comment="Priya Shah was good"))])
@@ -91,27 +87,25 @@ def test_requester_name_is_redacted_and_invitations_counted(services):
 
 def test_poison_goes_to_the_dlq_and_the_rest_is_kept(services):
     good = response("r1")
-    stored = services.consumer().handle_batch([raw_record(b"not json"), record(good),
-                                               raw_record(b'{"event_type":"response.submitted"}')])
+    stored = handle_records(services, [raw_record(b"not json"), record(good),
+                                       raw_record(b'{"event_type":"response.submitted"}')])
     assert stored == 1
     rejected = services.publisher.of_type("message.rejected")
     assert len(rejected) == 2 and rejected[0].data["value"] == "not json"
 
 
 def test_significant_drop_raises_one_alert(services):
-    consumer = services.consumer()
     before = datetime(2026, 10, 10, tzinfo=timezone.utc)
-    consumer.handle_batch([record(response(score=5, submitted_at=before)) for _ in range(20)])
-    consumer.handle_batch([record(response(score=1, submitted_at=NOW)) for _ in range(10)])
-    consumer.handle_batch([record(response(score=1, submitted_at=NOW)) for _ in range(3)])
+    handle_records(services, [record(response(score=5, submitted_at=before)) for _ in range(20)])
+    handle_records(services, [record(response(score=1, submitted_at=NOW)) for _ in range(10)])
+    handle_records(services, [record(response(score=1, submitted_at=NOW)) for _ in range(3)])
     drops = services.publisher.of_type("alert.significant_drop")
     assert [(d.data["period"], d.data["previous_csat"], d.data["current_csat"]) for d in drops] == [
         ("2026-11", 1.0, 0.0)]
 
 
 def test_queries_suppress_small_cells_and_respect_scope(services):
-    consumer = services.consumer()
-    consumer.handle_batch([record(response(score=5, directorate="Adults")) for _ in range(5)]
+    handle_records(services, [record(response(score=5, directorate="Adults")) for _ in range(5)]
                           + [record(response(score=5, directorate="Children")) for _ in range(4)])
     filters = queries.Filters(period="month")
     with services.sessions() as session:
@@ -130,12 +124,11 @@ def test_queries_suppress_small_cells_and_respect_scope(services):
 
 
 def test_period_change_and_trend_match_hand_computed_values(services):
-    consumer = services.consumer()
     months = [datetime(2026, m, 10, tzinfo=timezone.utc) for m in (8, 9, 10)]
     batch = []
     for at, satisfied in zip(months, (20, 30, 40)):
         batch += [record(response(score=5 if i < satisfied else 1, submitted_at=at)) for i in range(50)]
-    consumer.handle_batch(batch)
+    handle_records(services, batch)
     with services.sessions() as session:
         rows = queries.trends(session, None, queries.Filters(period="month"))
         [summary] = queries.summary(session, None, queries.Filters(period="month", trend_periods=3))

@@ -1,23 +1,23 @@
 """Every event the service emits round-trips through the contracts codec unchanged."""
 from datetime import datetime, timezone
 
-from chassis.testing import FakePublisher
+from chassis.testing import FakeClock, FakePublisher
 from contracts.envelope import decode, encode
 
-from analysis_svc.bootstrap import bootstrap
+from analysis_svc.bootstrap import build
 from analysis_svc.config import Settings
+from analysis_svc.entrypoints.worker import handle_records
 from analysis_svc.testing import record, response
 
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
 
 
 def test_every_event_the_service_emits_is_valid_under_its_contract(tmp_path, analyser):
-    services = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'c.db'}"),
-                         analyser=analyser, publisher=FakePublisher(), clock=lambda: NOW)
-    consumer = services.consumer()
+    services = build(Settings(database_url=f"sqlite:///{tmp_path / 'c.db'}"),
+                         analyser=analyser, publisher=FakePublisher(), clock=FakeClock(NOW))
     before = datetime(2026, 10, 1, tzinfo=timezone.utc)
-    consumer.handle_batch([record(response(score=5, submitted_at=before)) for _ in range(10)])
-    consumer.handle_batch([record(response(score=1, comment="bad", submitted_at=NOW))
+    handle_records(services, [record(response(score=5, submitted_at=before)) for _ in range(10)])
+    handle_records(services, [record(response(score=1, comment="bad", submitted_at=NOW))
                            for _ in range(10)])
     emitted = services.publisher.published
     assert {e.event_type for e in emitted} == {"response.scored", "alert.detractor",
@@ -31,15 +31,15 @@ def test_every_event_the_service_emits_is_valid_under_its_contract(tmp_path, ana
 def test_events_built_without_validation_are_exactly_what_the_schema_loads(tmp_path, analyser):
     """_scored and _detractor skip make_envelope's load: their data must be load-stable."""
     from contracts.registry import schema_for
-    services = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'c.db'}"),
-                         analyser=analyser, publisher=FakePublisher(), clock=lambda: NOW)
+    services = build(Settings(database_url=f"sqlite:///{tmp_path / 'c.db'}"),
+                         analyser=analyser, publisher=FakePublisher(), clock=FakeClock(NOW))
     comments = [None, "", "   ", "bad", "good and quick", "x" * 1200, "Awful! ring 07700 900123",
                 "Still not working, nobody called back, took ages"]
     batch = [record(response(score=score, comment=comment, service=service, team=team,
                              invitation_id=invitation, submitted_at=NOW))
              for score in (1, 2, 3, 5) for comment in comments
              for service, team, invitation in ((None, None, None), ("Email", "Desk", "inv-1"))]
-    services.consumer().handle_batch(batch)
+    handle_records(services, batch)
     emitted = [e for e in services.publisher.published
                if e.event_type in ("response.scored", "alert.detractor")]
     assert len(emitted) > len(batch)

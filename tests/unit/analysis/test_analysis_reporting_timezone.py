@@ -9,9 +9,10 @@ from chassis.settings import SettingsError
 from chassis.testing import FakePublisher
 
 from analysis_svc.adapters.orm import responses, rollups
-from analysis_svc.bootstrap import bootstrap
+from analysis_svc.bootstrap import build
 from analysis_svc.config import Settings
 from analysis_svc.domain.periods import month_of, week_of
+from analysis_svc.entrypoints.worker import handle_records
 from analysis_svc.testing import record, response
 
 LONDON = ZoneInfo("Europe/London")
@@ -33,9 +34,9 @@ def test_periods_follow_british_summer_time():
                                                ("UTC", "2026-03", "2026-W14")])
 def test_the_consumer_cuts_rollups_in_the_reporting_zone(tmp_path, analyser, zone, month, week):
     extra = {"reporting_timezone": zone} if zone else {}
-    services = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'tz.db'}", **extra),
+    services = build(Settings(database_url=f"sqlite:///{tmp_path / 'tz.db'}", **extra),
                          analyser=analyser, publisher=FakePublisher())
-    services.consumer().handle_batch([record(response("r1", submitted_at=LATE_MARCH))])
+    handle_records(services, [record(response("r1", submitted_at=LATE_MARCH))])
     with services.sessions() as session:
         stored = session.execute(select(responses.c.week, responses.c.month)).one()
         cells = set(session.execute(select(rollups.c.period_kind, rollups.c.period)))
@@ -50,10 +51,10 @@ def test_an_unknown_zone_is_refused_in_one_line():
 
 
 def test_comment_date_filters_take_local_days(tmp_path, analyser):
-    from analysis_svc.service_layer.queries import ResponseFilters, responses_page
-    services = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'days.db'}"),
+    from analysis_svc.read_model import ResponseFilters, responses_page
+    services = build(Settings(database_url=f"sqlite:///{tmp_path / 'days.db'}"),
                          analyser=analyser, publisher=FakePublisher())
-    services.consumer().handle_batch([record(response("r1", submitted_at=LATE_MARCH))])
+    handle_records(services, [record(response("r1", submitted_at=LATE_MARCH))])
     april_first = datetime(2026, 4, 1).date()
     with services.sessions() as session:
         local = responses_page(session, None, ResponseFilters(start=april_first, end=april_first,

@@ -13,11 +13,10 @@ def suite_root(tmp_path, monkeypatch):
 
 
 def _settings_classes():
-    from analysis_svc.config import Settings as Analysis
-    from analysis_svc.entrypoints.web.settings import WebSettings
+    from analysis_svc.config import Settings as Analysis  # the dashboard's settings included
     from ingest_svc.config import Settings as Ingest
     from survey_svc.config import Settings as Survey
-    return [Survey, Ingest, Analysis, WebSettings]
+    return [Survey, Ingest, Analysis]
 
 
 def test_dev_secrets_satisfy_every_service_and_are_marked(suite_root):

@@ -1,11 +1,10 @@
 """POST /v1/analyze: the same analyser the stream uses, one text at a time."""
 from dataclasses import asdict
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from analysis_svc.entrypoints.api.auth import require_token
+from analysis_svc.entrypoints.api.auth import bus, require_token
 from analysis_svc.entrypoints.api.schemas import AnalysisSchema, AnalyzeArgs
 
 blp = Blueprint("analyze", __name__, url_prefix="/v1", description="Text analysis")
@@ -19,8 +18,7 @@ class Analyze(MethodView):
     @blp.response(200, AnalysisSchema)
     def post(self, args):
         """Redact, score sentiment and match themes for one text."""
-        analyser = current_app.extensions["analysis"].analyser
-        result = analyser.analyse(args["text"], score=args.get("score"))
+        result = bus().analyser.analyse(args["text"], score=args.get("score"))
         return _as_dict(result)
 
 

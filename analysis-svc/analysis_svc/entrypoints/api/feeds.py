@@ -1,31 +1,31 @@
 """Aggregate feeds: trends, summary, themes (from rollups only, small cells suppressed)."""
 from dataclasses import fields as dc_fields
 
-from flask import current_app, g, jsonify
+from flask import g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from analysis_svc.entrypoints.api.auth import check_directorate, require_token
+from analysis_svc import read_model
+from analysis_svc.entrypoints.api.auth import bus, check_directorate, require_token
 from analysis_svc.entrypoints.api.schemas import (AggregateArgs, SummarySchema, ThemesRowSchema,
                                                   TotalsRowSchema, TrendRowSchema)
-from analysis_svc.service_layer import queries
 
 blp = Blueprint("feeds", __name__, url_prefix="/v1", description="Trends and summaries")
 blp.before_request(require_token)
-_FILTER_FIELDS = {f.name for f in dc_fields(queries.Filters)}
+_FILTER_FIELDS = {f.name for f in dc_fields(read_model.Filters)}
 
 
-def filters_from(args: dict) -> queries.Filters:
+def filters_from(args: dict) -> read_model.Filters:
     check_directorate(args.get("directorate"))
-    settings = current_app.extensions["analysis"].settings
+    settings = bus().settings
     values = {k: v for k, v in args.items() if k in _FILTER_FIELDS and k != "group_by"}
-    return queries.Filters(**values, group_by=tuple(p for p in args["group_by"].split(",") if p),
+    return read_model.Filters(**values, group_by=tuple(p for p in args["group_by"].split(",") if p),
                            min_cell=settings.min_cell_size, alpha=settings.alpha,
                            trend_periods=settings.trend_periods)
 
 
 def _session():
-    return current_app.extensions["analysis"].sessions()
+    return bus().sessions()
 
 
 @blp.route("/trends")
@@ -37,7 +37,7 @@ class Trends(MethodView):
         """Measures per group per week or month, with the change from the previous period."""
         with _session() as session:
             # Already JSON-ready; skipping the schema dump (kept for the docs) halves the time.
-            return jsonify(queries.trends(session, g.scope, filters_from(args)))
+            return jsonify(read_model.trends(session, g.scope, filters_from(args)))
 
 
 @blp.route("/summary")
@@ -48,7 +48,7 @@ class Summary(MethodView):
     def get(self, args):
         """Latest period per group: measures, change, trend test, top themes."""
         with _session() as session:
-            return jsonify(queries.summary(session, g.scope, filters_from(args)))
+            return jsonify(read_model.summary(session, g.scope, filters_from(args)))
 
 
 @blp.route("/totals")
@@ -59,7 +59,7 @@ class Totals(MethodView):
     def get(self, args):
         """Measures per group over the whole window (the board report's headline figures)."""
         with _session() as session:
-            return jsonify(queries.totals(session, g.scope, filters_from(args)))
+            return jsonify(read_model.totals(session, g.scope, filters_from(args)))
 
 
 @blp.route("/themes")
@@ -70,4 +70,4 @@ class Themes(MethodView):
     def get(self, args):
         """Theme counts and shares of commented responses per group over the window."""
         with _session() as session:
-            return jsonify(queries.themes(session, g.scope, filters_from(args)))
+            return jsonify(read_model.themes(session, g.scope, filters_from(args)))

@@ -2,27 +2,27 @@
 import csv
 import io
 
-from flask import Response, current_app, g, stream_with_context
+from flask import Response, g, stream_with_context
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from analysis_svc.entrypoints.api.auth import check_directorate, require_token
+from analysis_svc import read_model
+from analysis_svc.entrypoints.api.auth import bus, check_directorate, require_token
 from analysis_svc.entrypoints.api.schemas import PageArgs, ResponseArgs, ResponsePageSchema
-from analysis_svc.service_layer import queries
 
 blp = Blueprint("records", __name__, url_prefix="/v1", description="Redacted responses")
 blp.before_request(require_token)
 _NOT_FILTERS = {"cursor", "limit"}
 
 
-def _filters(args: dict) -> queries.ResponseFilters:
+def _filters(args: dict) -> read_model.ResponseFilters:
     check_directorate(args.get("directorate"))
-    return queries.ResponseFilters(**{k: v for k, v in args.items() if k not in _NOT_FILTERS},
-                                   zone=current_app.extensions["analysis"].settings.zone)
+    return read_model.ResponseFilters(**{k: v for k, v in args.items() if k not in _NOT_FILTERS},
+                                   zone=bus().settings.zone)
 
 
 def _sessions():
-    return current_app.extensions["analysis"].sessions
+    return bus().sessions
 
 
 @blp.route("/responses")
@@ -35,9 +35,9 @@ class Responses(MethodView):
         filters = _filters(args)
         with _sessions()() as session:
             try:
-                return queries.responses_page(session, g.scope, filters, args.get("cursor"),
+                return read_model.responses_page(session, g.scope, filters, args.get("cursor"),
                                               args["limit"])
-            except queries.BadCursor as err:
+            except read_model.BadCursor as err:
                 abort(400, message=str(err), messages={"query": {"cursor": [str(err)]}})
 
 
@@ -65,7 +65,7 @@ def _number(text: str) -> bool:
 class Export(MethodView):
     @blp.doc(security=[{"bearerAuth": []}], responses={200: {
         "description": "UTF-8 CSV with a byte-order mark; stable columns: "
-                       + ", ".join(queries.EXPORT_COLUMNS),
+                       + ", ".join(read_model.EXPORT_COLUMNS),
         "content": {"text/csv": {"schema": {"type": "string"}}}}})
     @blp.arguments(ResponseArgs, location="query")
     def get(self, args):
@@ -75,13 +75,13 @@ class Export(MethodView):
         def rows():
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\r\n")
-            writer.writerow(queries.EXPORT_COLUMNS)
+            writer.writerow(read_model.EXPORT_COLUMNS)
             yield "\ufeff" + buffer.getvalue()
             with sessions() as session:
-                for row in queries.iter_export(session, scope, filters):
+                for row in read_model.iter_export(session, scope, filters):
                     buffer.seek(0)
                     buffer.truncate()
-                    writer.writerow([_cell(row[c]) for c in queries.EXPORT_COLUMNS])
+                    writer.writerow([_cell(row[c]) for c in read_model.EXPORT_COLUMNS])
                     yield buffer.getvalue()
 
         return Response(stream_with_context(rows()), mimetype="text/csv",

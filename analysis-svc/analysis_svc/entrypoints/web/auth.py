@@ -3,9 +3,9 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import current_app, g, redirect, request, session, url_for
-from sqlalchemy import select
 
-from analysis_svc.adapters.orm import partner_tokens
+from chassis.auth import request_bearer, unauthorised
+
 from analysis_svc.service_layer.auth import Unauthorised, scope_for
 
 
@@ -19,34 +19,33 @@ class Viewer:
         return self.scope is None
 
 
-def _partner(session, column, value) -> Viewer | None:
-    row = session.execute(select(partner_tokens.c.directorates, partner_tokens.c.label).where(
-        column == value, partner_tokens.c.revoked_at.is_(None))).first()
-    return Viewer(row.label or "Business partner", frozenset(row.directorates)) if row else None
+def _partner(found) -> Viewer | None:
+    return Viewer(found[0] or "Business partner", frozenset(found[1])) if found else None
 
 
-def viewer_for_token(session, admin_token: str | None, token: str) -> Viewer | None:
+def viewer_for_token(tokens, admin_token: str | None, token: str) -> Viewer | None:
     """The viewer a token stands for (the feeds' own scoping rules), or None if it is not live."""
-    found: dict = {}
+    partner = None
 
     def lookup(token_hash: str):
-        found["viewer"] = _partner(session, partner_tokens.c.token_hash, token_hash)
-        return found["viewer"] and set(found["viewer"].scope)
+        nonlocal partner
+        partner = tokens.partner(token_hash)
+        return None if partner is None else set(partner[1])
     try:
         scope = scope_for((token or "").strip(), admin_token, lookup)
     except Unauthorised:
         return None
-    return Viewer("Administrator", None) if scope is None else found["viewer"]
+    return Viewer("Administrator", None) if scope is None else _partner(partner)
 
 
-def viewer_for_header(session, value: str, admins: list[str]) -> Viewer | None:
+def viewer_for_header(tokens, value: str, admins) -> Viewer | None:
     """The viewer a trusted proxy named: an admin by name, or a partner by the token's email."""
     value = (value or "").strip().lower()
     if not value:
         return None
     if value in {a.strip().lower() for a in admins}:
         return Viewer(value, None)
-    return _partner(session, partner_tokens.c.email, value)
+    return _partner(tokens.partner_by_email(value))
 
 
 def _to_session(viewer: Viewer) -> dict:
@@ -63,20 +62,24 @@ def current_viewer() -> Viewer | None:
     """From the session cookie, a bearer token, or (only if configured) the trusted header."""
     if "viewer" in g:
         return g.viewer
-    ext = current_app.extensions["dashboard"]
-    viewer = None
+    bus = current_app.extensions["bus"]
+    settings, viewer = bus.settings, None
     if stored := session.get("viewer"):
         scope = stored.get("scope")
         viewer = Viewer(stored["name"], None if scope is None else frozenset(scope))
-    elif request.authorization and request.authorization.type == "bearer":
-        with ext.session_factory() as db:
-            viewer = viewer_for_token(db, ext.admin_token, request.authorization.token or "")
-    elif ext.web.trusted_header_name and request.headers.get(ext.web.trusted_header_name):
-        with ext.session_factory() as db:
-            viewer = viewer_for_header(db, request.headers[ext.web.trusted_header_name],
-                                       ext.web.trusted_admins)
+    elif (token := request_bearer()) is not None:
+        viewer = viewer_for_token(bus.tokens, settings.admin_token, token)
+    elif settings.trusted_header_name and request.headers.get(settings.trusted_header_name):
+        viewer = viewer_for_header(bus.tokens, request.headers[settings.trusted_header_name],
+                                   settings.trusted_admins)
     g.viewer = viewer
     return viewer
+
+
+def refuse_unknown_bearer() -> None:
+    """A client that sent a token no one holds gets 401, not the sign-in page meant for people."""
+    if request_bearer() is not None and current_viewer() is None:
+        unauthorised("unknown or revoked token", "analysis-svc")
 
 
 def signed_in(view):
@@ -84,6 +87,7 @@ def signed_in(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if current_viewer() is None:
+            refuse_unknown_bearer()
             return redirect(url_for("dashboard.sign_in", next=request.full_path))
         return view(*args, **kwargs)
     return wrapper

@@ -2,10 +2,6 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
-from analysis_svc.adapters.orm import rollups
-
 
 @dataclass(frozen=True)
 class Choice:
@@ -42,9 +38,3 @@ def read_choice(args, allowed: list[str]) -> Choice:
     if start and end and start > end:
         errors["to"], start, end = "The end date must be after the start date", None, None
     return Choice(directorate, period, start, end, errors)
-
-
-def directorates_in_view(session, scope) -> list[str]:
-    """Directorates with data that the viewer may see (an admin: all of them)."""
-    names = session.execute(select(rollups.c.directorate).distinct()).scalars()
-    return sorted(n for n in names if scope is None or n in scope) if scope is None else sorted(scope)

@@ -1,14 +1,7 @@
-"""Turn query results into what a page shows: series, movers and plain-English findings."""
+"""Turn read-model results into what a page shows: theme series, movers, plain-English findings."""
 from collections import Counter
-from dataclasses import replace
 from functools import cache
 
-from sqlalchemy import func, select
-
-from analysis_svc.adapters.orm import rollup_themes
-from analysis_svc.domain.periods import period_start
-from analysis_svc.service_layer import queries
-from analysis_svc.service_layer.queries import Filters
 
 @cache
 def _labels() -> dict[str, str]:
@@ -25,26 +18,13 @@ def pct(value) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
 
 
-def series(session, scope, filters: Filters) -> list[dict]:
-    """One row per period for the whole selection (all directorates in view, or the one chosen)."""
-    return queries.trends(session, scope, replace(filters, group_by=()))
-
-
-def theme_series(session, scope, filters: Filters, periods: list[str]) -> dict:
-    """Theme shares per period (two rollup queries), the leading themes and the top movers."""
-    f = replace(filters, group_by=())
-    win = queries.window(session, scope, f)
-    if win is None or not periods:
+def theme_series(found: tuple[dict, list] | None, periods: list[str]) -> dict:
+    """Theme shares per period (from read_model.theme_periods), the leading themes and the movers."""
+    if found is None or not periods:
         return {"names": [], "per_period": {}, "movers": [], "chart": {"labels": [], "series": []}}
-    sums = queries._sums(session, scope, f, win).get((), {})
-    # Small cells publish no theme shares, as in the themes feed.
-    commented = {p: c["commented"] for p, c in sums.items() if c["responses"] >= f.min_cell}
-    stmt = select(rollup_themes.c.period, rollup_themes.c.theme, func.sum(rollup_themes.c.count)).where(
-        rollup_themes.c.period_kind == win.kind,
-        rollup_themes.c.period_start.between(period_start(win.kind, win.first), period_start(win.kind, win.last)),
-    ).group_by(rollup_themes.c.period, rollup_themes.c.theme)
+    commented, rows = found
     counts: dict[str, dict[str, int]] = {p: {} for p in periods}
-    for period, theme, count in session.execute(queries._scoped(stmt, rollup_themes, scope, f)):
+    for period, theme, count in rows:
         if period in commented and period in counts:
             counts[period][theme] = int(count or 0)
     totals: Counter = sum((Counter(c) for c in counts.values()), Counter())

@@ -17,9 +17,8 @@ def sign_in():
     """Sign in with an access token from the ICT Service."""
     error = None
     if request.method == "POST":
-        ext = current_app.extensions["dashboard"]
-        with ext.session_factory() as db:
-            viewer = viewer_for_token(db, ext.admin_token, request.form.get("token", ""))
+        bus = current_app.extensions["bus"]
+        viewer = viewer_for_token(bus.tokens, bus.settings.admin_token, request.form.get("token", ""))
         if viewer:
             remember(viewer)
             return redirect(_safe_next(request.form.get("next")))

@@ -6,13 +6,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from flask_wtf.csrf import CSRFError
 
+from analysis_svc import read_model
+from analysis_svc.domain.commands import MarkFollowedUp
 from analysis_svc.domain.followup import InvalidFollowUp
 from analysis_svc.domain.periods import period_start
 from analysis_svc.entrypoints.web import presenters
 from analysis_svc.entrypoints.web.auth import current_viewer, signed_in
+from analysis_svc.entrypoints.web.choices import read_choice
 from analysis_svc.entrypoints.web.errors import page_error
-from analysis_svc.entrypoints.web.choices import directorates_in_view, read_choice
-from analysis_svc.service_layer import followups, queries
+from analysis_svc.service_layer.handlers import NotFound
 
 blp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates",
                 static_folder="static", static_url_path="/static")
@@ -28,13 +30,13 @@ for _code in (CSRFError, 403, 404):
     blp.register_error_handler(_code, lambda err: page_error(err))
 
 
-def _ext():
-    return current_app.extensions["dashboard"]
+def _bus():
+    return current_app.extensions["bus"]
 
 
-def _filters(choice) -> queries.Filters:
-    s = _ext().settings
-    return queries.Filters(period=choice.period, start=choice.start, end=choice.end,
+def _filters(choice) -> read_model.Filters:
+    s = _bus().settings
+    return read_model.Filters(period=choice.period, start=choice.start, end=choice.end,
                            directorate=choice.directorate, min_cell=s.min_cell_size,
                            alpha=s.alpha, trend_periods=s.trend_periods)
 
@@ -48,19 +50,21 @@ def _scope():
 @signed_in
 def overview():
     """Satisfaction, sentiment, response rate, themes and findings for one selection."""
-    with _ext().session_factory() as db:
-        scope, names = _scope(), directorates_in_view(db, _scope())
+    settings = _bus().settings
+    with _bus().sessions() as db:
+        scope, names = _scope(), read_model.directorates_in_view(db, _scope())
         choice = read_choice(request.args, names)
         filters = _filters(choice)
-        rows = presenters.series(db, scope, filters)
+        rows = read_model.trends(db, scope, replace(filters, group_by=()))
         periods = [r["period"] for r in rows]
-        themes = presenters.theme_series(db, scope, filters, periods)
-        found = presenters.findings(queries.summary(db, scope, replace(filters, group_by=("directorate",))),
+        themes = presenters.theme_series(
+            read_model.theme_periods(db, scope, filters) if periods else None, periods)
+        found = presenters.findings(read_model.summary(db, scope, replace(filters, group_by=("directorate",))),
                                     "All directorates", choice.period)
-        found += presenters.findings(queries.summary(db, scope, replace(
+        found += presenters.findings(read_model.summary(db, scope, replace(
             filters, group_by=("directorate", "service"))), "", choice.period)
-        loop = followups.closure(db, scope, *_span(choice.period, periods), choice.directorate,
-                                 _ext().settings.min_cell_size, _ext().settings.zone) if rows else None
+        loop = read_model.closure(db, scope, *_span(choice.period, periods), choice.directorate,
+                                  settings.min_cell_size, settings.zone) if rows else None
     return render_template("dashboard_overview.html", choice=choice, names=names, rows=rows,
                            themes=themes, findings=found, loop=loop, p=presenters)
 
@@ -84,17 +88,17 @@ def comments():
     label = a.get("sentiment") or None
     if label and label not in {"negative", "neutral", "positive"}:
         errors["sentiment"], label = "Choose negative, neutral or positive", None
-    with _ext().session_factory() as db:
-        names = directorates_in_view(db, _scope())
+    with _bus().sessions() as db:
+        names = read_model.directorates_in_view(db, _scope())
         choice = read_choice(a, names)
-        f = queries.ResponseFilters(start=choice.start, end=choice.end, directorate=choice.directorate,
+        f = read_model.ResponseFilters(start=choice.start, end=choice.end, directorate=choice.directorate,
                                     service=a.get("service") or None, theme=a.get("theme") or None,
                                     label=label, min_score=int(score) if score else None,
                                     max_score=int(score) if score else None, with_comment=True,
-                                    zone=_ext().settings.zone)
+                                    zone=_bus().settings.zone)
         try:
-            page = queries.responses_page(db, _scope(), f, a.get("cursor") or None, limit=25)
-        except queries.BadCursor:
+            page = read_model.responses_page(db, _scope(), f, a.get("cursor") or None, limit=25)
+        except read_model.BadCursor:
             errors["cursor"], page = "That page link is out of date", {"items": [], "next_cursor": None}
     next_url = page["next_cursor"] and url_for(
         ".comments", **{k: v for k, v in a.items() if k != "cursor"}, cursor=page["next_cursor"])
@@ -106,11 +110,11 @@ def comments():
 @signed_in
 def detractors():
     """The detractor queue and recent follow-ups."""
-    with _ext().session_factory() as db:
-        names = directorates_in_view(db, _scope())
+    with _bus().sessions() as db:
+        names = read_model.directorates_in_view(db, _scope())
         choice = read_choice(request.args, names)
-        waiting = followups.detractor_queue(db, _scope(), choice.directorate)
-        done = followups.detractor_queue(db, _scope(), choice.directorate, done=True, limit=20)
+        waiting = read_model.detractor_queue(db, _scope(), choice.directorate)
+        done = read_model.detractor_queue(db, _scope(), choice.directorate, done=True, limit=20)
     return render_template("dashboard_detractors.html", choice=choice, names=names,
                            waiting=waiting, done=done, p=presenters)
 
@@ -121,9 +125,9 @@ def follow_up(response_id: str):
     """Mark one detractor followed up, with a note."""
     viewer = current_viewer()
     try:
-        with _ext().session_factory() as db, db.begin():
-            followups.mark_followed_up(db, _scope(), response_id, request.form.get("note", ""), viewer.name)
-    except followups.NotFound:
+        _bus().handle(MarkFollowedUp(response_id, request.form.get("note", ""), viewer.name,
+                                     viewer.scope))
+    except NotFound:
         abort(404)
     except InvalidFollowUp as err:
         flash(str(err), "error")
@@ -139,13 +143,13 @@ def compare():
     """Admins: directorates side by side, period by period."""
     if not current_viewer().is_admin:
         abort(403)
-    with _ext().session_factory() as db:
-        names = directorates_in_view(db, None)
+    with _bus().sessions() as db:
+        names = read_model.directorates_in_view(db, None)
         chosen = [n for n in request.args.getlist("directorate") if n in names][:4] or names[:2]
         choice = read_choice({k: v for k, v in request.args.items() if k != "directorate"}, names)
         filters = replace(_filters(choice), directorate=None)
-        rows = [r for r in queries.trends(db, None, filters) if r["directorate"] in chosen]
-        summary = [r for r in queries.summary(db, None, filters) if r["directorate"] in chosen]
+        rows = [r for r in read_model.trends(db, None, filters) if r["directorate"] in chosen]
+        summary = [r for r in read_model.summary(db, None, filters) if r["directorate"] in chosen]
     periods = sorted({r["period"] for r in rows})
     grid = {(r["directorate"], r["period"]): r for r in rows}
     chart_data = {"labels": periods, "series": [

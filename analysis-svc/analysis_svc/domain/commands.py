@@ -1,0 +1,48 @@
+"""What analysis-svc is asked to do: one command per consumed batch, page action or CLI job."""
+from dataclasses import dataclass
+from typing import Sequence
+
+
+@dataclass(frozen=True)
+class ConsumeBatch:
+    """Records polled from feedback.responses and surveys.lifecycle (chassis.kafka.Record)."""
+
+    records: Sequence
+
+
+@dataclass(frozen=True)
+class ReplayBatch:
+    """Records replayed by `rebuild`: alerts never emailed again, published only if asked."""
+
+    records: Sequence
+    publish: bool = False
+
+
+@dataclass(frozen=True)
+class PrepareRebuild:
+    """Empty the analysis tables (reset) or check they hold no responses yet."""
+
+    reset: bool = False
+
+
+@dataclass(frozen=True)
+class MarkFollowedUp:
+    response_id: str
+    note: str
+    by: str
+    scope: frozenset | None  # the directorates the person may see (None: all)
+
+
+@dataclass(frozen=True)
+class IssueToken:
+    """A partner token for some directorates; `token` picks its value (default: a new one)."""
+
+    directorates: tuple[str, ...]
+    label: str | None = None
+    email: str | None = None
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class RevokeToken:
+    token_id: int

@@ -1,0 +1,19 @@
+"""The one table of what handles each command (analysis-svc raises no internal events)."""
+from chassis.messagebus import MessageBus
+
+from analysis_svc.domain import commands
+from analysis_svc.service_layer import handlers
+
+COMMAND_HANDLERS = {
+    commands.ConsumeBatch: handlers.consume_batch,
+    commands.ReplayBatch: handlers.replay_batch,
+    commands.PrepareRebuild: handlers.prepare_rebuild,
+    commands.MarkFollowedUp: handlers.mark_followed_up,
+    commands.IssueToken: handlers.issue_token,
+    commands.RevokeToken: handlers.revoke_token,
+}
+EVENT_HANDLERS: dict = {}
+
+
+def make_bus(uow, **dependencies) -> MessageBus:
+    return MessageBus(commands=COMMAND_HANDLERS, events=EVENT_HANDLERS, uow=uow, **dependencies)
