@@ -9,13 +9,13 @@ from chassis.mail import SmtpMailer
 from chassis.messagebus import MessageBus
 from chassis.outbox import OutboxRelay
 from survey_svc.adapters.email import EmailRenderer
+from survey_svc.adapters.lifecycle import PRODUCER
 from survey_svc.adapters.write_lock import write_lock_for
 from survey_svc.config import Settings
 from survey_svc.service_layer import messagebus
 from survey_svc.service_layer.unit_of_work import SqlUnitOfWork
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
-PRODUCER = "survey-svc"
 
 
 def build(settings: Settings | None = None, *, migrate_db: bool = True,
