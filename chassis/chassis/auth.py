@@ -104,3 +104,17 @@ def webhook_signature_valid(secret: str | None, body: bytes, header: str | None,
         return False
     expected = sign_webhook(secret, body, timestamp).split(",v1=", 1)[1]
     return any(same_secret(given, expected) for given in signatures)
+
+
+REPLY_TAG_LENGTH = 16
+
+
+def reply_tag(key: str, invitation_id: str) -> str:
+    """The unguessable part of an invitation's reply address (survey+<id>.<tag>@REPLY_DOMAIN):
+    an HMAC of the invitation id with the REPLY_TAG_KEY survey-svc and ingest-svc share, so
+    knowing an invitation id is not enough to answer for it by email."""
+    return hmac_sha256(key, f"reply:{invitation_id}".encode())[:REPLY_TAG_LENGTH]
+
+
+def reply_tag_valid(key: str | None, invitation_id: str, tag: str | None) -> bool:
+    return bool(key) and same_secret(tag, reply_tag(key, invitation_id))

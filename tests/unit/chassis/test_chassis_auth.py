@@ -112,3 +112,17 @@ def test_body_only_signature_only_when_switched_on():
     legacy = "sha256=" + hmac_sha256("k", body)
     assert not webhook_signature_valid("k", body, legacy, 0)
     assert webhook_signature_valid("k", body, legacy, 0, allow_body_only=True)
+
+
+def test_reply_tag_is_keyed_and_checked_in_constant_time():
+    from chassis.auth import reply_tag, reply_tag_valid
+    tag = reply_tag("shared-key", "inv-1")
+    assert len(tag) == 16 and tag.isalnum()
+    assert reply_tag("shared-key", "inv-1") == tag
+    assert reply_tag("shared-key", "inv-2") != tag
+    assert reply_tag("other-key", "inv-1") != tag
+    assert reply_tag_valid("shared-key", "inv-1", tag)
+    assert not reply_tag_valid("shared-key", "inv-2", tag)
+    assert not reply_tag_valid("shared-key", "inv-1", None)
+    assert not reply_tag_valid("", "inv-1", tag)
+    assert not reply_tag_valid("shared-key", "inv-1", tag.upper() + "\u00e9")
