@@ -14,7 +14,9 @@ _SECRET_KEY = re.compile(
     re.IGNORECASE,
 )
 # A long path or query segment mixing letters and digits reads as a bearer token (e.g. /s/<token>).
-_TOKENISH = re.compile(r"(?=[A-Za-z0-9_\-.~%]*\d)(?=[A-Za-z0-9_\-.~%]*[A-Za-z])[A-Za-z0-9_\-.~%]{20,}")
+# Whole runs only, checked for a digit and a letter in Python: lookaheads at every position
+# were quadratic on a long link.
+_TOKENISH = re.compile(r"(?<![A-Za-z0-9_\-.~%])[A-Za-z0-9_\-.~%]{20,}")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
 _NI = re.compile(
@@ -29,9 +31,10 @@ _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+44|0044)[ -]?(?:\(0\)[ -]?)?|\(?0)[1-9](?:[ -]|\)[ -]?)?(?:\d(?:[ -]|\)[ -]?)?){7,8}\d(?!\w)"
 )
 # Other countries: "+" and a country code, then 6-14 more digits in groups ("+33 1 23 45 67 89",
-# "+1 (555) 123-4567"); and North American "(555) 123-4567" / "555-123-4567".
+# "+1 (555) 123-4567"); and North American "(555) 123-4567" / "555-123-4567". One digit (or one
+# bracketed group) per step, so a long run of digits has one way to match, not exponentially many.
 _INTL_PHONE = re.compile(
-    r"(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(\d{1,4}\)|[ .-]?\d{1,5}){2,7}(?![\w])"
+    r"(?<![\w+])\+[1-9](?:[ .-]?(?:\(\d{1,4}\)|\d)){6,24}(?!\w)"
     r"|(?<![\w(])(?:\(\d{3}\)[ .-]?|\d{3}[.-])\d{3}[ .-]\d{4}(?!\w)"
 )
 # A house number and a street name without a postcode: "12 Acacia Avenue", "221b Baker St".
@@ -63,9 +66,18 @@ def _url(match: re.Match) -> str:
     url = match.group(0)
     stripped = url.rstrip(_URL_TRAIL)
     tail = url[len(stripped):]
-    if _URL_USERINFO.search(stripped) or _SECRET_KEY.search(stripped) or _TOKENISH.search(stripped):
+    if _URL_USERINFO.search(stripped) or _SECRET_KEY.search(stripped) or _tokenish(stripped):
         return "[URL]" + tail
     return url
+
+
+def _tokenish(url: str) -> bool:
+    """A long segment mixing letters and digits: a bearer token."""
+    for match in _TOKENISH.finditer(url):
+        run = match.group(0)
+        if any(c.isdigit() for c in run) and any(c.isalpha() for c in run):
+            return True
+    return False
 
 
 def _card(match: re.Match) -> str:
