@@ -31,7 +31,7 @@ from survey_svc.entrypoints.senders import SenderProcesses
 
 
 def prepared(count: int, folder: str, smtp_port: int, label: str):
-    settings = Settings(webhook_secret="bench", admin_token="bench",
+    settings = Settings(webhook_secret="bench", admin_token="bench", reply_tag_key="bench",
                         signing_key=generate_keypair()[0], smtp_port=smtp_port,
                         database_url=f"sqlite:///{folder}/{label}.db")
     clock = FakeClock(datetime.now(timezone.utc))

@@ -2,6 +2,7 @@
 from flask import Flask
 
 from chassis.db import check_database
+from chassis.limits import install_limits, limit_blueprint
 from chassis.web import create_service_app
 
 
@@ -18,4 +19,7 @@ def create_app(bus=None) -> Flask:
     app.extensions["bus"] = bus
     api.register_blueprint(tickets.blp)
     api.register_blueprint(admin.blp)
+    limiter = install_limits(app, bus.settings, "survey-svc")
+    limit_blueprint(limiter, tickets.blp, bus.settings.webhook_rate_limit)
+    limit_blueprint(limiter, admin.blp, bus.settings.admin_rate_limit)
     return app

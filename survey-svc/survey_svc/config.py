@@ -1,16 +1,32 @@
 """Settings read once from the environment."""
 from dataclasses import dataclass
 
+from limits import parse_many
+
+from chassis.limits import LimitSettings
 from chassis.mail import SmtpSettings
-from chassis.settings import BaseSettings, as_float, as_int, as_pem, as_port, env, from_env
+from chassis.settings import (BaseSettings, as_bool, as_float, as_int, as_pem, as_port, env,
+                              from_env)
+
+
+def as_rate_limit(raw: str) -> str:
+    """A Flask-Limiter limit ("600 per minute"), checked at start rather than on a request."""
+    parse_many(raw)
+    return raw
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(BaseSettings, SmtpSettings):
-    """The common variables, SMTP_* and MAIL_FROM (chassis.mail), and survey-svc's own."""
+class Settings(BaseSettings, SmtpSettings, LimitSettings):
+    """The common variables, SMTP_*, MAIL_FROM, RATE_LIMIT_* (chassis), and survey-svc's own."""
 
     webhook_secret: str = env("WEBHOOK_SECRET")
+    # The body-only `sha256=<hex>` signature can be replayed for ever: only for a legacy ITSM
+    # that cannot sign a timestamp, and only when an operator says so.
+    webhook_allow_body_only_signature: bool = env("WEBHOOK_ALLOW_BODY_ONLY_SIGNATURE", False,
+                                                  as_bool)
     admin_token: str = env("ADMIN_TOKEN")
+    # Shared with ingest-svc: keys the tag that makes a reply address unguessable.
+    reply_tag_key: str = env("REPLY_TAG_KEY")
     signing_key: str = env("SURVEY_SIGNING_KEY", parse=as_pem)
     database_url: str = env("SURVEY_DATABASE_URL", "sqlite:///var/survey.db")
     host: str = env("SURVEY_HOST", "127.0.0.1")
@@ -23,6 +39,9 @@ class Settings(BaseSettings, SmtpSettings):
     dispatch_connections: int = env("SURVEY_DISPATCH_CONNECTIONS", 1, as_int)
     # Sender processes, each with that many connections, on disjoint shares of the due mail.
     dispatch_processes: int = env("SURVEY_DISPATCH_PROCESSES", 1, as_int)
+    # Per client address; generous enough for an ITSM closing a backlog in one burst.
+    webhook_rate_limit: str = env("SURVEY_WEBHOOK_RATE_LIMIT", "600 per minute", as_rate_limit)
+    admin_rate_limit: str = env("SURVEY_ADMIN_RATE_LIMIT", "300 per minute", as_rate_limit)
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":

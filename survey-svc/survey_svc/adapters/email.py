@@ -7,6 +7,7 @@ from importlib.resources import files
 from cryptography.hazmat.primitives import serialization
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from chassis.auth import reply_tag
 from chassis.mail import Mail, PermanentMailError
 from chassis.tokens import sign_token
 from survey_svc.adapters import mime
@@ -24,13 +25,13 @@ def languages() -> set[str]:
 
 class EmailRenderer:
     def __init__(self, *, public_survey_url: str, signing_key: str, mail_from: str,
-                 reply_domain: str):
+                 reply_domain: str, reply_tag_key: str):
         self.base = public_survey_url.rstrip("/")
         # Parsed once: PyJWT accepts the key object, and parsing PEM per mail is costly.
         self.signing_key = serialization.load_pem_private_key(signing_key.encode(), None)
         from_name, self.sender = parseaddr(mail_from)
         self.mail_from = mime.mailbox(from_name, self.sender)
-        self.reply_domain = reply_domain
+        self.reply_domain, self.reply_tag_key = reply_domain, reply_tag_key
         self.mail_domain = self.sender.rpartition("@")[2] or "localhost"
         # Templates ship with the package: compiled once, no stat() per mail.
         env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
@@ -51,6 +52,11 @@ class EmailRenderer:
                   "lang": t.language}
         return sign_token(self.signing_key, claims, ttl=inv.expires_at - now, now=now)
 
+    def reply_address(self, inv: Invitation) -> str:
+        """`survey+<invitation id>.<tag>@REPLY_DOMAIN`: ingest-svc accepts a reply only with the
+        tag it can recompute from REPLY_TAG_KEY, so an invitation id alone cannot answer."""
+        return f"survey+{inv.id}.{reply_tag(self.reply_tag_key, inv.id)}@{self.reply_domain}"
+
     def render(self, inv: Invitation, kind: str) -> Mail:
         ticket, recipient = inv.ticket, inv.ticket.requester_email or ""
         if not _ADDRESS.fullmatch(recipient):
@@ -67,7 +73,7 @@ class EmailRenderer:
             ("Subject", mime.unstructured("Subject", " ".join(subject.render(context).split()))),
             ("From", self.mail_from),
             ("To", mime.mailbox(ticket.requester_name, recipient)),
-            ("Reply-To", f"survey+{inv.id}@{self.reply_domain}"),
+            ("Reply-To", self.reply_address(inv)),
             ("Message-ID", f"<{inv.id}.{kind}@{self.mail_domain}>"),
             ("Date", formatdate(usegmt=True)),
             ("List-Unsubscribe", f"<{unsubscribe}>"),

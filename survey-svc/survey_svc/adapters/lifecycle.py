@@ -1,20 +1,32 @@
 """An invitation's recorded steps as `surveys.lifecycle` envelopes."""
+import re
+
 from contracts.envelope import Envelope, make_envelope
+from contracts.text import NAME_REFUSED, TEXT_REFUSED
 
 from survey_svc.domain.model import Invitation
 
 PRODUCER = "survey-svc"
+_NAME_CONTROLS, _TEXT_CONTROLS = re.compile(f"[{NAME_REFUSED}]"), re.compile(f"[{TEXT_REFUSED}]")
+
+
+def _clean(value, controls=_NAME_CONTROLS):
+    """Control characters as spaces. A row kept before the contracts refused them (or an SMTP
+    refusal quoting one) must still be announced: an event that fails its schema fails the
+    commit, and with it every later step of that invitation (a sent mail sent again, rounds
+    stopped by an expiry that can never commit)."""
+    return controls.sub(" ", value) if isinstance(value, str) else value
 
 
 def _data(inv: Invitation, step: str, reason: str | None, at) -> dict:
     t = inv.ticket
-    data = {"invitation_id": inv.id, "ticket_id": t.ticket_id, "at": at, "reason": reason,
-            "directorate": t.directorate, "service": t.service, "category": t.category,
-            "team": t.team}
+    data = {"invitation_id": inv.id, "ticket_id": _clean(t.ticket_id), "at": at,
+            "reason": _clean(reason, _TEXT_CONTROLS), "directorate": _clean(t.directorate),
+            "service": _clean(t.service), "category": _clean(t.category), "team": _clean(t.team)}
     if step == "created":
-        data.update(resolution=t.resolution, requester_id=t.requester_id,
-                    requester_name=t.requester_name, channel=t.channel, language=t.language,
-                    due_at=inv.due_at, expires_at=inv.expires_at)
+        data.update(resolution=t.resolution, requester_id=_clean(t.requester_id),
+                    requester_name=_clean(t.requester_name), channel=_clean(t.channel),
+                    language=_clean(t.language), due_at=inv.due_at, expires_at=inv.expires_at)
     return data
 
 

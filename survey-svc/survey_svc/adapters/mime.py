@@ -6,25 +6,37 @@ non-ASCII header text is RFC 2047-encoded and folded. Building a MIMEMultipart a
 flattening it cost more CPU than everything else the dispatcher does per mail.
 """
 import binascii
+import re
 import secrets
 from email.header import Header
 from email.utils import formataddr
 
 CRLF = "\r\n"
 MAX_LINE = 998
+# Control characters (line breaks included): no header text has a right to one.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class HeaderRefused(ValueError):
+    """Header text holding a control character: refused rather than silently rewritten."""
+
+
+def _checked(name: str, value: str) -> str:
+    if (found := _CONTROLS.search(value)) is not None:
+        raise HeaderRefused(f"{name} holds control character U+{ord(found.group()):04X}")
+    return value
 
 
 def unstructured(name: str, value: str) -> str:
-    """A header value: short plain ASCII as is, anything else encoded (never a raw break)."""
-    if (value.isascii() and len(name) + len(value) + 2 <= MAX_LINE
-            and "\n" not in value and "\r" not in value):
+    """A header value: short plain ASCII as is, anything else encoded; control characters refused."""
+    if _checked(name, value).isascii() and len(name) + len(value) + 2 <= MAX_LINE:
         return value
     return Header(value, "utf-8", header_name=name).encode(linesep=CRLF)
 
 
 def mailbox(display_name: str | None, address: str) -> str:
     """`Name <address>` with the name quoted or encoded as it needs; the address alone if none."""
-    name = " ".join((display_name or "").split())
+    name = " ".join(_checked("display name", display_name or "").split())
     if not name:
         return address
     if name.isascii():

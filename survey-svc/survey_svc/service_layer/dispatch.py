@@ -1,4 +1,9 @@
-"""Send what is due, one invitation per transaction: a crash repeats at most one mail per sender."""
+"""Send what is due, one invitation per transaction: a crash repeats at most one mail per sender.
+
+A mail that cannot be built, or that the server refuses for good, is parked (bounced, with its
+reason) and the round goes on: one bad invitation never holds back the others.
+"""
+import logging
 import threading
 from dataclasses import dataclass, fields
 from datetime import timedelta
@@ -9,6 +14,7 @@ from survey_svc.domain.commands import SendDueMail
 from survey_svc.domain.model import PENDING, SENT
 
 MAX_BACKOFF = timedelta(hours=1)
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -106,23 +112,44 @@ def _send_one(uow, clock, mailer, renderer, kind, inv, done: Round) -> bool:
         if not (uow.invitations.lock(inv) and _still_due(inv, kind, now)):
             return True
         try:
-            mailer.send(renderer.render(inv, kind))
-        except PermanentMailError as err:
-            inv.bounce(str(err), now)
-            done.bounced += 1
-        except TransientMailError as err:
-            inv.defer(kind, str(err), now + backoff(inv.attempts))
-            done.deferred += 1
-            done.stopped = str(err) if isinstance(err, ServerUnavailable) else None
+            mail = renderer.render(inv, kind)
+        except Exception as err:  # the same data fails the same way next round: never retry it
+            _park(inv, _unbuildable(inv, kind, err), now, done)
         else:
-            if kind == "invitation":
-                inv.mark_sent(now)
-                done.sent += 1
-            else:
-                inv.mark_reminded(now)
-                done.reminded += 1
+            _deliver(mailer, mail, inv, kind, now, done)
         uow.commit()
     return done.stopped is None
+
+
+def _deliver(mailer, mail, inv, kind: str, now, done: Round) -> None:
+    try:
+        mailer.send(mail)
+    except PermanentMailError as err:
+        _park(inv, str(err), now, done)
+    except TransientMailError as err:
+        inv.defer(kind, str(err), now + backoff(inv.attempts))
+        done.deferred += 1
+        done.stopped = str(err) if isinstance(err, ServerUnavailable) else None
+    else:
+        if kind == "invitation":
+            inv.mark_sent(now)
+            done.sent += 1
+        else:
+            inv.mark_reminded(now)
+            done.reminded += 1
+
+
+def _unbuildable(inv, kind: str, err: Exception) -> str:
+    if isinstance(err, PermanentMailError):  # the renderer's own refusal (an unusable address)
+        return str(err)
+    log.exception("cannot build a mail", extra={"invitation_id": inv.id, "kind": kind})
+    return f"cannot build the {kind}: {type(err).__name__}: {err}"
+
+
+def _park(inv, reason: str, now, done: Round) -> None:
+    """Bounced with its reason: announced, counted, and never picked up again."""
+    inv.bounce(reason, now)
+    done.bounced += 1
 
 
 def _still_due(inv, kind: str, now) -> bool:

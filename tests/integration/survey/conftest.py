@@ -1,12 +1,11 @@
 """survey-svc wired to real adapters: SQLite or PostgreSQL, aiosmtpd, Kafka."""
-import hashlib
-import hmac
 import json
 from datetime import datetime, timezone
 
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
+from chassis.auth import sign_webhook
 from chassis.kafka import Record
 from chassis.testing import FakeClock
 from chassis.tokens import generate_keypair
@@ -15,7 +14,7 @@ from survey_svc import bootstrap
 from survey_svc.app import create_app
 from survey_svc.config import Settings
 
-SECRET, ADMIN = "test-webhook-secret", "test-admin-token"
+SECRET, ADMIN, REPLY_TAG_KEY = "test-webhook-secret", "test-admin-token", "test-reply-tag-key"
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +30,8 @@ def clock():
 
 @pytest.fixture
 def survey_settings(db_url, smtp_server, survey_keys):
-    return Settings(webhook_secret=SECRET, admin_token=ADMIN, signing_key=survey_keys[0],
+    return Settings(webhook_secret=SECRET, admin_token=ADMIN, reply_tag_key=REPLY_TAG_KEY,
+                    signing_key=survey_keys[0],
                     database_url=db_url, smtp_port=smtp_server.port,
                     public_survey_url="https://feedback.example.org")
 
@@ -48,9 +48,9 @@ def client(survey):
     return create_app(survey).test_client()
 
 
-def _signed(payload) -> tuple[bytes, dict]:
+def _signed(payload, at: datetime) -> tuple[bytes, dict]:
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-    sig = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    sig = sign_webhook(SECRET, body, int(at.timestamp()))
     return body, {"X-Signature": sig, "Content-Type": "application/json"}
 
 
@@ -64,9 +64,9 @@ def _ticket_payload(ticket_id: str, resolved_at: datetime, **changes) -> dict:
 
 
 @pytest.fixture
-def signed():
-    """signed(payload) -> (body, headers) with a valid X-Signature."""
-    return _signed
+def signed(clock):
+    """signed(payload, at=clock.now()) -> (body, headers) with an X-Signature made at `at`."""
+    return lambda payload, at=None: _signed(payload, at or clock.now())
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ def _raw(kind="invitation", base="https://feedback.example.org/", **ticket_chang
                               directorate="Adults"), **ticket_changes})
     renderer = EmailRenderer(public_survey_url=base, signing_key=KEYS[0],
                              mail_from="ICT Service <ict@council.example>",
-                             reply_domain="replies.example")
+                             reply_domain="replies.example", reply_tag_key="reply-key")
     return renderer.render(Invitation("b" * 32, ticket, NOW, NOW + timedelta(days=14), 3),
                            kind).data
 

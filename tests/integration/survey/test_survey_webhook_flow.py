@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from chassis.auth import reply_tag
 from chassis.kafka import KafkaPublisher
 from chassis.outbox import OutboxRelay
 from chassis.tokens import verify_token
@@ -41,7 +42,8 @@ def test_resolved_ticket_becomes_one_email_and_lifecycle_events(
 
     [msg] = smtp_server.wait_for_messages(1)
     assert f"INC-{unique}" in msg["Subject"]
-    assert msg["Reply-To"] == f"survey+{invitation_id}@replies.localhost"
+    tag = reply_tag(survey.settings.reply_tag_key, invitation_id)
+    assert msg["Reply-To"] == f"survey+{invitation_id}.{tag}@replies.localhost"
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert re.fullmatch(r"<https://feedback\.example\.org/s/[\w.-]+/unsubscribe>",
                         msg["List-Unsubscribe"])

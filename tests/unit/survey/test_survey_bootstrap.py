@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from chassis.auth import reply_tag
 from chassis.testing import FakeClock, FakePublisher
 from chassis.tokens import generate_keypair
 from contracts.envelope import decode
@@ -30,7 +31,7 @@ class FakeMailer:
 
 @pytest.fixture
 def bus(tmp_path):
-    settings = Settings(webhook_secret="w", admin_token="a", signing_key=KEYS[0],
+    settings = Settings(webhook_secret="w", admin_token="a", reply_tag_key="r", signing_key=KEYS[0],
                         database_url=f"sqlite:///{tmp_path / 'survey.db'}")
     bus = build(settings, publisher=FakePublisher(), clock=FakeClock(NOW),
                 mailers=(FakeMailer(),))
@@ -64,6 +65,7 @@ def test_a_dispatch_round_sends_through_the_wired_mailer(bus):
     [mailer] = bus.mailers
     assert (done.sent, done.bounced, done.deferred) == (1, 0, 0)
     assert [m.recipients for m in mailer.sent] == [("sam@example.org",)]
-    assert f"survey+{invitation_id}@".encode() in mailer.sent[0].data
+    tag = reply_tag("r", invitation_id)
+    assert f"survey+{invitation_id}.{tag}@".encode() in mailer.sent[0].data
     assert _outbox(bus) == ["invitation.created", "invitation.sent"]
     assert bus.publisher.published == []  # the relay, not the handler, publishes
