@@ -23,7 +23,7 @@ BIN = Path(sys.executable).parent
 def test_a_bad_variable_stops_the_service_with_one_readable_line(service, variable, value, tmp_path):
     private, public = generate_keypair()
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "WEBHOOK_SECRET": "w",
-           "ADMIN_TOKEN": "a", "SURVEY_SIGNING_KEY": private, "SURVEY_VERIFY_KEY": public,
+           "ADMIN_TOKEN": "a", "REPLY_TAG_KEY": "r", "SURVEY_SIGNING_KEY": private, "SURVEY_VERIFY_KEY": public,
            "INGEST_SECRET_KEY": "s", "INGEST_API_TOKENS": "kiosk:t", "INGEST_INBOUND_TOKEN": "i",
            "DASHBOARD_SESSION_SECRET": "d", variable: value}
     result = subprocess.run([str(BIN / service), "serve"], env=env, cwd=tmp_path,

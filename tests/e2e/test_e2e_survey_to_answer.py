@@ -1,7 +1,5 @@
 """End to end: survey-svc emails a real SMTP server; a person answers from the link in
 Chromium (mouse, then keyboard only), and by replying; every answer reaches Kafka."""
-import hashlib
-import hmac
 import json
 import re
 import smtplib
@@ -13,6 +11,7 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 from werkzeug.serving import make_server
 
+from chassis.auth import sign_webhook
 from chassis.kafka import KafkaPublisher, Record
 from chassis.outbox import OutboxRelay
 from chassis.testing import FakeClock
@@ -22,6 +21,7 @@ from devkit.testing import free_port, wait_for
 from survey_svc import bootstrap as survey_bootstrap
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.integration]
+REPLY_TAG_KEY = "e2e-reply-tag-key"  # survey-svc and ingest-svc share it
 
 
 class Tail:
@@ -60,7 +60,8 @@ def ingest(kafka_bootstrap, tmp_path):
 def survey(ingest, smtp_server, tmp_path):
     from survey_svc.app import create_app
     from survey_svc.config import Settings
-    settings = Settings(webhook_secret="e2e-secret", admin_token="e2e-admin", signing_key=ingest[2][0],
+    settings = Settings(webhook_secret="e2e-secret", admin_token="e2e-admin", reply_tag_key=REPLY_TAG_KEY,
+                        signing_key=ingest[2][0],
                         database_url=f"sqlite:///{tmp_path / 'survey.db'}", smtp_port=smtp_server.port,
                         public_survey_url=ingest[0])
     clock = FakeClock(datetime.now(timezone.utc).replace(microsecond=0))
@@ -74,7 +75,7 @@ def resolve_ticket(client, ticket_id: str, at: datetime) -> str:
                        "requester": {"id": f"req-{ticket_id}", "email": "sam@example.org", "name": "Sam Lee"},
                        "directorate": "Place", "service": "Printing", "category": "Hardware",
                        "team": "Field", "priority": "P3", "channel": "phone"}).encode()
-    sig = "sha256=" + hmac.new(b"e2e-secret", body, hashlib.sha256).hexdigest()
+    sig = sign_webhook("e2e-secret", body, int(at.timestamp()))
     response = client.post("/v1/tickets/resolved", data=body,
                            headers={"X-Signature": sig, "Content-Type": "application/json"})
     assert response.status_code == 202 and response.json["surveyed"]

@@ -16,7 +16,7 @@ from devkit import repo_root
 COMPOSE_FILE = repo_root() / "docker-compose.yml"
 TEST_ENV = repo_root() / "infra" / "compose" / "test.env"  # what `make test` validates with
 SECRETS = ["WEBHOOK_SECRET", "ADMIN_TOKEN", "INGEST_SECRET_KEY", "INGEST_API_TOKENS",
-           "INGEST_INBOUND_TOKEN", "DASHBOARD_SESSION_SECRET", "POSTGRES_PASSWORD",
+           "INGEST_INBOUND_TOKEN", "DASHBOARD_SESSION_SECRET", "REPLY_TAG_KEY", "POSTGRES_PASSWORD",
            "SURVEY_SIGNING_KEY_FILE", "SURVEY_VERIFY_KEY_FILE"]
 OPTIONAL_CREDENTIALS = {"SMTP_USERNAME", "SMTP_PASSWORD"}  # empty: a relay without auth
 PUBLIC = {("ingest-svc", 8002)}
