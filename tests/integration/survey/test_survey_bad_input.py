@@ -90,3 +90,26 @@ def test_invalid_policy_is_400_and_not_stored(client, admin):
 def _kw(signed_pair) -> dict:
     body, headers = signed_pair
     return {"data": body, "headers": headers}
+
+
+@pytest.mark.parametrize("where, value", [
+    (("directorate",), "Adults\r\nBcc: x@example.org"),
+    (("team",), "Desk\n"),
+    (("service",), "Email\u2028"),
+    (("requester", "name"), "Pat\x1b[2J"),
+    (("ticket_id",), "INC-1\r\n"),
+])
+def test_control_characters_in_a_name_are_400_naming_the_field(
+        client, survey, clock, signed, ticket_payload, where, value):
+    payload = ticket_payload("INC-CTRL", clock.now())
+    target = payload
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = value
+    response = client.post("/v1/tickets/resolved", **_kw(signed(payload)))
+    assert response.status_code == 400
+    errors = response.json["errors"]["json"]
+    for key in where:
+        errors = errors[key]
+    assert "control characters" in errors[0]
+    assert _rows(survey) == 0

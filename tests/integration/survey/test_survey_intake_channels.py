@@ -48,6 +48,7 @@ def cli_env(survey_settings, survey, monkeypatch, tmp_path):
     key = tmp_path / "signing.pem"
     key.write_text(s.signing_key)
     for name, value in {"WEBHOOK_SECRET": s.webhook_secret, "ADMIN_TOKEN": s.admin_token,
+                        "REPLY_TAG_KEY": s.reply_tag_key,
                         "SURVEY_SIGNING_KEY": str(key), "SURVEY_DATABASE_URL": s.database_url,
                         "SMTP_PORT": str(s.smtp_port)}.items():
         monkeypatch.setenv(name, value)
@@ -71,6 +72,28 @@ def test_csv_import_reports_bad_rows_and_imports_the_rest(cli_env, tmp_path, clo
     assert "line 4: resolution:" in out and "line 5: directorate:" in out
     assert [r["ticket_id"] for r in client.get("/v1/invitations?ticket_id=CSV-1",
                                                headers=admin).json] == ["CSV-1"]
+
+
+def test_csv_rows_with_control_characters_in_a_name_are_rejected_naming_the_field(
+        cli_env, tmp_path, clock, capsys, client, admin):
+    at = (clock.now() - timedelta(days=1)).isoformat()
+    path = tmp_path / "tickets.csv"
+    path.write_text(CSV.splitlines(keepends=True)[0]
+                    + f'CSV-CR,1,{at},u1,u1@example.org,Ann,"Adults\r\nBcc: x@example.org",'
+                      f'Email,Software,Desk,P3,phone,en,\n'
+                    + f"CSV-ESC,1,{at},u2,u2@example.org,Bo\x1b[2J,Adults,Email,Software,Desk,"
+                      f"P3,phone,en,\n"
+                    + f"CSV-OK,1,{at},u3,u3@example.org,Cy,Adults,Email,Software,Desk,P3,phone,"
+                      f"en,\n", newline="")
+    with pytest.raises(SystemExit):
+        cli.run_cli(cli.cli, ["import", str(path)])
+    out = capsys.readouterr().out
+    assert "rejected 2" in out
+    assert "line 2: directorate: Must not contain control characters" in out
+    assert "line 3: requester: name: Must not contain control characters" in out
+    for ticket_id, kept in (("CSV-CR", []), ("CSV-ESC", []), ("CSV-OK", ["CSV-OK"])):
+        rows = client.get(f"/v1/invitations?ticket_id={ticket_id}", headers=admin).json
+        assert [r["ticket_id"] for r in rows] == kept
 
 
 def test_cli_errors_are_one_readable_line(monkeypatch, capsys):

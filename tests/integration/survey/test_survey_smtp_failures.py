@@ -2,13 +2,14 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import MetaData, select
+from sqlalchemy import MetaData, select, update
 
 from chassis.outbox import outbox_table
 from contracts.envelope import decode
 from devkit.procs import free_port
 from devkit.testing import SmtpSink
 from chassis.mail import SmtpMailer
+from survey_svc.adapters.orm import invitations
 from survey_svc.service_layer.dispatch import dispatch_due
 
 pytestmark = pytest.mark.integration
@@ -74,3 +75,39 @@ def test_permanent_rejection_bounces_and_is_not_retried(survey, clock, resolve_m
     with survey.sessions() as session:
         events = [decode(p) for p in session.scalars(select(outbox.c.payload))]
     assert [e.data["invitation_id"] for e in events if e.event_type == "invitation.bounced"] == [bad]
+
+
+def _legacy(survey, invitation_id: str, **values) -> None:
+    """A row kept before the contracts refused control characters."""
+    with survey.engine.begin() as conn:
+        conn.execute(update(invitations).where(invitations.c.id == invitation_id).values(**values))
+
+
+def test_a_poisoned_invitation_is_parked_with_its_reason_and_the_rest_go(
+        survey, clock, resolve_many, smtp_server):
+    poisoned, odd, *good = resolve_many(4, "INC-P")
+    _legacy(survey, poisoned, requester_name="Pat\r\nBcc: everyone@example.org")
+    _legacy(survey, odd, directorate="Adults\r\nSocial Care")  # not a header: sent, announced
+    mailer = SmtpMailer("127.0.0.1", smtp_server.port)
+    try:
+        first = dispatch_due(survey.uow_factory(), clock, mailer, survey.renderer)
+        assert (first.sent, first.bounced, first.stopped) == (3, 1, None)
+        clock.advance(timedelta(days=4))  # past the reminders, which go out; it stays parked
+        again = dispatch_due(survey.uow_factory(), clock, mailer, survey.renderer)
+        assert (again.sent, again.reminded, again.bounced) == (0, 3, 0)
+    finally:
+        mailer.close()
+    messages = smtp_server.wait_for_messages(6)
+    assert all("everyone@example.org" not in str(m) for m in messages)
+    with survey.uow_factory() as uow:
+        parked = uow.invitations.get(poisoned)
+        assert parked.status == "bounced" and "display name" in parked.last_error
+        assert "control character U+000D" in parked.last_error
+        assert {uow.invitations.get(i).status for i in (odd, *good)} == {"reminded"}
+    outbox = outbox_table(MetaData())
+    with survey.sessions() as session:
+        events = [decode(p) for p in session.scalars(select(outbox.c.payload))]
+    [bounced] = [e for e in events if e.event_type == "invitation.bounced"]
+    assert bounced.data["invitation_id"] == poisoned and "U+000D" in bounced.data["reason"]
+    sent = {e.data["invitation_id"]: e.data for e in events if e.event_type == "invitation.sent"}
+    assert sent[odd]["directorate"] == "Adults  Social Care"
