@@ -1,4 +1,4 @@
-"""Print macro-F1 of plain nltk VADER vs the IT-service analyser on the labelled evaluation set."""
+"""Print macro-F1 of plain nltk VADER vs the analyser on the IT set; with --public, the shared/data tables."""
 from __future__ import annotations
 
 import argparse
@@ -29,7 +29,7 @@ def vader_label(compound: float) -> str:
 def predict(rows: list[dict]) -> dict[str, list[str]]:
     """Labels from each system for every row."""
     plain = plain_nltk_vader()
-    analyser = build_analyser()
+    analyser = build_analyser(learned=False)
     texts = [r["text"] for r in rows]
     ours = analyser.analyse_many((t, None, None) for t in texts)
     return {
@@ -63,12 +63,20 @@ def report(rows: list[dict], verbose: bool = True) -> dict[str, dict[str, float]
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command-line entry point."""
+    """Command-line entry point: the IT set, and with --public the tables on shared/data."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=EVAL_SET)
     parser.add_argument("--quiet", action="store_true", help="macro-F1 only")
+    parser.add_argument("--public", action="store_true", help="also the tables on the public sets")
+    parser.add_argument("--shared-data", default=None, help="the shared/data folder (default: found)")
+    parser.add_argument("--parts", default="sentiment,themes,learned", help="which public tables")
+    parser.add_argument("--ticket-sample", type=int, default=5000, help="IT tickets sampled (0: all)")
     args = parser.parse_args(argv)
+    print(f"model version: {build_analyser(learned=False).version}")
     report(load(args.data), verbose=not args.quiet)
+    if args.public:
+        from .evaluate_public import report as public_report
+        print(public_report(args.shared_data, tuple(args.parts.split(",")), ticket_sample=args.ticket_sample))
 
 
 if __name__ == "__main__":

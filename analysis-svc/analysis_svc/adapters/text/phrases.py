@@ -5,6 +5,8 @@ import re
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
+_RUN = re.compile(r"[a-z0-9'-]+")
+RUN_CACHE = 100_000
 
 
 def read_tsv(name: str) -> list[list[str]]:
@@ -34,14 +36,28 @@ class PhraseRules:
             for word in words.split(","):
                 triggers.setdefault(word, []).append(i)
         self._triggers = list(triggers.items())
+        self._word_triggers = [(t, ids) for t, ids in self._triggers if _RUN.fullmatch(t)]
+        self._text_triggers = [(t, ids) for t, ids in self._triggers if not _RUN.fullmatch(t)]
+        self._by_run: dict[str, frozenset[int]] = {}
         self._compiled = [re.compile(rule, re.IGNORECASE) for rule in self.rules]
         self._tokens = list(self.valences)
 
     def active(self, text: str) -> list[int]:
-        """Indices of the rules one of whose trigger words occurs in text, in file order."""
+        """Indices of the rules one of whose trigger words occurs in text, in file order.
+
+        A one-word trigger can only occur inside a run of word characters, so each distinct run
+        is checked once and remembered; triggers with spaces are looked for in the whole text.
+        """
         lower = text.lower()
         found: set[int] = set()
-        for trigger, ids in self._triggers:
+        for run in set(_RUN.findall(lower)):
+            ids = self._by_run.get(run)
+            if ids is None:
+                ids = frozenset(i for trigger, tids in self._word_triggers if trigger in run for i in tids)
+                if len(self._by_run) < RUN_CACHE:
+                    self._by_run[run] = ids
+            found |= ids
+        for trigger, ids in self._text_triggers:
             if trigger in lower:
                 found.update(ids)
         return sorted(found)

@@ -90,10 +90,28 @@ for _entries in _INDEX.values():
     _entries.sort(key=lambda e: -len(e[0]))
 
 
+_STEMS: dict[str, str] = {}
+
+
+def _stems(words: list[str]) -> list[str]:
+    cache = _STEMS
+    out = []
+    for w in words:
+        s = cache.get(w)
+        if s is None:
+            s = stem(w)
+            if len(cache) < 200_000:
+                cache[w] = s
+        out.append(s)
+    return out
+
+
 def _matches(text: str) -> list[tuple[str, str]]:
     """(theme id, matched words) for every term occurrence, comparing stems word by word."""
     words = _words(text)
-    stems = [stem(w) for w in words]
+    stems = _stems(words)
+    if _INDEX.keys().isdisjoint(stems):
+        return []
     found = []
     for i, first in enumerate(stems):
         for term, theme_id in _INDEX.get(first, ()):
