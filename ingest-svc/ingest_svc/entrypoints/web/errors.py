@@ -1,4 +1,6 @@
 """Friendly HTML pages, with the right status, for everything that can go wrong on a page."""
+import logging
+
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, TooManyRequests
 
@@ -6,6 +8,8 @@ from chassis.web import RETRY_AFTER_S, unavailable_errors
 
 from ingest_svc.entrypoints.web.render import link_problem, message
 from ingest_svc.entrypoints.web.tokens import LinkProblem
+
+log = logging.getLogger(__name__)
 
 
 def csrf_failed(_err):
@@ -26,8 +30,9 @@ def bad_request(err):
                    [err.description or "Please go back and try again."], 400)
 
 
-def unavailable(_err):
+def unavailable(err):
     """The broker, database or disk is away (chassis.web answers the API with JSON)."""
+    log.warning("dependency unavailable", extra={"error": type(err).__name__})
     body, status, headers = message("Sorry, there is a problem with the service",
                                     ["Nothing was saved. Please try again in a few minutes."], 503)
     return body, status, {**headers, "Retry-After": str(RETRY_AFTER_S)}
