@@ -3,6 +3,7 @@
 Every check is constant-time on bytes, so a header Werkzeug decoded from non-ASCII bytes (or a
 malformed one) is simply a wrong secret: 401, never a 500 from `hmac.compare_digest` on str.
 """
+import email.utils
 import hashlib
 import hmac
 
@@ -118,3 +119,20 @@ def reply_tag(key: str, invitation_id: str) -> str:
 
 def reply_tag_valid(key: str | None, invitation_id: str, tag: str | None) -> bool:
     return bool(key) and same_secret(tag, reply_tag(key, invitation_id))
+
+
+def normalised_address(address: str | None) -> str:
+    """An email address as a reply's sender is compared with the invitee: the display name and
+    surrounding space dropped, lower-cased; a plus-tag is kept as given. "" when it is not one
+    address (a list of addresses, or nothing parseable)."""
+    found = email.utils.getaddresses([address or ""])
+    addr = found[0][1].strip().lower() if len(found) == 1 else ""
+    return addr if addr.count("@") == 1 else ""
+
+
+def address_hash(key: str | None, address: str | None) -> str | None:
+    """A keyed hash of the normalised address (REPLY_TAG_KEY): survey-svc announces the
+    invitee's, ingest-svc compares a reply's sender with it, and neither puts the address
+    itself on the stream. None without a key or an address."""
+    normal = normalised_address(address)
+    return hmac_sha256(key, f"address:{normal}".encode()) if key and normal else None

@@ -17,6 +17,9 @@ class InvitationCreated(InvitationEvent):
     # Pseudonymous id and display name: analysis redacts the requester's own name.
     requester_id = required_text(200)
     requester_name = text(200, load_default=None, allow_none=True)
+    # chassis.auth.address_hash(REPLY_TAG_KEY, requester email): ingest-svc checks that an email
+    # reply comes from the invitee without the address itself crossing the stream.
+    requester_email_hash = text(64, load_default=None, allow_none=True)
     channel = text(50, load_default=None, allow_none=True)
     language = text(10, load_default="en")
     due_at = timestamp(required=True)

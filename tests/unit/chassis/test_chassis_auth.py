@@ -126,3 +126,14 @@ def test_reply_tag_is_keyed_and_checked_in_constant_time():
     assert not reply_tag_valid("shared-key", "inv-1", None)
     assert not reply_tag_valid("", "inv-1", tag)
     assert not reply_tag_valid("shared-key", "inv-1", tag.upper() + "\u00e9")
+
+
+def test_address_hash_compares_normalised_addresses_under_a_key():
+    from chassis.auth import address_hash, normalised_address
+    assert normalised_address(' "Lee, Sam" <Sam@Example.ORG> ') == "sam@example.org"
+    assert normalised_address("sam+x@example.org") == "sam+x@example.org"  # plus-tags as given
+    assert normalised_address("a@example.org, b@example.org") == normalised_address("nobody") == ""
+    one = address_hash("k", "Sam <SAM@example.org>")
+    assert one == address_hash("k", "sam@example.org ") != address_hash("k", "sam+x@example.org")
+    assert one != address_hash("other", "sam@example.org")
+    assert address_hash("", "sam@example.org") is None and address_hash("k", "") is None
