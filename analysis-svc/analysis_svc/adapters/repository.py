@@ -112,13 +112,16 @@ class SqlRepository:
         stmt = stmt.on_conflict_do_nothing().returning(raised_alerts.c.alert_id)
         return self.session.execute(stmt).first() is not None
 
-    def directorate_sums(self, directorate: str, kind: str, periods: list[str]) -> dict[str, dict]:
-        """Counters summed over a directorate's services and teams, per period."""
-        stmt = select(rollups.c.period, *[func.sum(rollups.c[c]).label(c) for c in COUNTERS]).where(
-            rollups.c.directorate == directorate, rollups.c.period_kind == kind,
-            rollups.c.period.in_(periods)).group_by(rollups.c.period)
-        return {r["period"]: {c: r[c] or 0 for c in COUNTERS}
-                for r in self.session.execute(stmt).mappings()}
+    def directorate_sums(self, kind: str, periods: list[str]) -> dict[str, dict[str, dict]]:
+        """Per directorate, then per period: counters summed over its services and teams."""
+        stmt = select(rollups.c.directorate, rollups.c.period,
+                      *[func.sum(rollups.c[c]).label(c) for c in COUNTERS]).where(
+            rollups.c.period_kind == kind, rollups.c.period.in_(periods),
+        ).group_by(rollups.c.directorate, rollups.c.period)
+        out: dict[str, dict[str, dict]] = {}
+        for r in self.session.execute(stmt).mappings():
+            out.setdefault(r["directorate"], {})[r["period"]] = {c: r[c] or 0 for c in COUNTERS}
+        return out
 
     def holds_responses(self) -> bool:
         return self.session.execute(select(responses.c.response_id).limit(1)).first() is not None

@@ -1,10 +1,13 @@
 """The aggregate feeds (trends, totals, summary, themes), also the dashboard's and the report's.
 
 Cells under `filters.min_cell` are suppressed; every read is scoped (see rollup_sums).
+The change and trend tests of one feed answer are one family: `significant` holds the false
+discovery rate at `filters.alpha` across it (Benjamini-Hochberg, domain.fdr); `p_value` stays raw.
 """
 from collections import defaultdict
 from dataclasses import replace
 
+from analysis_svc.domain.fdr import control_fdr
 from analysis_svc.domain.periods import period_start, shift
 from analysis_svc.read_model.rollup_sums import (Filters, group_fields, sums, theme_counts, total,
                                                  window)
@@ -29,6 +32,7 @@ def trends(session, scope: set[str] | None, filters: Filters) -> list[dict]:
                 **measures(cell, filters.min_cell),
                 "change": change(cell, by_period.get(before), filters.min_cell, filters.alpha),
             })
+    control_fdr(rows, filters.alpha)
     return rows
 
 
@@ -52,6 +56,7 @@ def totals(session, scope: set[str] | None, filters: Filters) -> list[dict]:
             "change": change(now, before, filters.min_cell, filters.alpha),
             "trend": trend([by_period.get(p, {}) for p in win.periods], filters.min_cell,
                            filters.alpha)})
+    control_fdr(out, filters.alpha)
     return out
 
 
@@ -67,18 +72,41 @@ def summary(session, scope: set[str] | None, filters: Filters) -> list[dict]:
     current_only = replace(filters, start=period_start(kind, last), end=period_start(kind, last))
     theme_rows = {tuple(_key(r, filters)): r["themes"]
                   for r in themes(session, scope, current_only)}
+    out = summary_rows(sums(session, scope, filters, win), win.periods, filters)
+    for item in out:
+        item["top_themes"] = (theme_rows.get(tuple(_key(item, filters))) or [])[:5]
+    return out
+
+
+def summary_rows(groups: dict[tuple, dict[str, dict]], periods: list[str],
+                 filters: Filters) -> list[dict]:
+    """Per group (summed counters per period): the last period's measures, its change from the
+    one before and the trend over `periods`, adjusted as one family (no SQL: bench/ calls it)."""
+    last = periods[-1]
     out = []
-    for group, by_period in sorted(sums(session, scope, filters, win).items()):
+    for group, by_period in sorted(groups.items()):
         current = by_period.get(last)
-        before = by_period.get(win.periods[-2]) if len(win.periods) > 1 else None
+        before = by_period.get(periods[-2]) if len(periods) > 1 else None
         item = group_fields(filters, group) | {"period": last}
         item |= measures(current or {}, filters.min_cell)
         item["change"] = change(current, before, filters.min_cell, filters.alpha)
-        item["trend"] = trend([by_period.get(p, {}) for p in win.periods],
+        item["trend"] = trend([by_period.get(p, {}) for p in periods],
                               filters.min_cell, filters.alpha)
-        item["top_themes"] = (theme_rows.get(group) or [])[:5]
         out.append(item)
+    control_fdr(out, filters.alpha)
     return out
+
+
+# The overview's and the board report's "what changed" view tests both levels at once.
+CHANGE_LEVELS = (("directorate",), ("directorate", "service"))
+
+
+def changes(session, scope: set[str] | None, filters: Filters) -> tuple[list[dict], int]:
+    """Summary rows of every directorate and directorate x service cell, their change and
+    trend tests adjusted as one family (the view's); returns (rows, family size)."""
+    rows = [row for levels in CHANGE_LEVELS
+            for row in summary(session, scope, replace(filters, group_by=levels))]
+    return rows, control_fdr(rows, filters.alpha)
 
 
 def _key(row: dict, filters: Filters) -> list:

@@ -3,6 +3,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from analysis_svc import read_model
+from analysis_svc.domain.fdr import control_fdr
 from analysis_svc.read_model import Filters, ResponseFilters
 from analysis_svc.service_layer.measures import measures
 
@@ -30,13 +31,16 @@ def build(session, scope, period: Period, settings) -> dict:
         for row in read_model.totals(session, scope, replace(base, group_by=group_by)):
             groups.append(row | {"name": " – ".join(row[k] for k in group_by if row[k]),
                                  "level": len(group_by)})
+    # One family: every change and trend the report lists or speaks of (the headline's trend is
+    # not shown, so it is left out), adjusted together from their raw p-values.
+    family = control_fdr([{"change": headline.get("change")}] + groups, base.alpha)
     return {
         "period": period, "headline": headline, "headline_change": headline.get("change"),
         "monthly": read_model.trends(session, scope, replace(base, group_by=())),
         "groups": groups,
         "themes": _themes(session, scope, base, prior),
         "quotes": quotes(session, scope, period, settings.zone),
-        "min_cell": base.min_cell, "alpha": base.alpha,
+        "min_cell": base.min_cell, "alpha": base.alpha, "family_size": family,
     }
 
 

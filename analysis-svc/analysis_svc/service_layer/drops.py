@@ -1,30 +1,51 @@
-"""Significant-drop alerts: a directorate's CSAT this period fell significantly from the last."""
+"""Significant-drop alerts: a directorate's CSAT this period fell significantly from the last.
+
+One alert run tests every directorate of each touched (week or month) period as one family, and
+holds the false discovery rate across it at `alpha` (Benjamini-Hochberg): with five directorates
+tested every week and month, a raw p < 0.05 would raise chance alerts all year.
+"""
 from datetime import datetime
 
 from analysis_svc.domain.alerts import drop_alert_id, stable_event_id
+from analysis_svc.domain.fdr import bh_adjust
 from analysis_svc.domain.periods import previous
 from analysis_svc.domain.stats import two_proportion_p
 
 
-def find_drops(repo, touched: set[tuple[str, str, str]], *, min_cell: int, alpha: float,
-               now: datetime) -> list[tuple[str, dict]]:
-    """(event_id, alert data) for each newly significant drop among touched (dir, kind, period)."""
-    out = []
-    for directorate, kind, period in sorted(touched):
-        before = previous(kind, period)
-        sums = repo.directorate_sums(directorate, kind, [period, before])
-        cur, old = sums.get(period), sums.get(before)
+def drop_tests(sums: dict[str, dict[str, dict]], period: str, before: str, *, min_cell: int,
+               alpha: float) -> list[dict]:
+    """Every directorate's test of `period` against `before` (both cells at least min_cell),
+    with its BH-adjusted p-value across them all; `drop` is a significant fall."""
+    tests = []
+    for directorate, by_period in sorted(sums.items()):
+        cur, old = by_period.get(period), by_period.get(before)
         if not cur or not old or cur["responses"] < min_cell or old["responses"] < min_cell:
             continue
         p = two_proportion_p(cur["satisfied"], cur["responses"], old["satisfied"], old["responses"])
-        current, earlier = cur["satisfied"] / cur["responses"], old["satisfied"] / old["responses"]
-        if p is None or p >= alpha or current >= earlier:
-            continue
-        alert_id = drop_alert_id(directorate, kind, period)
-        if not repo.claim_alert(alert_id, "significant_drop", directorate, now):
-            continue
-        out.append((stable_event_id("alert", alert_id), {
-            "alert_id": alert_id, "directorate": directorate, "period": period,
-            "previous_period": before, "previous_csat": round(earlier, 4),
-            "current_csat": round(current, 4), "p_value": round(p, 6), "raised_at": now}))
+        tests.append({"directorate": directorate, "p_value": p,
+                      "current": cur["satisfied"] / cur["responses"],
+                      "earlier": old["satisfied"] / old["responses"]})
+    for test, adjusted in zip(tests, bh_adjust([t["p_value"] for t in tests])):
+        test |= {"p_adjusted": adjusted, "family_size": len(tests),
+                 "drop": adjusted <= alpha and test["current"] < test["earlier"]}
+    return tests
+
+
+def find_drops(repo, touched: set[tuple[str, str, str]], *, min_cell: int, alpha: float,
+               now: datetime) -> list[tuple[str, dict]]:
+    """(event_id, alert data) for each newly significant drop in the touched (kind, period)s."""
+    out = []
+    for kind, period in sorted({(kind, period) for _, kind, period in touched}):
+        before = previous(kind, period)
+        sums = repo.directorate_sums(kind, [period, before])
+        for test in drop_tests(sums, period, before, min_cell=min_cell, alpha=alpha):
+            alert_id = drop_alert_id(test["directorate"], kind, period)
+            if not test["drop"] or not repo.claim_alert(alert_id, "significant_drop",
+                                                        test["directorate"], now):
+                continue
+            out.append((stable_event_id("alert", alert_id), {
+                "alert_id": alert_id, "directorate": test["directorate"], "period": period,
+                "previous_period": before, "previous_csat": round(test["earlier"], 4),
+                "current_csat": round(test["current"], 4), "p_value": round(test["p_value"], 6),
+                "raised_at": now}))
     return out

@@ -51,19 +51,31 @@ class PageArgs(ResponseArgs):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
+P_VALUE = "Raw two-sided p-value of this one test."
+P_ADJUSTED = ("Benjamini-Hochberg adjusted p-value (q-value) across every change and trend test "
+              "in this answer (its family).")
+SIGNIFICANT = ("p_adjusted <= SIGNIFICANCE_LEVEL: the false discovery rate across the family is "
+               "held at that level.")
+FAMILY_SIZE = "How many tests this answer's family holds."
+
+
 class ChangeSchema(Schema):
     previous_csat = fields.Float()
     delta = fields.Float()
-    p_value = fields.Float()
-    significant = fields.Boolean()
+    p_value = fields.Float(metadata={"description": P_VALUE})
+    p_adjusted = fields.Float(metadata={"description": P_ADJUSTED})
+    family_size = fields.Integer(metadata={"description": FAMILY_SIZE})
+    significant = fields.Boolean(metadata={"description": SIGNIFICANT})
 
 
 class TrendTestSchema(Schema):
     periods = fields.Integer()
     z = fields.Float()
-    p_value = fields.Float()
-    direction = fields.String()
-    significant = fields.Boolean()
+    p_value = fields.Float(metadata={"description": P_VALUE})
+    p_adjusted = fields.Float(metadata={"description": P_ADJUSTED})
+    family_size = fields.Integer(metadata={"description": FAMILY_SIZE})
+    direction = fields.String(metadata={"description": "up or down when significant, else flat."})
+    significant = fields.Boolean(metadata={"description": SIGNIFICANT})
 
 
 class ThemeShareSchema(Schema):

@@ -57,8 +57,26 @@ def p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
+def _tested(test: dict) -> str:
+    """The raw p-value and, once the family is adjusted, the BH-adjusted one beside it."""
+    adjusted = test.get("p_adjusted")
+    if adjusted is None:
+        return p_text(test["p_value"])
+    return f"{p_text(test['p_value'])}, adjusted {p_text(adjusted)}"
+
+
+def fdr_text(family_size: int, q: float) -> str:
+    """What 'significant' means on a page: the false discovery rate across the view's tests."""
+    if not family_size:
+        return "Too few answers in this selection to test for changes."
+    tests = "comparison" if family_size == 1 else "comparisons"
+    return (f"We control the false discovery rate at {q * 100:g}% across the {family_size} {tests} "
+            f"in this view (Benjamini–Hochberg): of the changes listed, we expect no more than "
+            f"{q * 100:g}% on average to be chance.")
+
+
 def findings(rows: list[dict], label: str, period: str) -> list[str]:
-    """Significant changes and trends, in words a non-statistician can read."""
+    """Significant changes and trends (after the view's FDR control), in plain words."""
     out = []
     for row in rows:
         where = " – ".join(v for v in (row.get("directorate"), row.get("service")) if v) or label
@@ -66,10 +84,10 @@ def findings(rows: list[dict], label: str, period: str) -> list[str]:
         if change and change["significant"]:
             verb = "rose" if change["delta"] > 0 else "fell"
             out.append(f"{where}: satisfaction {verb} from {pct(change['previous_csat'])} to "
-                       f"{pct(row['csat'])} in {row['period']} compared with the {period} before. "
-                       f"A change this large is unlikely to be chance ({p_text(change['p_value'])}).")
+                       f"{pct(row['csat'])} in {row['period']} compared with the {period} before "
+                       f"(two-proportion test, {_tested(change)}).")
         if trend and trend["significant"]:
             word = "improving" if trend["direction"] == "up" else "worsening"
             out.append(f"{where}: satisfaction has been steadily {word} over the last "
-                       f"{trend['periods']} {period}s (trend test, {p_text(trend['p_value'])}).")
+                       f"{trend['periods']} {period}s (trend test, {_tested(trend)}).")
     return out

@@ -59,14 +59,15 @@ def overview():
         periods = [r["period"] for r in rows]
         themes = presenters.theme_series(
             read_model.theme_periods(db, scope, filters) if periods else None, periods)
-        found = presenters.findings(read_model.summary(db, scope, replace(filters, group_by=("directorate",))),
-                                    "All directorates", choice.period)
-        found += presenters.findings(read_model.summary(db, scope, replace(
-            filters, group_by=("directorate", "service"))), "", choice.period)
+        tested, family = read_model.changes(db, scope, filters)
+        found = presenters.findings(tested, "All directorates", choice.period)
         loop = read_model.closure(db, scope, *_span(choice.period, periods), choice.directorate,
                                   settings.min_cell_size, settings.zone) if rows else None
+        odd = read_model.disagreements(db, scope, choice.directorate, choice.start, choice.end,
+                                       settings.zone)
     return render_template("dashboard_overview.html", choice=choice, names=names, rows=rows,
-                           themes=themes, findings=found, loop=loop, p=presenters)
+                           themes=themes, findings=found, loop=loop, p=presenters,
+                           fdr=presenters.fdr_text(family, filters.alpha), disagreements=odd)
 
 
 def _span(kind: str, periods: list[str]):
