@@ -25,7 +25,7 @@ POSITIVE_AT = 0.2
 NEGATIVE_AT = -0.05
 STRONG = 0.5  # |compound| at or past this is "strongly" positive/negative for disagreement
 MIN_LABELS = 200  # the learned model stays silent until it has seen this many scores
-LEARNED_WEIGHT = 0.5  # chosen on the SemEval and reviews dev splits (EVALUATION.md)
+LEARNED_WEIGHT = 0.5  # judgement, not tuned: word values are already shrunk by their counts
 # The learned part only moves a comment the rules are unsure of (|compound| < BAND), and never
 # past it: a confident rule score, and so a disagreement flag, is the rules' alone.
 BAND = STRONG

@@ -104,7 +104,11 @@ def discover_themes(
     weights = model.fit_transform(matrix)
     terms = vectoriser.get_feature_names_out()
     signal = np.asarray((matrix > 0).sum(axis=1)).ravel() >= min(MIN_WORDS, matrix.shape[1])
-    assignment = np.where(signal & (weights.max(axis=1) > 0), weights.argmax(axis=1), UNASSIGNED)
+    # NMF may leave a document with all-zero weights; its nearest theme by term overlap stands in.
+    overlap = np.asarray(matrix @ model.components_.T)
+    nearest = np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), overlap.argmax(axis=1))
+    has_theme = (weights.max(axis=1) > 0) | (overlap.max(axis=1) > 0)
+    assignment = np.where(signal & has_theme, nearest, UNASSIGNED)
     themes = []
     for i, component in enumerate(model.components_):
         top = [str(terms[j]) for j in _top(component, n_terms)]
