@@ -81,6 +81,14 @@ def policy_show(directorate):
     click.echo(json.dumps(view["effective"], indent=2))
 
 
+def _scalar(value: str):
+    """25, 12.5, true as JSON would give them to the API; anything else as text (then refused)."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
 @policy.command("set")
 @click.argument("directorate")
 @click.argument("assignments", nargs=-1, required=True)
@@ -97,7 +105,7 @@ def policy_set(directorate, assignments, actor):
         if not sep:
             raise CliError(f"expected NAME=VALUE, got {item!r}")
         raw[name] = [v for v in value.split(",") if v] if name in (
-            "excluded_categories", "test_accounts") else value
+            "excluded_categories", "test_accounts") else _scalar(value)
     try:
         changes = PolicySchema().load(raw)
         result = _bus().handle(SetPolicy(directorate, changes, f"cli:{actor}"))

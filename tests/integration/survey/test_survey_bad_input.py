@@ -77,13 +77,13 @@ def test_non_ascii_signature_is_401_not_500(client, survey, clock, signed, ticke
     assert _rows(survey) == 0
 
 
-def test_invalid_policy_is_400_and_not_stored(client, admin):
+def test_invalid_policy_is_400_or_409_and_not_stored(client, admin):
     bad = client.put("/v1/policies/Adults", json={"sampling_rate": 150, "expiry_days": 0},
                      headers=admin)
     assert bad.status_code == 400 and {"sampling_rate", "expiry_days"} <= set(
         bad.json["errors"]["json"])
     conflict = client.put("/v1/policies/Adults", json={"reminder_days": 20}, headers=admin)
-    assert conflict.status_code == 400 and "reminder_days" in conflict.json["errors"]["json"]
+    assert conflict.status_code == 409 and "reminder_days" in conflict.json["errors"]["json"]
     assert client.get("/v1/policies/Adults/audit", headers=admin).json == []
 
 

@@ -90,7 +90,7 @@ def test_survey_page_labels_are_unaffected_by_a_welsh_email(kafka_bootstrap, tmp
     from ingest_svc.app import create_app
     from ingest_svc.bootstrap import build
     from ingest_svc.config import Settings
-    settings = Settings(survey_verify_key=KEYS[1], secret_key=uuid.uuid4().hex,
+    settings = Settings(survey_verify_key=KEYS[1], secret_key=uuid.uuid4().hex, reply_tag_key="unused",
                         database_url=f"sqlite:///{tmp_path / 'ingest.db'}",
                         kafka_bootstrap_servers=kafka_bootstrap, spool_dir=str(tmp_path / "spool"))
     bus = build(settings)

@@ -2,13 +2,49 @@
 from marshmallow import Schema, fields, validate
 
 from contracts.events.tickets import TicketResolved
+from contracts.text import NAME
 from survey_svc.domain.policy import Policy
 
 _DEFAULTS = Policy()
 
 
+class JsonBoolean(fields.Boolean):
+    """true or false, as JSON Schema's boolean (marshmallow alone takes 0, 1, "yes"...)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class JsonInteger(fields.Integer):
+    """A JSON number without a fraction (5 or 5.0, as JSON Schema's integer); never a string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                isinstance(value, float) and not value.is_integer()):
+            raise self.make_error("invalid")
+        return int(value)
+
+
+class JsonNumber(fields.Float):
+    """A JSON number; never a string or a boolean."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class TicketResolvedSchema(TicketResolved):
-    """The webhook body: the `ticket.resolved` event payload (reopened: true for a reopen)."""
+    """The webhook body: the `ticket.resolved` event payload (reopened: true for a reopen).
+
+    Numbers and flags as the document says: 0 is not false, 2.0 is the integer 2."""
+
+    # Bounded by the database's INTEGER column: a bigger one would be a 500, not a 400.
+    resolution = JsonInteger(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    reopened = JsonBoolean(load_default=False)
+    auto_closed = JsonBoolean(load_default=False)
 
 
 class IntakeResultSchema(Schema):
@@ -36,22 +72,35 @@ class InvitationSchema(Schema):
     attempts = fields.Integer()
 
 
+def _name(max_len: int, **kwargs) -> fields.String:
+    """A name, id or label as the contracts hold them: one line, no control characters."""
+    return fields.String(validate=[validate.Length(min=1, max=max_len), NAME],
+                         metadata={"pattern": NAME.pattern}, **kwargs)
+
+
+def path_name(name: str, max_len: int) -> dict:
+    """The OpenAPI description of a name in the path, held to the same rule."""
+    return {"in": "path", "name": name, "required": True,
+            "schema": {"type": "string", "minLength": 1, "maxLength": max_len,
+                       "pattern": NAME.pattern}}
+
+
 class InvitationQuerySchema(Schema):
-    ticket_id = fields.String(validate=validate.Length(min=1, max=100))
-    requester_id = fields.String(validate=validate.Length(min=1, max=200))
+    ticket_id = _name(100)
+    requester_id = _name(200)
 
 
 class PolicySchema(Schema):
     """Every field optional on PUT: only the given ones change."""
 
-    sampling_rate = fields.Float(validate=validate.Range(min=0, max=100))
-    throttle_days = fields.Integer(validate=validate.Range(min=0, max=3650))
-    delay_minutes = fields.Integer(validate=validate.Range(min=0, max=43200))
-    reminder_days = fields.Integer(validate=validate.Range(min=0, max=365))
-    expiry_days = fields.Integer(validate=validate.Range(min=1, max=365))
-    excluded_categories = fields.List(fields.String(validate=validate.Length(max=100)))
-    test_accounts = fields.List(fields.String(validate=validate.Length(max=320)))
-    exclude_auto_closed = fields.Boolean()
+    sampling_rate = JsonNumber(validate=validate.Range(min=0, max=100))
+    throttle_days = JsonInteger(validate=validate.Range(min=0, max=3650))
+    delay_minutes = JsonInteger(validate=validate.Range(min=0, max=43200))
+    reminder_days = JsonInteger(validate=validate.Range(min=0, max=365))
+    expiry_days = JsonInteger(validate=validate.Range(min=1, max=365))
+    excluded_categories = fields.List(_name(100))
+    test_accounts = fields.List(_name(320))
+    exclude_auto_closed = JsonBoolean()
 
 
 class PolicyViewSchema(Schema):
@@ -69,7 +118,7 @@ class AuditEntrySchema(Schema):
 
 
 class OptOutSchema(Schema):
-    requester_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    requester_id = _name(200, required=True)
 
 
 class OptOutResultSchema(Schema):
@@ -81,7 +130,7 @@ class OptOutResultSchema(Schema):
 class StatsQuerySchema(Schema):
     since = fields.AwareDateTime(load_default=None)
     until = fields.AwareDateTime(load_default=None)
-    directorate = fields.String(load_default=None, validate=validate.Length(max=100))
+    directorate = _name(100, load_default=None)
 
 
 class StatsRowSchema(Schema):
