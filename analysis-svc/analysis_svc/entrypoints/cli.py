@@ -1,4 +1,4 @@
-"""analysis-svc: serve, consume, rebuild, score, themes, tokens."""
+"""analysis-svc: serve, consume, rebuild, score, evaluate, themes, tokens."""
 import subprocess
 import sys
 import threading
@@ -75,10 +75,28 @@ def rebuild(reset, publish):
 
 @cli.command()
 @click.option("--batch", default=256, show_default=True, help="Texts analysed at a time.")
-def score(batch):
+@click.option("--model", type=click.Choice(["learned", "base"]), default="learned", show_default=True,
+              help="base: the shipped rules alone, without what was learned from scores.")
+def score(batch, model):
     """Read {"id","text"} JSON lines on stdin; write {"id","label","compound","themes"} lines."""
     from analysis_svc.entrypoints.textio import score_lines
-    score_lines(_analyser(), sys.stdin, sys.stdout, batch)
+    if model == "base":
+        from analysis_svc.adapters.text import build_analyser
+        analyser = build_analyser(learned=False)
+    else:
+        analyser = _analyser()
+    loaded = analyser.loaded() if hasattr(analyser, "loaded") else analyser  # the bus's is lazy
+    click.echo(f"model version: {getattr(loaded, 'version', 'unknown')}", err=True)  # stdout is data
+    score_lines(analyser, sys.stdin, sys.stdout, batch)
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
+                               "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def evaluate(args):
+    """Sentiment (and with --public, theme and learned-model) figures beside the baselines; --help for options."""
+    from analysis_svc.adapters.text.evaluate import main as run_evaluation
+    run_evaluation(list(args))
 
 
 @cli.command()
