@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 PACKAGES := contracts chassis devkit survey-svc ingest-svc analysis-svc demo
 PRESENT := $(strip $(foreach p,$(PACKAGES),$(if $(wildcard $(p)/pyproject.toml),$(p))))
 TEST_TOOLS := "pytest>=8" "pytest-timeout>=2.3" "playwright>=1.45" "schemathesis>=4.0"
+# pip and the packages' build backend, locked too (pip >=25.3 has --build-constraint)
+BUILD_TOOLS := "pip>=25.3" "setuptools>=68"
 # The lock: exact third-party pins for everything above, `make lock` refreshes it (see README)
 LOCK := constraints.txt
 UV := uv==0.13.9
@@ -33,21 +35,22 @@ install: $(INSTALL_STAMP)
 
 $(INSTALL_STAMP): $(LOCK) $(foreach p,$(PRESENT),$(p)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c $(LOCK) $(BUILD_TOOLS)
 	@# compat mode: folders named like the packages at the repo root must not shadow them;
 	@# each package's optional `test` extra carries its own test-only dependencies
-	$(BIN)/python -m pip install -q --config-settings editable_mode=compat -c $(LOCK) \
+	$(BIN)/python -m pip install -q --config-settings editable_mode=compat \
+		-c $(LOCK) --build-constraint $(LOCK) \
 		$(foreach p,$(PRESENT),-e "./$(p)[test]") $(TEST_TOOLS)
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# One resolution for every package, its `test` extra and the test tools, for Linux and Python
+# One resolution for every package, its `test` extra, the test and build tools, for Linux and Python
 # 3.11+ (markers keep the rest). Existing pins are kept unless UPGRADE=1; the local packages are
 # left out, so the file is a plain pip constraints file of third-party pins.
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q "$(UV)"
-	printf '%s\n' $(foreach p,$(PRESENT),"-e ./$(p)[test]") $(TEST_TOOLS) \
+	printf '%s\n' $(foreach p,$(PRESENT),"-e ./$(p)[test]") $(TEST_TOOLS) $(BUILD_TOOLS) \
 		| $(BIN)/uv pip compile - -q --universal --python-version 3.11 -o $(LOCK) \
 		--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) \
 		$(foreach n,$(LOCAL_NAMES),--no-emit-package $(n))

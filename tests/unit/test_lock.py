@@ -21,13 +21,13 @@ def makefile_words(variable: str) -> list[str]:
 
 
 def pyprojects() -> dict[str, dict]:
-    """Each package folder the Makefile installs -> its [project] table."""
-    return {folder: tomllib.loads((ROOT / folder / "pyproject.toml").read_text())["project"]
+    """Each package folder the Makefile installs -> its parsed pyproject.toml."""
+    return {folder: tomllib.loads((ROOT / folder / "pyproject.toml").read_text())
             for folder in makefile_words("PACKAGES") if (ROOT / folder / "pyproject.toml").exists()}
 
 
 PROJECTS = pyprojects()
-LOCAL = {canonicalize_name(project["name"]) for project in PROJECTS.values()}
+LOCAL = {canonicalize_name(pyproject["project"]["name"]) for pyproject in PROJECTS.values()}
 
 
 def locked() -> dict[str, Requirement]:
@@ -40,10 +40,12 @@ def locked() -> dict[str, Requirement]:
     return pins
 
 
-def wanted(project: dict) -> list[Requirement]:
-    """A package's dependencies and its `test` extra."""
+def wanted(pyproject: dict) -> list[Requirement]:
+    """A package's dependencies, its `test` extra and its build backend."""
+    project = pyproject["project"]
     extras = project.get("optional-dependencies", {})
-    return [Requirement(r) for r in project.get("dependencies", []) + extras.get("test", [])]
+    build = pyproject.get("build-system", {}).get("requires", [])
+    return [Requirement(r) for r in project.get("dependencies", []) + extras.get("test", []) + build]
 
 
 def disagreements(requirements: list[Requirement], pins: dict[str, Requirement]) -> list[str]:
@@ -94,10 +96,11 @@ def test_lock_satisfies_each_pyproject(folder):
     assert not problems, f"{folder}/pyproject.toml and {LOCK.name} disagree ({FIX}):\n" + "\n".join(problems)
 
 
-def test_lock_satisfies_the_makefile_test_tools():
-    tools = [Requirement(word) for word in makefile_words("TEST_TOOLS")]
+@pytest.mark.parametrize("variable", ["TEST_TOOLS", "BUILD_TOOLS"])
+def test_lock_satisfies_the_makefile_tools(variable):
+    tools = [Requirement(word) for word in makefile_words(variable)]
     problems = disagreements(tools, locked())
-    assert not problems, f"Makefile TEST_TOOLS and {LOCK.name} disagree ({FIX}):\n" + "\n".join(problems)
+    assert not problems, f"Makefile {variable} and {LOCK.name} disagree ({FIX}):\n" + "\n".join(problems)
 
 
 def test_installed_versions_are_the_locked_ones():
