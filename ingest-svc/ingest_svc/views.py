@@ -1,10 +1,10 @@
 """The read side: what the pages and the review API show, read through a unit of work."""
-import email
-import email.policy
+from email.header import decode_header, make_header
 
-from ingest_svc.domain.reply import plain_text
+from ingest_svc.domain.mime import Unreadable, read_mail
 
 REVIEW_TEXT = 20_000
+MAX_SHOWN = 1000
 
 
 def invitation_state(invitation_id: str, uow) -> tuple[str | None, bool]:
@@ -21,11 +21,21 @@ def unmatched_replies(limit: int, before_id: int | None, uow) -> list[dict]:
 
 
 def _for_review(row) -> dict:
-    message = email.message_from_bytes(row["raw"], policy=email.policy.default)
     try:
-        sender, subject, text = str(message.get("From", "")), str(message.get("Subject", "")), plain_text(message)
-    except (LookupError, ValueError, AttributeError):  # a mangled message is still shown raw
-        sender, subject, text = "", "", row["raw"].decode("utf-8", "replace")
+        mail = read_mail(row["raw"])
+        sender, subject, text = (_shown(mail.headers.get("From")), _shown(mail.headers.get("Subject")),
+                                 mail.text)
+    except Unreadable:  # a hostile or mangled message is still shown raw
+        sender, subject, text = "", "", row["raw"][:REVIEW_TEXT * 4].decode("utf-8", "replace")
     return {"id": row["id"], "invitation_id": row["invitation_id"], "reason": row["reason"],
             "via": row["via"], "received_at": row["received_at"], "sender": sender,
             "subject": subject, "text": text[:REVIEW_TEXT]}
+
+
+def _shown(value) -> str:
+    """A header as a person reads it: encoded words decoded, within a bound."""
+    text = str(value or "")[:MAX_SHOWN]
+    try:
+        return str(make_header(decode_header(text)))
+    except (LookupError, ValueError, UnicodeError):
+        return text

@@ -1,8 +1,8 @@
 """Read a rating and a comment out of a person's email reply."""
 import re
 from dataclasses import dataclass
-from html import unescape
 
+from ingest_svc.domain.mime import read_mail
 from ingest_svc.domain.model import MAX_COMMENT
 
 _WORDS = [  # longest phrases first, so "very dissatisfied" wins over "dissatisfied"
@@ -31,6 +31,9 @@ def strip_history(body: str) -> list[str]:
     lines = []
     for line in body.replace("\r\n", "\n").split("\n"):
         stripped = line.strip()
+        if not stripped:  # blank lines skip the patterns: a flood of them stays cheap
+            lines.append("")
+            continue
         if _QUOTE_HEADER.match(stripped) or _SIGNATURE.match(stripped):
             break
         if stripped.startswith(">"):
@@ -38,9 +41,8 @@ def strip_history(body: str) -> list[str]:
         lines.append(line.rstrip())
     while lines and not lines[-1].strip():
         lines.pop()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    return lines
+    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    return lines[first:]  # one slice: pop(0) per blank line was quadratic in a flood of them
 
 
 def rating_from_line(line: str) -> int | None:
@@ -77,14 +79,6 @@ def invitation_from(addresses: list[str], body: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def plain_text(message) -> str:
-    """The text/plain body, else the text of the HTML body."""
-    part = message.get_body(preferencelist=("plain", "html"))
-    if part is None:
-        return ""
-    text = part.get_content()
-    if part.get_content_subtype() == "html":
-        text = re.sub(r"<blockquote.*?</blockquote>", "", text, flags=re.S | re.I)
-        text = unescape(re.sub(r"<br\s*/?>|</p>|</div>", "\n", text, flags=re.I))
-        text = re.sub(r"<[^>]+>", "", text)
-    return text
+def plain_text(raw: bytes) -> str:
+    """The text/plain body, else the text of the HTML body, read within bounds (domain.mime)."""
+    return read_mail(raw).text
