@@ -5,14 +5,14 @@ Functions take (session, scope, ...): `scope` is the set of directorates the cal
 """
 from analysis_svc.read_model.choices import directorates_in_view, latest_month
 from analysis_svc.read_model.disagreements import disagreements
-from analysis_svc.read_model.feeds import (changes, summary, summary_rows, theme_periods, themes,
-                                           totals, trends)
+from analysis_svc.read_model.feeds import (CHANGE_LEVELS, changes, summary, summary_rows,
+                                           theme_periods, themes, totals, trends)
 from analysis_svc.read_model.followups import closure, detractor_queue
 from analysis_svc.read_model.responses import (EXPORT_COLUMNS, BadCursor, ResponseFilters,
                                                iter_export, responses_page)
 from analysis_svc.read_model.rollup_sums import Filters, Window, window
 
-__all__ = ["EXPORT_COLUMNS", "BadCursor", "Filters", "ResponseFilters", "Window", "changes",
-           "closure", "detractor_queue", "disagreements", "directorates_in_view", "iter_export",
-           "latest_month", "responses_page", "summary", "summary_rows", "theme_periods", "themes",
-           "totals", "trends", "window"]
+__all__ = ["CHANGE_LEVELS", "EXPORT_COLUMNS", "BadCursor", "Filters", "ResponseFilters", "Window",
+           "changes", "closure", "detractor_queue", "disagreements", "directorates_in_view",
+           "iter_export", "latest_month", "responses_page", "summary", "summary_rows",
+           "theme_periods", "themes", "totals", "trends", "window"]
