@@ -1,9 +1,22 @@
-"""PII redaction for free-text comments: runs before anything else sees the text."""
+"""PII redaction for free-text comments: runs before anything else sees the text.
+
+Each detector finds spans in the original text; where two overlap, the earlier detector wins
+(the order of DETECTORS); then each span becomes its placeholder.
+"""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
+
+from . import credentials, identifiers
+from .names import name_spans
+
+Span = tuple[int, int, str]
+# Every placeholder redaction writes; scoring and theme matching drop them (PLACEHOLDER).
+PLACEHOLDERS = ("EMAIL", "PHONE", "POSTCODE", "NI NUMBER", "CARD", "URL", "NAME", "ADDRESS",
+                "SECRET", "IP ADDRESS", "MAC ADDRESS", "DEVICE ID", "VEHICLE REG")
+PLACEHOLDER = re.compile(r"\[(?:" + "|".join(PLACEHOLDERS) + r")\]")
 
 _URL = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+", re.IGNORECASE)
 _URL_TRAIL = ".,;:!?)]}'\""
@@ -48,9 +61,9 @@ _DIGIT = re.compile(r"\d")
 _NO_DIGITS = str.maketrans("", "", "0123456789")
 
 
-def _intl_phone(match: re.Match) -> str:
+def _intl_phone(match: re.Match) -> str | None:
     digits = sum(c.isdigit() for c in match.group(0))
-    return "[PHONE]" if 8 <= digits <= 15 else match.group(0)
+    return "[PHONE]" if 8 <= digits <= 15 else None
 
 
 def _luhn_ok(number: str) -> bool:
@@ -63,13 +76,13 @@ def _luhn_ok(number: str) -> bool:
     return total % 10 == 0
 
 
-def _url(match: re.Match) -> str:
-    url = match.group(0)
-    stripped = url.rstrip(_URL_TRAIL)
-    tail = url[len(stripped):]
-    if _URL_USERINFO.search(stripped) or _SECRET_KEY.search(stripped) or _tokenish(stripped):
-        return "[URL]" + tail
-    return url
+def _url_spans(text: str) -> list[Span]:
+    found = []
+    for match in _URL.finditer(text):
+        stripped = match.group(0).rstrip(_URL_TRAIL)
+        if _URL_USERINFO.search(stripped) or _SECRET_KEY.search(stripped) or _tokenish(stripped):
+            found.append((match.start(), match.start() + len(stripped), "[URL]"))
+    return found
 
 
 def _tokenish(url: str) -> bool:
@@ -81,8 +94,8 @@ def _tokenish(url: str) -> bool:
     return False
 
 
-def _card(match: re.Match) -> str:
-    return "[CARD]" if _luhn_ok(match.group(0)) else match.group(0)
+def _card(match: re.Match) -> str | None:
+    return "[CARD]" if _luhn_ok(match.group(0)) else None
 
 
 @lru_cache(maxsize=1024)
@@ -105,27 +118,84 @@ def _name_pattern(names: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?:'s)?(?!\w)")
 
 
+def _spans(pattern: re.Pattern, text: str, placeholder: str | Callable[[re.Match], str | None]) -> list[Span]:
+    found = []
+    for match in pattern.finditer(text):
+        mark = placeholder if isinstance(placeholder, str) else placeholder(match)
+        if mark is not None:
+            found.append((match.start(), match.end(), mark))
+    return found
+
+
+@lru_cache(maxsize=8)
+def _asset_pattern(tag: str) -> re.Pattern:
+    return identifiers.asset_pattern(tag)
+
+
+_asset_tag = identifiers.ASSET_TAG
+
+
+def configure(asset_tag: str | None = None) -> None:
+    """Set the asset-tag pattern (a regex for the tag itself; the default fits "LT-123456")."""
+    global _asset_tag
+    _asset_tag = asset_tag or identifiers.ASSET_TAG
+    _asset_pattern(_asset_tag)  # compile now: a bad pattern fails at start-up, not on a comment
+
+
+def find(text: str, names: Iterable[str] = ()) -> list[Span]:
+    """Every span of personal data in text as (start, end, placeholder), in text order."""
+    if not text:
+        return []
+    found: list[Span] = []
+    if "http" in text or "www." in text.lower():
+        found += _url_spans(text)
+    if "@" in text:
+        found += _spans(_EMAIL, text, "[EMAIL]")
+    found += credentials.password_spans(text)
+    found += credentials.token_spans(text)
+    if _DIGIT.search(text):
+        # Each pattern needs so many digits; counting them (in C) skips the scans that cannot match.
+        digits = len(text) - len(text.translate(_NO_DIGITS)) if text.isascii() else len(text)
+        found += identifiers.mac_spans(text)
+        found += identifiers.ip_spans(text)
+        if digits >= 13:
+            found += _spans(_CARD, text, _card)
+        if digits >= 6:
+            found += _spans(_NI, text, "[NI NUMBER]")
+        found += _spans(_POSTCODE, text, "[POSTCODE]")
+        if digits >= 7:
+            found += _spans(_PHONE, text, "[PHONE]")
+            found += _spans(_INTL_PHONE, text, _intl_phone)
+        found += _spans(_STREET, text, "[ADDRESS]")
+        found += identifiers.asset_spans(text, _asset_pattern(_asset_tag))
+        found += identifiers.plate_spans(text)
+    pattern = _name_pattern(tuple(n for n in names if n)) if names else None
+    if pattern is not None:
+        found += _spans(pattern, text, "[NAME]")
+    found += name_spans(text)
+    return _first_wins(found)
+
+
+def _first_wins(spans: list[Span]) -> list[Span]:
+    """Drop each span that overlaps one found before it; return the rest in text order."""
+    kept: list[Span] = []
+    taken = bytearray()
+    for start, end, mark in spans:
+        if len(taken) < end:
+            taken.extend(bytes(end - len(taken)))
+        if not any(taken[start:end]):
+            taken[start:end] = b"\x01" * (end - start)
+            kept.append((start, end, mark))
+    return sorted(kept)
+
+
 def redact(text: str, names: Iterable[str] = ()) -> str:
     """Replace personal data in text with placeholders such as [EMAIL] and [NAME]."""
     if not text:
         return text
-    if "http" in text or "www." in text.lower():
-        text = _URL.sub(_url, text)
-    if "@" in text:
-        text = _EMAIL.sub("[EMAIL]", text)
-    if _DIGIT.search(text):
-        # Each pattern needs so many digits; counting them (in C) skips the scans that cannot match.
-        digits = len(text) - len(text.translate(_NO_DIGITS)) if text.isascii() else len(text)
-        if digits >= 13:
-            text = _CARD.sub(_card, text)
-        if digits >= 6:
-            text = _NI.sub("[NI NUMBER]", text)
-        text = _POSTCODE.sub("[POSTCODE]", text)
-        if digits >= 7:
-            text = _PHONE.sub("[PHONE]", text)
-            text = _INTL_PHONE.sub(_intl_phone, text)
-        text = _STREET.sub("[ADDRESS]", text)
-    pattern = _name_pattern(tuple(n for n in names if n)) if names else None
-    if pattern is not None:
-        text = pattern.sub("[NAME]", text)
-    return text
+    out, at = [], 0
+    for start, end, mark in find(text, names):
+        out += [text[at:start], mark]
+        at = end
+    out.append(text[at:])
+    return "".join(out)

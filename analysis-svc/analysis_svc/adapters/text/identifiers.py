@@ -1,0 +1,90 @@
+"""Machine and vehicle identifiers in comments: IP and MAC addresses, asset tags, UK number plates.
+
+Every pattern is a run of bounded, non-nested repetitions, so it runs in linear time on any input.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+
+Span = tuple[int, int, str]
+
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = re.compile(rf"(?<![\w.]){_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}(?:/\d{{1,2}})?(?![\w]|\.\d)")
+# A version number reads like an address ("version 1.2.3.4"): left alone after these words.
+_VERSION_BEFORE = re.compile(r"(?:version|ver|build|v|release|firmware|driver)[\s.:]*$", re.IGNORECASE)
+# Candidates only: hex digits, colons and dots; ipaddress decides.
+_IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]{2,44}(?:/\d{1,3})?(?![\w:])")
+_MAC = re.compile(
+    r"(?<![\w:-])[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}\1"
+    r"[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}(?![\w:-])"
+    r"|(?<![\w.])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.])"
+)
+# Asset tags only after a word that says what they are, so ticket references ("INC0012345") stay.
+# The tag itself is configurable (ASSET_TAG default below); the context words are not.
+ASSET_TAG = r"[A-Z]{2,4}-?\d{4,8}"
+_ASSET_CONTEXT = (
+    r"(?i:\b(?:asset(?:\s(?:tag|no|number|id))?|tag|laptop|desktop|pc|device|machine|serial(?:\s(?:no|number))?|"
+    r"s/n|computer|tablet|phone|monitor|dock(?:ing station)?|printer)(?:\s(?:is|was|number|no|tag|id))?"
+    r"[\s:#.=]{1,3}(?:no\.?\s)?)"
+)
+# Current plates (2001-): two letters, the age identifier, three letters: "AB12 CDE".
+_PLATE_CURRENT = r"[A-HJ-PR-Y][A-HJ-PR-Y](?:0[2-9]|[1-7]\d) ?[A-HJ-PR-Z]{3}"
+# Older prefix ("A123 BCD", 1983-2001) and suffix ("ABC 123D", 1963-83) forms, which collide with
+# part numbers, are taken only after a vehicle word.
+_PLATE_OLD = r"[A-HJ-NP-Y]\d{1,3} ?[A-Z]{3}|[A-Z]{3} ?\d{1,3}[A-HJ-NP-Y]"
+_VEHICLE_CONTEXT = (
+    r"(?i:\b(?:reg(?:istration)?(?:\s(?:no|number|plate))?|number\splate|plate|car|van|vehicle|"
+    r"pool\scar|parked|parking)(?:\s(?:is|was|number|no))?[\s:#.=]{1,3})"
+)
+_PLATE_ANYWHERE = re.compile(rf"(?<![\w-])(?:{_PLATE_CURRENT})(?![\w-])")
+_PLATE_IN_CONTEXT = re.compile(
+    rf"{_VEHICLE_CONTEXT}((?i:{_PLATE_CURRENT}|{_PLATE_OLD}))(?![\w-])"
+)
+
+
+def asset_pattern(tag: str = ASSET_TAG) -> re.Pattern:
+    """The asset-tag pattern for a tag regex (keep it free of nested quantifiers: it sees user text)."""
+    return re.compile(rf"{_ASSET_CONTEXT}((?i:{tag}))(?![\w-])")
+
+
+def ip_spans(text: str) -> list[Span]:
+    """IPv4 (with an optional /prefix) and IPv6 addresses."""
+    found = []
+    if "." in text:
+        for m in _IPV4.finditer(text):
+            if not _VERSION_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                found.append((m.start(), m.end(), "[IP ADDRESS]"))
+    if text.count(":") >= 2:
+        for m in _IPV6.finditer(text):
+            address = m.group(0).rstrip(".").split("/")[0]
+            if _is_ipv6(address):
+                found.append((m.start(), m.start() + len(m.group(0).rstrip(".")), "[IP ADDRESS]"))
+    return found
+
+
+def _is_ipv6(candidate: str) -> bool:
+    if sum(c in "0123456789abcdefABCDEF" for c in candidate) < 2:
+        return False
+    try:
+        ipaddress.IPv6Address(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+def mac_spans(text: str) -> list[Span]:
+    """MAC addresses: 00:1A:2B:3C:4D:5E, 00-1A-..., and Cisco's 001a.2b3c.4d5e."""
+    return [(m.start(), m.end(), "[MAC ADDRESS]") for m in _MAC.finditer(text)]
+
+
+def asset_spans(text: str, pattern: re.Pattern) -> list[Span]:
+    """Asset tags after 'asset', 'tag', 'laptop', 'serial' and similar words: only the tag goes."""
+    return [(m.start(1), m.end(1), "[DEVICE ID]") for m in pattern.finditer(text)]
+
+
+def plate_spans(text: str) -> list[Span]:
+    """UK number plates: the current format in capitals anywhere, any format after a vehicle word."""
+    found = [(m.start(), m.end(), "[VEHICLE REG]") for m in _PLATE_ANYWHERE.finditer(text)]
+    found += [(m.start(1), m.end(1), "[VEHICLE REG]") for m in _PLATE_IN_CONTEXT.finditer(text)]
+    return found

@@ -1,0 +1,204 @@
+"""Other people's names: census first names and surnames, plus capitalisation and context rules.
+
+The gazetteer is the US Census Bureau's 1990 name lists (public domain) as shipped inside the
+`names` package on PyPI: 5,163 first names and 88,799 surnames, read from the installed package,
+never downloaded. A capitalised word is taken for a name when the evidence is enough:
+
+- a first name that is not also an ordinary word ("Dave", "Priya" if listed);
+- any capitalised word after a title ("Mr Okafor") or a cue ("thanks Łukasz", "spoke to Aoife");
+- capitalised words beside a name ("Dave Smith", "Will Turner");
+- mid-sentence capitalised words before an action ("... and Aoife sorted it").
+
+IT product words (data/it_products.txt) and organisation words (data/not_names.txt) are never
+names; ordinary words that are also names (data/name_words.txt) need the stronger evidence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+Span = tuple[int, int, str]
+DATA = Path(__file__).parent / "data"
+# One letter, then letters or a single apostrophe/hyphen before a letter: one way to match each
+# word (no nested quantifiers), so linear on any input.
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
+_SENTENCE_END = re.compile(r"[.!?\n\r;:•\"“(\[]|\s-\s")
+TITLES = frozenset("mr mrs ms miss mx dr sir dame prof lady lord".split())
+# Cues before a name: the words just before it (up to two), lower case.
+_CUES_BEFORE = frozenset("""
+thanks thank thx cheers ta hi hello hey dear regards colleague colleagues engineer technician
+tech analyst officer adviser advisor supervisor named called by with job done
+to-spoke to-speak to-speaking to-talked to-talking to-thanks to-passed to-transferred
+to-escalated to-assigned to-sent to-chatted to-talk to-spoken to-went you-thank you-thanks
+""".split())
+# Actions after a name: "Dave sorted it", "Aoife from the service desk".
+_CUES_AFTER = frozenset("""
+sorted fixed resolved rang phoned called emailed came arrived visited helped explained installed
+replaced showed talked walked said told promised kept went gave got sent spent logged remoted
+took managed dealt answered returned picked followed understood listened knew stayed worked did
+sorts fixes resolves rings phones calls emails comes visits helps explains installs replaces
+shows talks says tells promises keeps goes gives gets sends takes manages deals answers returns
+picks follows understands listens knows stays works does was is has had from at on in who
+went's
+""".split())
+# Acts only a person does: enough even for one unlisted word starting a sentence ("Manya rang").
+_HUMAN_ACTS = frozenset("""
+remoted rang phoned emailed visited helped explained said told promised talked walked listened
+understood knew apologised apologized spoke chased reassured
+""".split())
+# After "is"/"was" the group must not start a sentence: "Outlook was slow" needs the allow-list,
+# "Printer was slow" must not become a name, "and Priya was great" is one.
+_WEAK_AFTER = frozenset("was is has had at on in who".split())
+# "Pavani was really patient": a trait only a person has, after is/was and an optional adverb.
+_TRAITS = frozenset("""
+patient impatient rude helpful unhelpful friendly unfriendly polite lovely kind knowledgeable
+courteous understanding dismissive abrupt cheerful
+""".split())
+_ADVERBS = frozenset("really very so extremely super incredibly always".split())
+_SURNAME_RANK = 40_000  # rarer census surnames are mostly spelling variants and ordinary words
+
+
+def _words(path: Path) -> frozenset[str]:
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        words.update(w.lower() for w in line.split("#")[0].split())
+    return frozenset(words)
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    first: frozenset[str]
+    surnames: frozenset[str]
+    ambiguous: frozenset[str]
+    never: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The name lists, read once from the `names` package and this package's data files."""
+    base = resources.files("names")
+    first = set()
+    for name in ("dist.male.first", "dist.female.first"):
+        first.update(line.split()[0].lower() for line in (base / name).read_text().splitlines() if line.strip())
+    surnames = set()
+    for line in (base / "dist.all.last").read_text().splitlines():
+        parts = line.split()
+        if parts and int(parts[3]) <= _SURNAME_RANK:
+            surnames.add(parts[0].lower())
+    products = _words(DATA / "it_products.txt")
+    return Gazetteer(frozenset(first), frozenset(surnames), _words(DATA / "name_words.txt"),
+                     _words(DATA / "not_names.txt") | products)
+
+
+def products() -> frozenset[str]:
+    """The IT product words the allow-list protects (lower case)."""
+    return _words(DATA / "it_products.txt")
+
+
+def _key(word: str) -> str:
+    word = word.lower()
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and not word.isupper()
+
+
+def name_spans(text: str) -> list[Span]:
+    """Spans of other people's names in text."""
+    g = gazetteer()
+    words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+    found: list[Span] = []
+    i, last_name_end = 0, -1
+    while i < len(words):
+        j = i
+        # A group: capitalised words, each separated from the last by one space, none "never".
+        while (j < len(words) and _capitalised(words[j][2]) and _key(words[j][2]) not in g.never
+               and (j == i or text[words[j - 1][1]:words[j][0]] == " ") and j - i < 4):
+            j += 1
+        if j == i:
+            if _lower_case_name(text, words, i, g):
+                found.append((words[i][0], words[i][1], "[NAME]"))
+            i += 1
+            continue
+        group = words[i:j]
+        joined = last_name_end >= 0 and _joined(text, last_name_end, group, g)
+        if _is_name(text, words, i, j, g, joined):
+            found.append((group[0][0], group[-1][1], "[NAME]"))
+            last_name_end = group[-1][1]
+        i = j
+    return found
+
+
+def _is_name(text: str, words: list, i: int, j: int, g: Gazetteer, joined: bool) -> bool:
+    keys = [_key(w[2]) for w in words[i:j]]
+    known = [k in g.first and k not in g.ambiguous for k in keys]
+    listed = [k in g.first or k in g.surnames for k in keys]
+    before = _before(text, words, i)
+    if before in TITLES or before in _CUES_BEFORE or joined:
+        return True
+    if any(known):
+        return True
+    initial = _starts_sentence(text, words, i)
+    after = _key(words[j][2]) if j < len(words) and text[words[j - 1][1]:words[j][0]].strip() == "" else ""
+    if len(keys) >= 2 and sum(listed) >= 2 and not all(k in g.ambiguous for k in keys):
+        return True  # "Will Turner", "Priya Patel": two name words side by side
+    if after in _CUES_AFTER and not initial and not all(k in g.ambiguous for k in keys):
+        return True  # "... and Aoife sorted it"
+    if after in _CUES_AFTER and after not in _WEAK_AFTER and (len(keys) >= 2 or all(listed)):
+        return True  # "Aoife Byrne sorted it", "Will fixed it"
+    if after in _HUMAN_ACTS:
+        return True
+    if after in ("was", "is") and _trait_follows(text, words, j):
+        return True  # "Pavani was really patient"
+    return False
+
+
+def _trait_follows(text: str, words: list, j: int) -> bool:
+    following = [_key(w[2]) for w in words[j + 1:j + 3]]
+    if following and following[0] in _ADVERBS:
+        following = following[1:]
+    return bool(following) and following[0] in _TRAITS
+
+
+def _before(text: str, words: list, i: int) -> str:
+    """The cue before words[i]: a title, a single cue word, or 'to-spoke'-style pairs."""
+    if i == 0:
+        return ""
+    gap = text[words[i - 1][1]:words[i][0]]
+    if gap.strip(" ,.") or len(gap) > 3:
+        return ""
+    one = _key(words[i - 1][2])
+    if one in TITLES or (one in _CUES_BEFORE and one not in ("to", "you")):
+        return one
+    if one in ("to", "you") and i >= 2 and text[words[i - 2][1]:words[i - 1][0]] == " ":
+        pair = f"{one}-{_key(words[i - 2][2])}"
+        if pair in _CUES_BEFORE:
+            return pair
+    return ""
+
+
+def _starts_sentence(text: str, words: list, i: int) -> bool:
+    if i == 0:
+        return True
+    return bool(_SENTENCE_END.search(text[words[i - 1][1]:words[i][0]]))
+
+
+def _joined(text: str, last_end: int, group: list, g: Gazetteer) -> bool:
+    """'Dave and Sue', 'Dave, Sue': a name list goes on."""
+    gap = text[last_end:group[0][0]]
+    if gap in (" and ", " & ", " or "):
+        return True
+    return gap == ", " and any(_key(w[2]) in g.first for w in group)
+
+
+def _lower_case_name(text: str, words: list, i: int, g: Gazetteer) -> bool:
+    """'thanks dave': a listed, unambiguous first name in lower case, right after a cue."""
+    key = _key(words[i][2])
+    if key not in g.first or key in g.ambiguous or key in g.never or not words[i][2].islower():
+        return False
+    cue = _before(text, words, i)
+    return cue in _CUES_BEFORE and cue not in ("by", "with", "called", "named")
