@@ -1,19 +1,21 @@
 """The analysis-svc Flask app: feeds, OpenAPI, health; the dashboard when installed."""
 from chassis.db import check_database
+from chassis.limits import install_limits
 from chassis.web import create_service_app
 
 
 def create_app(bus=None):
     """The Flask app around a bus (bootstrap.build() when none is given)."""
     from analysis_svc import bootstrap
-    from analysis_svc.entrypoints.api import register
+    from analysis_svc.entrypoints.api import limit, register
     bus = bus or bootstrap.build()
     app, api = create_service_app(
         "analysis-svc", bus.settings, title="analysis-svc feeds",
         readiness={"database": lambda: check_database(bus.engine), "broker": bus.publisher.ping})
     app.extensions["bus"] = bus
     register(api)
-    _dashboard(app, bus)
+    limit(install_limits(app, bus.settings, "analysis-svc"), bus.settings)
+    _dashboard(app, bus)  # after install_limits: the dashboard limits its sign-in and PDFs
     return app
 
 

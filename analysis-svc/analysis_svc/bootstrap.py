@@ -12,6 +12,7 @@ from chassis.messagebus import MessageBus
 
 from analysis_svc.adapters.lazy_analyser import LazyAnalyser
 from analysis_svc.adapters.mail_outbox import MailRelay
+from analysis_svc.adapters.pdf import PdfPrinter, chromium_pdf
 from analysis_svc.adapters.token_store import TokenStore
 from analysis_svc.adapters.topics import replayer, subscriber
 from analysis_svc.config import Settings
@@ -48,6 +49,9 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True, **overri
     deps["analyser"] = provide("analyser", lambda: LazyAnalyser(
         partial(_load_analyser, settings.model_dir or None)))
     deps["tokens"] = TokenStore(deps["sessions"])
+    # The cap wraps whatever prints (tests override print_pdf with a slow fake).
+    deps["pdf_printer"] = PdfPrinter(provide("print_pdf", lambda: partial(
+        chromium_pdf, chromium_path=settings.chromium_path)), settings.pdf_renders_at_once)
     deps |= _pipeline(settings, deps)
     deps["mail_relay"] = provide("mail_relay", lambda: _mail_relay(settings, deps, closers))
     deps["subscribe"], deps["replay"] = subscriber(settings), replayer(settings)

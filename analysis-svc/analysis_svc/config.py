@@ -1,8 +1,12 @@
 """analysis-svc settings, read once from the environment."""
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from limits import parse_many
+
+from chassis.limits import LimitSettings
 from chassis.mail import SmtpSettings
 from chassis.settings import (BaseSettings, as_bool, as_float, as_int, as_list, as_port, env,
                               from_env)
@@ -16,8 +20,19 @@ def as_zone(raw: str) -> str:
     return raw
 
 
+def as_rate_limit(raw: str) -> str:
+    """A Flask-Limiter limit ("10 per minute"), checked at start rather than on a request."""
+    parse_many(raw)
+    return raw
+
+
+def as_networks(raw: str) -> tuple:
+    """Comma-separated addresses or CIDRs (10.0.0.0/8, ::1)."""
+    return tuple(ipaddress.ip_network(part, strict=False) for part in as_list(raw))
+
+
 @dataclass(frozen=True)
-class Settings(BaseSettings, SmtpSettings):
+class Settings(BaseSettings, SmtpSettings, LimitSettings):
     database_url: str = env("ANALYSIS_DATABASE_URL", "sqlite:///var/analysis.db")
     host: str = env("ANALYSIS_HOST", "127.0.0.1")
     port: int = env("ANALYSIS_PORT", 8003, as_port)
@@ -42,7 +57,22 @@ class Settings(BaseSettings, SmtpSettings):
     # Off unless set: a header (e.g. X-Forwarded-Email) your SSO proxy sets and strips from clients.
     trusted_header_name: str | None = env("TRUSTED_HEADER_NAME", None)
     trusted_admins: tuple = env("TRUSTED_ADMIN_USERS", (), as_list)
-    secure_cookie: bool = False
+    # The header is believed only from these direct peers (checked before any ProxyFix rewrite)...
+    trusted_proxy_addresses: tuple = env("TRUSTED_PROXY_ADDRESSES", (), as_networks)
+    # ...and, when set, only with this secret in X-Trusted-Proxy-Secret. Neither: never believed.
+    trusted_header_secret: str | None = env("TRUSTED_HEADER_SECRET", None)
+    # Unset: Secure whenever ANALYSIS_PUBLIC_URL is https (see cookie_secure).
+    secure_cookie: bool | None = env("DASHBOARD_SECURE_COOKIE", None, as_bool)
+    # From sign-in, however busy the session is (the lifetime does not slide).
+    session_hours: float = env("DASHBOARD_SESSION_HOURS", 8.0, as_float)
+    # Per client address, sign-in attempts only (a token is 43 random characters; this is noise).
+    signin_rate_limit: str = env("DASHBOARD_SIGNIN_RATE_LIMIT", "10 per minute", as_rate_limit)
+    # Per token (per address without a known one): generous for a BI tool paging a feed.
+    feed_rate_limit: str = env("ANALYSIS_FEED_RATE_LIMIT", "600 per minute", as_rate_limit)
+    # Per client address, PDF board reports only (each one is a Chromium run).
+    report_pdf_rate_limit: str = env("REPORT_PDF_RATE_LIMIT", "6 per minute", as_rate_limit)
+    # Chromium renders at once in this process; one more gets 503 + Retry-After.
+    pdf_renders_at_once: int = env("REPORT_PDF_CONCURRENCY", 2, as_int)
     # The board report's PDF printer (default: chromium on the PATH).
     chromium_path: str | None = env("CHROMIUM_PATH", None)
 
@@ -57,6 +87,12 @@ class Settings(BaseSettings, SmtpSettings):
     @property
     def bind(self) -> str:
         return f"{self.host}:{self.port}"
+
+    @property
+    def cookie_secure(self) -> bool:
+        if self.secure_cookie is not None:
+            return self.secure_cookie
+        return self.public_url.lower().startswith("https://")
 
     def session_key(self) -> str:
         return self.session_secret or secrets.token_hex(32)

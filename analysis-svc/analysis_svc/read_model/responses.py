@@ -91,7 +91,10 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
 
 def responses_page(session, scope: set[str] | None, filters: ResponseFilters,
                    cursor: str | None = None, limit: int = 50) -> dict:
-    """One page of redacted responses and the cursor of the next page (None at the end)."""
+    """One page of redacted responses and the cursor of the next page (None at the end).
+
+    Only an admin (scope None) sees invitation_id: it addresses an answer from outside (an
+    email reply or an API answer names it), so a partner's feed must not hand it out."""
     stmt = _query(scope, filters)
     if cursor:
         moment, response_id = decode_cursor(cursor)
@@ -100,6 +103,9 @@ def responses_page(session, scope: set[str] | None, filters: ResponseFilters,
                                    responses.c.response_id < response_id)))
     rows = [_row(r) for r in session.execute(stmt.limit(limit + 1))]
     page = rows[:limit]
+    if scope is not None:
+        for item in page:
+            del item["invitation_id"]
     return {"items": page,
             "next_cursor": encode_cursor(page[-1]) if len(rows) > limit else None}
 

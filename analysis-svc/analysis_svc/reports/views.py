@@ -1,18 +1,19 @@
 """`/reports/board?from=&to=`: the board report as a page (print it, or add format=pdf)."""
 from datetime import date, timedelta
-from pathlib import Path
-from tempfile import TemporaryDirectory
-
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
+from chassis.web import error_response
+
 from analysis_svc import read_model
+from analysis_svc.adapters.pdf import PrinterBusy
 from analysis_svc.entrypoints.web.auth import current_viewer, refuse_unknown_bearer
 from analysis_svc.entrypoints.web.errors import page_error
 from analysis_svc.reports import board
-from analysis_svc.reports.render import RenderError, html_to_pdf, render_html
+from analysis_svc.reports.render import RenderError, render_html
 
 blp = Blueprint("reports", __name__, url_prefix="/reports")
-for _code in (400, 403, 404, 503):
+PRINTER_RETRY_AFTER_S = 30
+for _code in (400, 403, 404, 429, 503):
     blp.register_error_handler(_code, lambda err: page_error(err))
 
 
@@ -50,11 +51,13 @@ def board_report():
         report = board.build(db, scope, read_period(request.args, fallback), bus.settings)
     if request.args.get("format") != "pdf":
         return render_html(report)
-    with TemporaryDirectory() as tmp:
-        try:
-            pdf = html_to_pdf(render_html(report, standalone=True), Path(tmp) / "board.pdf",
-                              bus.settings.chromium_path).read_bytes()
-        except RenderError as err:
-            abort(503, str(err))
+    try:
+        pdf = bus.pdf_printer(render_html(report, standalone=True))
+    except PrinterBusy as err:
+        response, status = error_response(503, str(err))
+        response.headers["Retry-After"] = str(PRINTER_RETRY_AFTER_S)
+        return response, status
+    except RenderError as err:
+        abort(503, str(err))
     name = f"board-report-{report['period'].start}-{report['period'].end}.pdf"
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -100,6 +100,7 @@ def test_bad_choices_answer_with_messages_not_errors(app):
 
 def test_trusted_header_signs_in_only_when_configured(seeded):
     from dataclasses import replace
+    from ipaddress import ip_network
 
     from chassis.testing import FakePublisher
 
@@ -108,7 +109,9 @@ def test_trusted_header_signs_in_only_when_configured(seeded):
     header = {"X-Forwarded-Email": "asc.partner@council.example"}
     off = create_app(seeded).test_client()
     assert off.get("/dashboard", headers=header).status_code == 302
-    trusting = build(replace(seeded.settings, trusted_header_name="X-Forwarded-Email"),
+    # The test client's peer is 127.0.0.1: the proxy allowed (test_dashboard_sessions refuses others).
+    trusting = build(replace(seeded.settings, trusted_header_name="X-Forwarded-Email",
+                             trusted_proxy_addresses=(ip_network("127.0.0.1/32"),)),
                      publisher=FakePublisher())
     try:
         on = create_app(trusting).test_client()

@@ -1,8 +1,9 @@
 """Bearer-token scoping for every feed: sets g.scope (None = admin) or answers 401/403."""
 from flask import current_app, g
+from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 
-from chassis.auth import request_bearer, unauthorised
+from chassis.auth import request_bearer, token_hash, unauthorised
 from chassis.scope import OutOfScope, check_directorate as check_scope
 
 from analysis_svc.service_layer.auth import Unauthorised, scope_for
@@ -12,11 +13,29 @@ def bus():
     return current_app.extensions["bus"]
 
 
+def _caller() -> tuple:
+    """(scope, None) for a known token, (None, why) otherwise; looked up once per request."""
+    if "caller" not in g:
+        try:
+            g.caller = (scope_for(request_bearer(), bus().settings.admin_token, bus().tokens.lookup),
+                        None)
+        except Unauthorised as err:
+            g.caller = (None, str(err))
+    return g.caller
+
+
 def require_token() -> None:
-    try:
-        g.scope = scope_for(request_bearer(), bus().settings.admin_token, bus().tokens.lookup)
-    except Unauthorised as err:
-        unauthorised(str(err), "analysis-svc")
+    scope, refused = _caller()
+    if refused:
+        unauthorised(refused, "analysis-svc")
+    g.scope = scope
+
+
+def rate_key() -> str:
+    """Known tokens count alone; anything else counts against the client's address (so made-up
+    tokens cannot each get a fresh allowance)."""
+    _, refused = _caller()
+    return "address:" + get_remote_address() if refused else "token:" + token_hash(request_bearer())
 
 
 def check_directorate(directorate: str | None) -> None:

@@ -142,7 +142,8 @@ class ThemesRowSchema(Schema):
 class ResponseSchema(Schema):
     response_id = fields.String()
     version = fields.Integer()
-    invitation_id = fields.String(allow_none=True)
+    invitation_id = fields.String(allow_none=True, metadata={
+        "description": "Admin token only: partner tokens never see it (it addresses an answer)."})
     submitted_at = fields.String()
     directorate = fields.String()
     service = fields.String(allow_none=True)

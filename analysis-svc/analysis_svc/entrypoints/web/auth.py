@@ -1,12 +1,22 @@
-"""Who is looking: a token signed in to the session, or a trusted proxy header when configured."""
+"""Who is looking: a token signed in to the session, or a trusted proxy header when configured.
+
+The session holds the hash of the token signed in with, never its scope: each request looks the
+token up again (a revoked token is signed out on its next request), and a session ends
+`session_hours` after sign-in however busy it is.
+"""
+import ipaddress
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import wraps
 
 from flask import current_app, g, redirect, request, session, url_for
 
-from chassis.auth import request_bearer, unauthorised
+from chassis.auth import request_bearer, same_secret, token_hash, unauthorised
 
 from analysis_svc.service_layer.auth import Unauthorised, scope_for
+
+PROXY_SECRET_HEADER = "X-Trusted-Proxy-Secret"
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,13 @@ def viewer_for_token(tokens, admin_token: str | None, token: str) -> Viewer | No
     return Viewer("Administrator", None) if scope is None else _partner(partner)
 
 
+def viewer_for_hash(tokens, admin_token: str | None, hashed: str) -> Viewer | None:
+    """The viewer a signed-in token's hash stands for now (None once revoked or rotated)."""
+    if admin_token and same_secret(hashed, token_hash(admin_token)):
+        return Viewer("Administrator", None)
+    return _partner(tokens.partner(hashed))
+
+
 def viewer_for_header(tokens, value: str, admins) -> Viewer | None:
     """The viewer a trusted proxy named: an admin by name, or a partner by the token's email."""
     value = (value or "").strip().lower()
@@ -48,28 +65,63 @@ def viewer_for_header(tokens, value: str, admins) -> Viewer | None:
     return _partner(tokens.partner_by_email(value))
 
 
-def _to_session(viewer: Viewer) -> dict:
-    return {"name": viewer.name, "scope": None if viewer.scope is None else sorted(viewer.scope)}
+def from_trusted_proxy(environ, headers, settings) -> bool:
+    """The direct peer is an allowed proxy (and sent the shared secret, when one is set).
+
+    The peer is the socket's address before ProxyFix rewrote REMOTE_ADDR from X-Forwarded-For,
+    which a client can write itself."""
+    allowed, secret = settings.trusted_proxy_addresses, settings.trusted_header_secret
+    if not allowed and not secret:
+        return False
+    if allowed:
+        peer = (environ.get("werkzeug.proxy_fix.orig") or {}).get("REMOTE_ADDR",
+                                                                 environ.get("REMOTE_ADDR"))
+        try:
+            address = ipaddress.ip_address(peer or "")
+        except ValueError:
+            return False
+        if not any(address in network for network in allowed):
+            return False
+    return not secret or same_secret(headers.get(PROXY_SECRET_HEADER), secret)
 
 
-def sign_in(viewer: Viewer) -> None:
+def _now():
+    return current_app.extensions["bus"].clock.now()
+
+
+def sign_in(token: str) -> None:
+    """A new session for a checked token: whatever the browser came with is dropped (fixation)."""
     session.clear()
-    session["viewer"] = _to_session(viewer)
+    session.update(token_hash=token_hash(token.strip()), signed_in_at=_now().timestamp(),
+                   sid=secrets.token_urlsafe(16))
     session.permanent = True
+    g.pop("viewer", None)
+
+
+def _session_viewer(bus) -> Viewer | None:
+    """The signed-in viewer if the session is young enough and its token still live."""
+    signed_in_at = session.get("signed_in_at")
+    age = _now().timestamp() - signed_in_at if isinstance(signed_in_at, (int, float)) else None
+    lifetime = timedelta(hours=bus.settings.session_hours).total_seconds()
+    if age is None or not -60 <= age <= lifetime:
+        return None
+    return viewer_for_hash(bus.tokens, bus.settings.admin_token, session["token_hash"])
 
 
 def current_viewer() -> Viewer | None:
-    """From the session cookie, a bearer token, or (only if configured) the trusted header."""
-    if "viewer" in g:
+    """From the session cookie, a bearer token, or (only from a trusted proxy) the header."""
+    if "viewer" in g:  # looked up once per request, never longer
         return g.viewer
     bus = current_app.extensions["bus"]
     settings, viewer = bus.settings, None
-    if stored := session.get("viewer"):
-        scope = stored.get("scope")
-        viewer = Viewer(stored["name"], None if scope is None else frozenset(scope))
+    if session.get("token_hash"):
+        viewer = _session_viewer(bus)
+        if viewer is None:
+            session.clear()  # revoked or expired: the cookie goes too
     elif (token := request_bearer()) is not None:
         viewer = viewer_for_token(bus.tokens, settings.admin_token, token)
-    elif settings.trusted_header_name and request.headers.get(settings.trusted_header_name):
+    elif (settings.trusted_header_name and request.headers.get(settings.trusted_header_name)
+          and from_trusted_proxy(request.environ, request.headers, settings)):
         viewer = viewer_for_header(bus.tokens, request.headers[settings.trusted_header_name],
                                    settings.trusted_admins)
     g.viewer = viewer

@@ -18,9 +18,9 @@ def sign_in():
     error = None
     if request.method == "POST":
         bus = current_app.extensions["bus"]
-        viewer = viewer_for_token(bus.tokens, bus.settings.admin_token, request.form.get("token", ""))
-        if viewer:
-            remember(viewer)
+        token = request.form.get("token", "")
+        if viewer_for_token(bus.tokens, bus.settings.admin_token, token):
+            remember(token)
             return redirect(_safe_next(request.form.get("next")))
         error = "Enter a valid access token" if request.form.get("token") else "Enter your access token"
     return render_template("dashboard_sign_in.html", error=error, next=request.values.get("next", "")), (

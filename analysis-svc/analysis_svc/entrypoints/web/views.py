@@ -26,7 +26,7 @@ def _check_csrf():
         current_app.extensions["csrf"].protect()
 
 
-for _code in (CSRFError, 403, 404):
+for _code in (CSRFError, 403, 404, 429):
     blp.register_error_handler(_code, lambda err: page_error(err))
 
 
