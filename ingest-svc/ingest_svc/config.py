@@ -9,6 +9,8 @@ class Settings(BaseSettings):
     # Secrets: no defaults in code (`devkit run` generates dev values).
     survey_verify_key: str = env("SURVEY_VERIFY_KEY", parse=as_pem)
     secret_key: str = env("INGEST_SECRET_KEY")
+    # Shared with survey-svc: checks the tag of a reply address and the hash of the invitee's address.
+    reply_tag_key: str = env("REPLY_TAG_KEY")
     # "phone:<token>,kiosk:<token>": one bearer token per source system.
     api_tokens: tuple[str, ...] = env("INGEST_API_TOKENS", (), as_list)
     inbound_token: str = env("INGEST_INBOUND_TOKEN", "")

@@ -30,7 +30,7 @@ def keys():
 def live(keys, kafka_bootstrap, tmp_path_factory):
     """ingest-svc served over real HTTP on a free port (real broker, SQLite)."""
     folder = tmp_path_factory.mktemp("ingest-browser")
-    settings = Settings(survey_verify_key=keys[1], secret_key=uuid.uuid4().hex,
+    settings = Settings(survey_verify_key=keys[1], secret_key=uuid.uuid4().hex, reply_tag_key="unused",
                         database_url=f"sqlite:///{folder / 'ingest.db'}",
                         kafka_bootstrap_servers=kafka_bootstrap, spool_dir=str(folder / "spool"))
     bus = build(settings)

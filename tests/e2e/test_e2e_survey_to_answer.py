@@ -45,7 +45,7 @@ def ingest(kafka_bootstrap, tmp_path):
     from ingest_svc.bootstrap import build
     from ingest_svc.config import Settings
     keys = generate_keypair()
-    settings = Settings(survey_verify_key=keys[1], secret_key=uuid.uuid4().hex,
+    settings = Settings(survey_verify_key=keys[1], secret_key=uuid.uuid4().hex, reply_tag_key=REPLY_TAG_KEY,
                         database_url=f"sqlite:///{tmp_path / 'ingest.db'}",
                         kafka_bootstrap_servers=kafka_bootstrap, spool_dir=str(tmp_path / "spool"))
     bus = build(settings)

@@ -23,6 +23,7 @@ invitations = Table(
     Column("language", String(10), nullable=False, default="en"),
     Column("expires_at", UtcDateTime()),
     Column("closed", String(50)),
+    Column("invitee", String(64)),  # chassis.auth.address_hash of the invited address
 )
 
 responses = Table(

@@ -12,6 +12,7 @@ _COHORT = ("directorate", "service", "category", "team")
 # Built once: the hot path runs each with parameters, not a freshly built (and keyed) statement.
 _INSERT_RESPONSE = insert(responses)
 _INSERT_KEY = insert(idempotency_keys)
+_SELECT_INVITATION = select(invitations).where(invitations.c.invitation_id == bindparam("i"))
 _SELECT_KEY = select(idempotency_keys).where(idempotency_keys.c.scope == bindparam("s"),
                                              idempotency_keys.c.key == bindparam("k"))
 
@@ -19,7 +20,8 @@ _SELECT_KEY = select(idempotency_keys).where(idempotency_keys.c.scope == bindpar
 def _invitation(row) -> Invitation:
     m = row._mapping
     return Invitation(m["invitation_id"], Cohort(*(m[k] for k in _COHORT)), m["ticket_id"],
-                      m["channel"], m["language"] or "en", m.get("expires_at"))
+                      m["channel"], m["language"] or "en", m.get("expires_at"), m.get("invitee"),
+                      m.get("closed"))
 
 
 def _invitation_values(inv: Invitation) -> dict:
@@ -85,8 +87,8 @@ class InvitationRepository:
         self.session = session
 
     def get(self, invitation_id: str) -> Invitation | None:
-        row = self.session.execute(
-            select(invitations).where(invitations.c.invitation_id == invitation_id)).first()
+        """The invitation with its invitee and why it closed: one primary-key read."""
+        row = self.session.execute(_SELECT_INVITATION, {"i": invitation_id}).first()
         return _invitation(row) if row else None
 
     def closed(self, invitation_id: str) -> str | None:
@@ -98,6 +100,8 @@ class InvitationRepository:
         values = {**_invitation_values(inv), "expires_at": inv.expires_at}
         if closed:
             values["closed"] = closed
+        if inv.invitee:  # only invitation.created names the invitee; later steps keep it
+            values["invitee"] = inv.invitee
         found = self.session.execute(update(invitations).where(
             invitations.c.invitation_id == inv.invitation_id).values(**values)).rowcount
         if not found:

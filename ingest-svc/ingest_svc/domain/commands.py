@@ -14,10 +14,22 @@ class SubmitAnswer:
 
 
 @dataclass(frozen=True)
-class SubmitAnswers:
-    """Many answers in one transaction, their events delivered together, in order."""
+class SubmitSourceAnswer:
+    """An answer from another source system (the API). The invitation it names is only a claim:
+    it must be a known, open invitation, whose cohort and ticket are used, never the caller's."""
 
-    answers: tuple[SubmitAnswer, ...]
+    claim: Invitation
+    answer: Answer
+    channel: str
+    source: str
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class SubmitAnswers:
+    """Many source answers in one transaction, their events delivered together, in order."""
+
+    answers: tuple[SubmitSourceAnswer, ...]
 
 
 @dataclass(frozen=True)

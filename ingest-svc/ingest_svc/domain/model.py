@@ -31,7 +31,8 @@ class Cohort:
 
 @dataclass(frozen=True)
 class Invitation:
-    """Who was asked; `invitation_id` is None for an API answer that names no invitation."""
+    """Who was asked; `invitation_id` is None for an API answer that names no invitation.
+    `invitee` is the keyed hash of the invited address, `closed` why survey-svc closed it."""
 
     invitation_id: str | None
     cohort: Cohort
@@ -39,6 +40,39 @@ class Invitation:
     ticket_channel: str | None = None
     language: str = "en"
     expires_at: datetime | None = None
+    invitee: str | None = None
+    closed: str | None = None
+
+    def why_closed(self, now: datetime) -> str | None:
+        """Why this invitation no longer takes answers ("invitation expired"...), or None."""
+        if self.closed:
+            return f"invitation {self.closed}"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "invitation expired"
+        return None
+
+
+CLAIMED_FIELDS = ("directorate", "service", "category", "team", "ticket_id")
+
+
+def claim_errors(claim: Invitation, known: Invitation | None, now: datetime) -> dict[str, list[str]]:
+    """What is wrong with a caller's claim to answer for an invitation: unknown or closed, or a
+    cohort field given that differs from the invitation's (the invitation's always wins)."""
+    if known is None:
+        return {"invitation_id": ["Unknown invitation."]}
+    closed = known.why_closed(now)
+    if closed:
+        return {"invitation_id": [closed[0].upper() + closed[1:] + "."]}
+    errors = {}
+    for name in CLAIMED_FIELDS:
+        given, actual = _claimed(claim, name), _claimed(known, name)
+        if given is not None and given != actual:
+            errors[name] = ["Differs from the invitation's; leave it out, the invitation's is used."]
+    return errors
+
+
+def _claimed(invitation: Invitation, name: str):
+    return invitation.ticket_id if name == "ticket_id" else getattr(invitation.cohort, name)
 
 
 @dataclass(frozen=True)

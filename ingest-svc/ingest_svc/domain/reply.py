@@ -1,5 +1,6 @@
 """Read a rating and a comment out of a person's email reply."""
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingest_svc.domain.mime import read_mail
@@ -17,7 +18,8 @@ _QUOTE_HEADER = re.compile(r"^(on .+wrote:|-----\s*original message\s*-----|from
                            re.IGNORECASE)
 _SIGNATURE = re.compile(r"^(--|__+|—)\s*$")
 _REFERENCE = re.compile(r"survey reference:\s*([0-9a-f]{32})", re.IGNORECASE)
-_PLUS_ADDRESS = re.compile(r"\bsurvey\+([0-9a-f]{32})@", re.IGNORECASE)
+# survey+<invitation id>.<tag>@: the tag (chassis.auth.reply_tag) proves the sender had the mail.
+_PLUS_ADDRESS = re.compile(r"\bsurvey\+([0-9a-f]{32})(?:\.([0-9a-z]{1,64}))?@", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,14 +71,37 @@ def parse_reply(body: str) -> ParsedReply:
     return ParsedReply(score, comment)
 
 
-def invitation_from(addresses: list[str], body: str) -> str | None:
-    """The invitation id from the plus-address, else from the "Survey reference" line."""
-    for address in addresses:
-        match = _PLUS_ADDRESS.search(address or "")
-        if match:
-            return match.group(1).lower()
+@dataclass(frozen=True)
+class ReplyAddress:
+    """The invitation a reply address names, and the tag it carries (None: the untagged form)."""
+
+    invitation_id: str
+    tag: str | None
+
+
+def reply_addresses(addresses: list[str]) -> list[ReplyAddress]:
+    """Every survey+<id>[.<tag>]@ address among the recipients, in order."""
+    return [ReplyAddress(m.group(1).lower(), m.group(2).lower() if m.group(2) else None)
+            for address in addresses for m in _PLUS_ADDRESS.finditer(address or "")]
+
+
+def invitation_from(addresses: list[str], body: str,
+                    tag_valid: Callable[[str, str], bool]) -> tuple[str | None, str | None]:
+    """(the invitation a reply names, why it cannot answer it, or None). Only an address whose
+    tag is valid matches; the old untagged survey+<id>@ and the body's "Survey reference" line
+    only tell the reviewer which invitation was meant."""
+    found = reply_addresses(addresses)
+    for address in found:
+        if address.tag is not None and tag_valid(address.invitation_id, address.tag):
+            return address.invitation_id, None
+    if found:
+        first = found[0]
+        return first.invitation_id, ("reply address with a wrong tag" if first.tag
+                                     else "reply address without its tag")
     match = _REFERENCE.search(body or "")
-    return match.group(1).lower() if match else None
+    if match:
+        return match.group(1).lower(), "reply address without its tag"
+    return None, "no survey reference"
 
 
 def plain_text(raw: bytes) -> str:

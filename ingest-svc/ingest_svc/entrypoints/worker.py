@@ -18,7 +18,7 @@ def invitation_of(data: dict) -> Invitation:
     return Invitation(data["invitation_id"], Cohort(data["directorate"], data.get("service"),
                                                     data.get("category"), data.get("team")),
                       data.get("ticket_id"), data.get("channel"), data.get("language") or "en",
-                      data.get("expires_at"))
+                      data.get("expires_at"), data.get("requester_email_hash"))
 
 
 def handle_message(record: Record, bus) -> None:

@@ -6,11 +6,21 @@ from dataclasses import dataclass, replace
 from contracts import decode, encode
 
 from ingest_svc.domain import commands
+from ingest_svc.domain.model import claim_errors
 from ingest_svc.service_layer import envelopes
 
 
 class Conflict(Exception):
     """An idempotency key reused for a different answer."""
+
+
+class InvitationMismatch(Exception):
+    """A source answer naming an unknown or closed invitation, or another cohort than its own;
+    `errors` maps each field to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("The answer does not match its invitation.")
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,29 @@ def record(cmd: commands.SubmitAnswer, uow, now) -> tuple[Receipt, object]:
     return Receipt(response_id, version, ""), event
 
 
+def checked(cmd: commands.SubmitSourceAnswer, uow, now) -> commands.SubmitAnswer:
+    """Inside a unit of work: the answer as recorded, with its invitation's own cohort (one
+    primary-key read), or InvitationMismatch. An answer naming no invitation stays its own."""
+    invitation = cmd.claim
+    if invitation.invitation_id is not None:
+        invitation = uow.invitations.get(invitation.invitation_id)
+        errors = claim_errors(cmd.claim, invitation, now)
+        if errors:
+            raise InvitationMismatch(errors)
+    return commands.SubmitAnswer(invitation, cmd.answer, cmd.channel, cmd.source, cmd.idempotency_key)
+
+
+def submit_source_answer(cmd: commands.SubmitSourceAnswer, uow, delivery, clock) -> Receipt:
+    """Check a source system's answer against its invitation, then record and deliver it."""
+    if cmd.claim.invitation_id is None:
+        return submit_answer(checked(cmd, uow, clock.now()), uow, delivery, clock)
+    with uow:
+        now = clock.now()
+        receipt, event = record(checked(cmd, uow, now), uow, now)
+        uow.commit()
+    return replace(receipt, delivery=delivery.deliver([event]))
+
+
 def submit_answer(cmd: commands.SubmitAnswer, uow, delivery, clock) -> Receipt:
     """Record a new answer (or an amendment), then hand its event to the broker or spool."""
     if stateless(cmd):
@@ -73,17 +106,18 @@ def submit_answer(cmd: commands.SubmitAnswer, uow, delivery, clock) -> Receipt:
 
 def submit_answers(cmd: commands.SubmitAnswers, uow, delivery, clock) -> list:
     """Record many answers in one transaction and deliver their events together, in order;
-    one Receipt per answer, or the Conflict that refused it."""
+    one Receipt per answer, or the Conflict or InvitationMismatch that refused it."""
     results, events = [], []
     with uow:
-        for answer in cmd.answers:
+        for source_answer in cmd.answers:
             try:
+                answer = checked(source_answer, uow, clock.now())
                 if stateless(answer):
                     event = stateless_event(answer, clock.now())
                     receipt = Receipt(event.data["response_id"], 1, "")
                 else:
                     receipt, event = record(answer, uow, clock.now())
-            except Conflict as err:
+            except (Conflict, InvitationMismatch) as err:
                 results.append(err)
                 continue
             events.append(event)

@@ -6,6 +6,7 @@ from ingest_svc.service_layer import answers, invitations, provisional, replies
 
 COMMAND_HANDLERS = {
     commands.SubmitAnswer: answers.submit_answer,
+    commands.SubmitSourceAnswer: answers.submit_source_answer,
     commands.SubmitAnswers: answers.submit_answers,
     commands.DeadLetterInput: answers.dead_letter_input,
     commands.RecordProvisionalRating: provisional.record_provisional_rating,

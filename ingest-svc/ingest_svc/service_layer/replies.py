@@ -1,6 +1,8 @@
 """Email replies: match the invitation, read the rating, record it or keep it for review."""
 import hashlib
 
+from chassis.auth import address_hash, reply_tag_valid, same_secret
+
 from ingest_svc.domain import commands
 from ingest_svc.domain.model import Answer
 from ingest_svc.domain.mime import Unreadable, read_mail
@@ -10,7 +12,35 @@ from ingest_svc.service_layer.answers import submit_answer
 _ADDRESS_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
 
 
-def ingest_email_reply(cmd: commands.IngestEmailReply, uow, delivery, clock):
+def match_invitation(message, addresses, body, settings, uow, clock):
+    """(invitation id, invitation, why the reply cannot answer it): the reply address must carry
+    the invitation's tag and the sender must be the invitee; anything else is reviewed."""
+    key = settings.reply_tag_key
+    invitation_id, reason = invitation_from(
+        addresses, body, lambda inv_id, tag: reply_tag_valid(key, inv_id, tag))
+    if reason is not None:
+        return invitation_id, None, reason
+    with uow:
+        invitation = uow.invitations.get(invitation_id)
+    if invitation is None:
+        return invitation_id, None, "unknown invitation"
+    closed = invitation.why_closed(clock.now())
+    if closed:
+        return invitation_id, None, closed
+    sender = address_hash(key, _sender(message))
+    if invitation.invitee is None or sender is None or not same_secret(sender, invitation.invitee):
+        return invitation_id, None, "sender is not the invitee"
+    return invitation_id, invitation, None
+
+
+def _sender(message) -> str:
+    try:
+        return str(message.get("From") or "")
+    except (LookupError, ValueError, AttributeError, IndexError, TypeError):  # a mangled header
+        return ""
+
+
+def ingest_email_reply(cmd: commands.IngestEmailReply, uow, delivery, clock, settings):
     """Record a reply's rating; anything that cannot be matched or read is kept for review."""
     try:
         mail = read_mail(cmd.raw)
@@ -19,18 +49,7 @@ def ingest_email_reply(cmd: commands.IngestEmailReply, uow, delivery, clock):
     message, body = mail.headers, mail.text
     addresses = list(cmd.recipients) + [str(v) for h in _ADDRESS_HEADERS
                                         for v in (message.get_all(h) or [])]
-    invitation_id = invitation_from(addresses, body)
-    reason = None
-    with uow:
-        invitation = uow.invitations.get(invitation_id) if invitation_id else None
-        if invitation_id is None:
-            reason = "no survey reference"
-        elif invitation is None:
-            reason = "unknown invitation"
-        elif invitation.expires_at and invitation.expires_at <= clock.now():
-            reason = "invitation expired"
-        elif uow.invitations.closed(invitation_id):
-            reason = "invitation " + uow.invitations.closed(invitation_id)
+    invitation_id, invitation, reason = match_invitation(message, addresses, body, settings, uow, clock)
     parsed = parse_reply(body)
     if reason is None and parsed.score is None:
         reason = "no rating on the first line"

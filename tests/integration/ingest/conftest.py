@@ -13,6 +13,8 @@ from ingest_svc.app import create_app
 from ingest_svc.bootstrap import build
 from ingest_svc.config import Settings
 
+REPLY_TAG_KEY = "integration-reply-tag-key"  # survey-svc's, in these tests
+
 
 @pytest.fixture(scope="session")
 def survey_keys():
@@ -36,7 +38,7 @@ def make_settings(survey_keys, tmp_path):
                       database_url=database_url, kafka_bootstrap_servers=bootstrap_servers,
                       spool_dir=str(tmp_path / f"spool-{uuid.uuid4().hex[:6]}"),
                       api_tokens=("phone:phone-token", "kiosk:kiosk-token"),
-                      inbound_token="inbound-token", ack_timeout_s=2.0)
+                      inbound_token="inbound-token", ack_timeout_s=2.0, reply_tag_key=REPLY_TAG_KEY)
         return Settings(**{**values, **overrides})
     return make
 

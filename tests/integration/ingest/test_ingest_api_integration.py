@@ -6,12 +6,15 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from chassis.auth import address_hash, reply_tag
 from chassis.kafka import Record
 from devkit.testing import free_port
 from contracts import encode, make_envelope
 
 from ingest_svc.adapters.smtp_listener import start_listener
 from ingest_svc.entrypoints.worker import handle_message
+
+from .conftest import REPLY_TAG_KEY
 
 pytestmark = pytest.mark.integration
 PHONE = {"Authorization": "Bearer phone-token"}
@@ -92,12 +95,17 @@ def invitation_created(inv: str) -> Record:
         "directorate": "Place", "service": "Printing", "category": "Hardware", "team": "Field",
         "invitation_id": inv, "ticket_id": "INC77", "at": now.isoformat(), "resolution": 1,
         "requester_id": "u-1", "requester_name": "Sam", "channel": "phone", "language": "en",
+        "requester_email_hash": address_hash(REPLY_TAG_KEY, "a@example.org"),
         "due_at": now.isoformat(), "expires_at": (now + timedelta(days=14)).isoformat()}, "survey-svc")
     return Record("surveys.lifecycle", 0, 0, inv, encode(envelope))
 
 
-def reply(inv: str, body: str, to=None) -> bytes:
-    return (f"From: a@example.org\r\nTo: {to or f'survey+{inv}@replies.localhost'}\r\n"
+def reply_address(inv: str) -> str:
+    return f"survey+{inv}.{reply_tag(REPLY_TAG_KEY, inv)}@replies.localhost"
+
+
+def reply(inv: str, body: str, to=None, sender="a@example.org") -> bytes:
+    return (f"From: {sender}\r\nTo: {to or reply_address(inv)}\r\n"
             f"Subject: Re: survey\r\nMessage-ID: <{uuid.uuid4().hex}@example.org>\r\n\r\n{body}").encode()
 
 
@@ -119,7 +127,7 @@ def test_inbound_webhook_and_smtp_listener(app_env, kafka_bootstrap, topic_reade
     controller = start_listener(bus, "replies.localhost", "127.0.0.1", port)
     try:
         with smtplib.SMTP("127.0.0.1", port) as smtp:
-            smtp.sendmail("a@example.org", [f"survey+{smtp_inv}@replies.localhost"],
+            smtp.sendmail("a@example.org", [reply_address(smtp_inv)],
                           reply(smtp_inv, "Very satisfied\r\nThanks!", to="ICT <survey@x>"))
             with pytest.raises(smtplib.SMTPRecipientsRefused):
                 smtp.sendmail("a@example.org", ["postmaster@elsewhere.org"], b"Subject: x\r\n\r\n4")

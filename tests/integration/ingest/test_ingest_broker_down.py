@@ -8,6 +8,8 @@ from devkit.testing import wait_for
 
 from ingest_svc.app import create_app
 from ingest_svc.bootstrap import build
+from ingest_svc.domain import commands
+from ingest_svc.domain.model import Cohort, Invitation
 
 from .ingest_support import dedupe, read_all
 
@@ -20,6 +22,8 @@ def test_500_answers_survive_a_stopped_broker(private_broker, make_settings, tmp
     bus = build(settings)
     client = create_app(bus).test_client()
     invitations = [uuid.uuid4().hex for _ in range(100)]
+    for inv in invitations:  # survey-svc announced them: API answers name known invitations only
+        bus.handle(commands.RecordInvitation(Invitation(inv, Cohort("Resources"))))
     headers = {"Authorization": "Bearer kiosk-token"}
     try:
         broker.stop()

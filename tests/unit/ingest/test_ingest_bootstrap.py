@@ -16,7 +16,7 @@ AT = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 
 
 def settings(tmp_path) -> Settings:
-    return Settings(survey_verify_key="unused", secret_key="unused",
+    return Settings(survey_verify_key="unused", secret_key="unused", reply_tag_key="unused",
                     database_url=f"sqlite:///{tmp_path / 'ingest.db'}", spool_dir=str(tmp_path / "spool"))
 
 
@@ -56,8 +56,8 @@ def test_overrides_replace_any_dependency_by_name(tmp_path):
 def test_batch_of_answers_is_one_command(tmp_path):
     publisher = FakeRawPublisher()
     bus = build(settings(tmp_path), publisher=publisher)
-    answers = tuple(commands.SubmitAnswer(Invitation(None, Cohort("Place")), Answer(score), "phone",
-                                          "api:phone", f"k{score}") for score in (1, 2, 3))
+    answers = tuple(commands.SubmitSourceAnswer(Invitation(None, Cohort("Place")), Answer(score), "phone",
+                                                "api:phone", f"k{score}") for score in (1, 2, 3))
     try:
         receipts = bus.handle(commands.SubmitAnswers(answers))
         assert [r.version for r in receipts] == [1, 1, 1] and {r.delivery for r in receipts} == {"published"}

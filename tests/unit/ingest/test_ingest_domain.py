@@ -1,10 +1,13 @@
 """Domain rules: answers, scores and email-reply parsing, in plain Python."""
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ingest_svc.domain.model import InvalidAnswer, make_answer, parse_score
+from ingest_svc.domain.model import (Cohort, InvalidAnswer, Invitation, claim_errors, make_answer,
+                                     parse_score)
 from ingest_svc.domain.reply import invitation_from, parse_reply, rating_from_line
 
 INV = "6f1c2b0e9d4a4f7e8c3b2a1d0e9f8a7b"
@@ -56,10 +59,35 @@ def test_parse_reply_without_rating():
     assert parse_reply("Who is this?\n> quoted").score is None
 
 
-def test_invitation_from_plus_address_or_reference():
-    assert invitation_from([f"Survey <survey+{INV}@replies.localhost>"], "") == INV
-    assert invitation_from(["someone@else"], f"> Survey reference: {INV.upper()}\n") == INV
-    assert invitation_from([], "nothing here") is None
+def test_invitation_from_a_tagged_reply_address_only():
+    valid = lambda inv, tag: tag == "0123456789abcdef"  # noqa: E731 (chassis.auth.reply_tag_valid's place)
+    tagged = f"Survey <survey+{INV}.0123456789ABCDEF@replies.localhost>"
+    assert invitation_from([tagged], "", valid) == (INV, None)
+    assert invitation_from([f"survey+{INV}.fedcba9876543210@x", tagged], "", valid) == (INV, None)
+    assert invitation_from([f"survey+{INV}.fedcba9876543210@x"], "", valid) == (
+        INV, "reply address with a wrong tag")
+    assert invitation_from([f"survey+{INV}@replies.localhost"], "", valid) == (
+        INV, "reply address without its tag")
+    assert invitation_from(["someone@else"], f"> Survey reference: {INV.upper()}\n", valid) == (
+        INV, "reply address without its tag")
+    assert invitation_from([], "nothing here", valid) == (None, "no survey reference")
+
+
+def test_claim_errors_name_the_field():
+    now = datetime(2026, 3, 2, tzinfo=timezone.utc)
+    known = Invitation(INV, Cohort("Place", "Printing", None, "Field"), "INC7",
+                       expires_at=now + timedelta(days=1))
+    claim = lambda **cohort: Invitation(INV, Cohort(**{"directorate": None, **cohort}))  # noqa: E731
+    assert claim_errors(claim(), known, now) == {}
+    assert claim_errors(claim(directorate="Place", team="Field"), known, now) == {}
+    assert set(claim_errors(claim(directorate="People", category="HW"), known, now)) == {
+        "directorate", "category"}
+    assert list(claim_errors(Invitation(INV, Cohort(None), "INC8"), known, now)) == ["ticket_id"]
+    assert list(claim_errors(claim(), None, now)) == ["invitation_id"]
+    assert claim_errors(claim(), replace(known, closed="cancelled"), now) == {
+        "invitation_id": ["Invitation cancelled."]}
+    assert claim_errors(claim(), known, now + timedelta(days=2)) == {
+        "invitation_id": ["Invitation expired."]}
 
 
 def test_domain_imports_no_frameworks():

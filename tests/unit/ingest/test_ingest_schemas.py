@@ -2,7 +2,7 @@
 import pytest
 from marshmallow import Schema, ValidationError
 
-from ingest_svc.entrypoints.api.schemas import BatchLineIn, ResponseIn
+from ingest_svc.entrypoints.api.schemas import BatchLineIn, ResponseIn, placed
 
 GOOD = {"score": 4, "directorate": "Place", "team": "Desk", "ticket_id": "INC1"}
 CASES = [
@@ -15,6 +15,9 @@ CASES = [
     {**GOOD, "comment": "x" * 10_000}, {**GOOD, "extra": 1}, {**GOOD, "resolved": "maybe"},
     {**GOOD, "invitation_id": "not-hex"}, {**GOOD, "language": None}, {**GOOD, "channel": ""},
     {**GOOD, "team": 5}, [GOOD], "text", None,
+    {"score": 4, "invitation_id": "0" * 32}, {**GOOD, "directorate": "Place\r\nBcc: x"},
+    {**GOOD, "team": "Desk\u2028"}, {**GOOD, "comment": "two\r\nlines\tok"}, {**GOOD, "comment": "\x00"},
+    {**GOOD, "channel": "email_reply"}, {**GOOD, "ticket_id": "INC\n1"},
 ]
 
 
@@ -28,10 +31,28 @@ def outcome(load, data):
 @pytest.mark.parametrize("schema", [ResponseIn(), BatchLineIn()])
 @pytest.mark.parametrize("data", CASES)
 def test_quick_load_agrees_with_marshmallow(schema, data):
-    assert outcome(schema.load, data) == outcome(lambda d: Schema.load(schema, d), data)
+    assert outcome(schema.load, data) == outcome(lambda d: placed(Schema.load(schema, d)), data)
 
 
 def test_batch_line_keeps_its_idempotency_key():
     assert BatchLineIn().load({**GOOD, "idempotency_key": "k-1"})["idempotency_key"] == "k-1"
     with pytest.raises(ValidationError):
         BatchLineIn().load({**GOOD, "idempotency_key": ""})
+
+
+@pytest.mark.parametrize("field", ["directorate", "service", "category", "team", "ticket_id",
+                                   "language", "channel"])
+def test_name_fields_refuse_control_characters(field):
+    for schema in (ResponseIn(), BatchLineIn()):
+        with pytest.raises(ValidationError) as refused:
+            schema.load({**GOOD, field: "en\r\nBcc"})
+        assert list(refused.value.messages) == [field]
+        assert "U+000D" in refused.value.messages[field][0]
+
+
+def test_an_answer_names_its_invitation_or_its_directorate():
+    assert ResponseIn().load({"score": 4, "invitation_id": "0" * 32})["directorate"] is None
+    with pytest.raises(ValidationError) as refused:
+        ResponseIn().load({"score": 4})
+    assert list(refused.value.messages) == ["directorate"]
+

@@ -6,7 +6,7 @@ from marshmallow import ValidationError
 from ingest_svc.domain import commands
 from ingest_svc.entrypoints.api.schemas import BatchLineIn
 from ingest_svc.entrypoints.api.translate import to_command
-from ingest_svc.service_layer.answers import Conflict, Receipt
+from ingest_svc.service_layer.answers import Conflict, InvitationMismatch, Receipt
 
 MAX_LINES = 10_000
 _LINE = BatchLineIn()  # reused: building a schema per line would dominate the batch's cost
@@ -58,7 +58,16 @@ def summary(results: list) -> dict:
             out.append({"line": number, "status": "accepted", "response_id": result.response_id,
                         "version": result.version})
         else:
-            errors = result.messages if isinstance(result, ValidationError) else {
-                "idempotency_key": [str(result)]} if isinstance(result, Conflict) else {"_line": [str(result)]}
-            out.append({"line": number, "status": "rejected", "errors": errors})
+            out.append({"line": number, "status": "rejected", "errors": line_errors(result)})
     return {"accepted": accepted, "rejected": len(out) - accepted, "delivery": delivery, "results": out}
+
+
+def line_errors(refusal: Exception) -> dict:
+    """Why a line was refused, by field."""
+    if isinstance(refusal, ValidationError):
+        return refusal.messages
+    if isinstance(refusal, InvitationMismatch):
+        return refusal.errors
+    if isinstance(refusal, Conflict):
+        return {"idempotency_key": [str(refusal)]}
+    return {"_line": [str(refusal)]}

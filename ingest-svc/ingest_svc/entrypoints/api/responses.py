@@ -13,7 +13,7 @@ from ingest_svc.entrypoints.api import batch
 from ingest_svc.entrypoints.api.auth import api_source
 from ingest_svc.entrypoints.api.schemas import BatchOut, ReceiptOut, ResponseIn
 from ingest_svc.entrypoints.api.translate import to_command
-from ingest_svc.service_layer.answers import Conflict
+from ingest_svc.service_layer.answers import Conflict, InvitationMismatch
 
 blp = Blueprint("responses", __name__, url_prefix="/v1/responses",
                 description="Answers from other source systems")
@@ -54,6 +54,8 @@ class Responses(MethodView):
             return bus().handle(to_command(body, g.api_source, key))
         except Conflict as err:
             abort(422, message=str(err))
+        except InvitationMismatch as err:
+            abort(422, message=str(err), messages={"json": err.errors})
 
 
 @blp.route("/batch")

@@ -1,7 +1,8 @@
 """API request and response shapes (marshmallow at the edge only)."""
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from contracts import fastpath
+from contracts.text import FREE_TEXT, NAME
 
 from ingest_svc.domain.model import MAX_COMMENT, RESOLVED_LABELS
 
@@ -17,6 +18,22 @@ class QuickLoad:
         return super().load(data, many=many, partial=partial, unknown=unknown)
 
 
+def _text(rule, length: validate.Length, *more, **kwargs) -> fields.String:
+    """A string checked by contracts' rule (NAME: one line, no control characters; FREE_TEXT),
+    so what the events would refuse is a 400 naming the field here, never a 500 later."""
+    metadata = {"pattern": rule.pattern, **kwargs.pop("metadata", {})}
+    return fields.String(validate=[length, rule, *more], metadata=metadata, **kwargs)
+
+
+def _name(max_len: int, *more, min_len: int = 0, **kwargs) -> fields.String:
+    return _text(NAME, validate.Length(min=min_len, max=max_len), *more, **kwargs)
+
+
+OPTIONAL = {"load_default": None, "allow_none": True}
+# The survey's own channels: an answer from another system never passes for one of them.
+SURVEY_CHANNELS = ("email_link", "email_reply")
+
+
 class ResponseIn(QuickLoad, Schema):
     class Meta:
         unknown = RAISE
@@ -24,23 +41,33 @@ class ResponseIn(QuickLoad, Schema):
     score = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
     resolved = fields.String(load_default=None, allow_none=True,
                              validate=validate.OneOf(list(RESOLVED_LABELS)))
-    comment = fields.String(load_default=None, allow_none=True,
-                            validate=validate.Length(max=MAX_COMMENT))
-    directorate = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    service = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
-    category = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
-    team = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    comment = _text(FREE_TEXT, validate.Length(max=MAX_COMMENT), **OPTIONAL)
+    directorate = _name(100, min_len=1, **OPTIONAL, metadata={
+        "description": "required unless invitation_id is given (then the invitation's is used)"})
+    service = _name(100, **OPTIONAL)
+    category = _name(100, **OPTIONAL)
+    team = _name(100, **OPTIONAL)
     invitation_id = fields.String(load_default=None, allow_none=True,
                                   validate=validate.Regexp(r"^[0-9a-f]{32}$"))
-    ticket_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
-    language = fields.String(load_default="en", validate=validate.Length(min=2, max=10))
-    channel = fields.String(load_default=None, allow_none=True,
-                            validate=validate.Length(min=1, max=50))
+    ticket_id = _name(100, **OPTIONAL)
+    language = _name(10, min_len=2, load_default="en")
+    channel = _name(50, validate.NoneOf(
+        SURVEY_CHANNELS, error="The survey's own channels ({values}) are not for other systems."), min_len=1, **OPTIONAL)
+
+    def load(self, data, **kwargs):
+        return placed(super().load(data, **kwargs))
+
+
+def placed(answer: dict) -> dict:
+    """An answer that names no invitation must say where it belongs (a hook would cost the
+    quick path, so the one cross-field rule runs after either path)."""
+    if answer.get("invitation_id") is None and answer.get("directorate") is None:
+        raise ValidationError({"directorate": ["Required unless the answer names its invitation_id."]})
+    return answer
 
 
 class BatchLineIn(ResponseIn):
-    idempotency_key = fields.String(load_default=None, allow_none=True,
-                                    validate=validate.Length(min=1, max=200))
+    idempotency_key = _name(200, min_len=1, **OPTIONAL)
 
 
 class ReceiptOut(Schema):

@@ -3,9 +3,9 @@ from ingest_svc.domain import commands
 from ingest_svc.domain.model import Answer, Cohort, Invitation
 
 
-def to_command(body: dict, source: str, key: str | None) -> commands.SubmitAnswer:
+def to_command(body: dict, source: str, key: str | None) -> commands.SubmitSourceAnswer:
     cohort = Cohort(body["directorate"], body["service"], body["category"], body["team"])
     invitation = Invitation(body["invitation_id"], cohort, body["ticket_id"], None,
                             body["language"])
     answer = Answer(body["score"], body["resolved"], body["comment"])
-    return commands.SubmitAnswer(invitation, answer, body["channel"] or source, f"api:{source}", key)
+    return commands.SubmitSourceAnswer(invitation, answer, body["channel"] or source, f"api:{source}", key)
