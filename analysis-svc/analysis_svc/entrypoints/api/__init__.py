@@ -1,6 +1,4 @@
 """The JSON/CSV feeds, each a flask-smorest Blueprint."""
-from chassis.limits import limit_blueprint
-
 from analysis_svc.entrypoints.api import analyze, feeds, records
 from analysis_svc.entrypoints.api.auth import rate_key
 
@@ -13,6 +11,8 @@ def register(api) -> None:
 
 
 def limit(limiter, settings) -> None:
-    """Every feed, the export and /v1/analyze: FEED_RATE_LIMIT per token (or per address)."""
+    """Every feed, the export and /v1/analyze: one FEED_RATE_LIMIT allowance per token (or per
+    address), shared across them all."""
+    shared = limiter.shared_limit(settings.feed_rate_limit, "analysis-feeds", key_func=rate_key)
     for module in BLUEPRINTS:
-        limit_blueprint(limiter, module.blp, settings.feed_rate_limit, key_func=rate_key)
+        shared(module.blp)
