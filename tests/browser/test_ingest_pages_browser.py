@@ -150,3 +150,42 @@ def test_person_who_clicks_and_leaves_keeps_a_provisional_rating(browser, live, 
     bus.handle(commands.ConfirmStaleProvisionalRatings(0))
     row = stored(bus, inv)
     assert (row.score, row.source) == (2, "provisional-click")
+
+
+def provisional_posts(page) -> list:
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.url.endswith("/provisional") else None)
+    return posts
+
+
+def settle(page) -> None:
+    """A round trip from the page: a beacon the page queued before it is on its way."""
+    page.evaluate("() => fetch('/healthz').then(r => r.status)")
+
+
+@pytest.mark.parametrize("leaves", ["left alone", "hidden", "closed"])
+def test_page_without_a_person_records_nothing(browser, live, link, leaves):
+    bus = live[1]
+    inv, url = link(score=5)
+    context = browser.new_context()
+    page = context.new_page()
+    page.clock.install()
+    posts = provisional_posts(page)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.clock.fast_forward("00:10")  # long past the old 3-second "visible a while" rule
+    page.evaluate("document.querySelector('form').dispatchEvent(new PointerEvent('pointerdown', {bubbles: true}))")
+    if leaves == "hidden":  # what the page sees when its tab goes to the background
+        page.evaluate("""() => { Object.defineProperty(document, 'visibilityState', {value: 'hidden'});
+                                 document.dispatchEvent(new Event('visibilitychange'));
+                                 window.dispatchEvent(new PageTransitionEvent('pagehide')) }""")
+    settle(page)
+    if leaves == "closed":
+        marker = context.new_page()
+        page.close(run_before_unload=True)
+        marker.goto(url)
+        settle(marker)
+    assert posts == [] and stored(bus, inv, provisional_ratings) is None
+    bus.handle(commands.ConfirmStaleProvisionalRatings(0))
+    assert stored(bus, inv) is None
+    context.close()

@@ -177,3 +177,17 @@ def test_database_away_is_a_friendly_page_and_a_json_503(kafka_bootstrap, make_s
         assert api.status_code == 503 and api.headers["Retry-After"].isdigit() and api.json["code"] == 503
     finally:
         bus.close()
+
+
+def test_provisional_rating_needs_the_scripts_proof_of_a_person(app_env, make_token):
+    app, bus = app_env
+    client, inv = app.test_client(), uuid.uuid4().hex
+    token = make_token(inv)
+    csrf = csrf_of(client.get(f"/s/{token}?score=4").get_data(as_text=True))
+    for proof in ({}, {"interaction": "visibilitychange"}):
+        refused = client.post(f"/s/{token}/provisional", data={"csrf_token": csrf, "score": "4", **proof})
+        assert refused.status_code == 400
+    assert count_rows(bus, provisional_ratings) == 0
+    kept = client.post(f"/s/{token}/provisional", data={"csrf_token": csrf, "score": "4",
+                                                        "interaction": "pointerdown"})
+    assert kept.status_code == 204 and count_rows(bus, provisional_ratings) == 1

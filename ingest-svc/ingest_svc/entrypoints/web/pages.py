@@ -18,6 +18,7 @@ blp = Blueprint("pages", __name__, url_prefix="/s", description="Survey pages (H
                 template_folder="templates", static_folder="static", static_url_path="/static")
 HTML = {"200": {"description": "An HTML page", "content": {"text/html": {}}}}
 _ANCHORS = {"score": "score-1", "resolved": "resolved-yes", "comment": "comment"}
+PERSON_EVENTS = frozenset({"pointerdown", "touchstart", "keydown"})
 
 
 def _bus():
@@ -87,10 +88,15 @@ class Provisional(MethodView):
     def post(self, token):
         """Keep a rating a person chose in a real browser until they press Send (or leave)."""
         invitation = _invitation(token)
-        score = parse_score(guards.utf8_form().get("score"))
+        form = guards.utf8_form()
+        score = parse_score(form.get("score"))
         guards.protect_csrf()
         if score is None:
             return message("Choose a rating", status=400)
+        # Set by the page script only after a trusted pointer, touch or key event; a scanner
+        # posting here directly could forge it, so the script's own check is the real guard.
+        if form.get("interaction") not in PERSON_EVENTS:
+            return message("Nothing was kept", ["Choose a rating and press Send."], status=400)
         _bus().handle(commands.RecordProvisionalRating(invitation, score))
         return "", 204
 
