@@ -12,6 +12,7 @@ from analysis_svc.bootstrap import build
 from analysis_svc.config import Settings
 from analysis_svc.domain.fdr import bh_adjust, control_fdr
 from analysis_svc.domain.periods import period_start
+from analysis_svc.service_layer.drops import drop_tests
 
 # The demo's cohorts: monthly answers per directorate (weekly tickets x 52/12 x response rate).
 MONTHLY = {"Adult Social Care": 103, "Children's Services": 75, "Environment and Transport": 51,
@@ -107,3 +108,20 @@ def test_one_large_planted_change_is_still_found(tmp_path):
     assert asc["change"]["significant"] and asc["change"]["delta"] < -0.2
     others = [t for r in rows if r["directorate"] != "Adult Social Care" for t in _tests([r])]
     assert not any(t["significant"] for t in others)
+
+
+def _cell(n: int, satisfied: int) -> dict:
+    return {"responses": n, "satisfied": satisfied}
+
+
+def test_an_alert_run_holds_its_directorates_to_one_family():
+    # Four steady directorates and one 70% -> 55% of 100 (raw p = 0.03): alerted before, not now.
+    steady = {f"D{i}": {"2026-10": _cell(100, 70), "2026-11": _cell(100, 69)} for i in range(4)}
+    sums = steady | {"Adults": {"2026-10": _cell(100, 70), "2026-11": _cell(100, 55)}}
+    tests = {t["directorate"]: t for t in drop_tests(sums, "2026-11", "2026-10", min_cell=5,
+                                                    alpha=0.05)}
+    adults = tests["Adults"]
+    assert adults["p_value"] < 0.05 and adults["family_size"] == 5 and not adults["drop"]
+    sums["Adults"]["2026-11"] = _cell(100, 40)  # a fall of 30 points is still raised
+    assert [t["directorate"] for t in drop_tests(sums, "2026-11", "2026-10", min_cell=5,
+                                                 alpha=0.05) if t["drop"]] == ["Adults"]

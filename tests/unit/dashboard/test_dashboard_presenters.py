@@ -2,7 +2,7 @@
 from werkzeug.datastructures import MultiDict
 
 from analysis_svc.entrypoints.web.choices import read_choice
-from analysis_svc.entrypoints.web.presenters import findings, movers, pct
+from analysis_svc.entrypoints.web.presenters import fdr_text, findings, movers, pct
 
 
 def test_significant_change_and_trend_are_called_out_in_words():
@@ -38,3 +38,15 @@ def test_choices_fall_back_and_explain_bad_values():
 
 def test_pct_shows_a_dash_for_suppressed_figures():
     assert pct(None) == "–" and pct(0.625) == "62%"
+
+
+def test_findings_give_the_adjusted_p_and_the_page_names_the_family():
+    rows = [{"directorate": "Adults", "period": "2026-11", "csat": 0.4,
+             "change": {"previous_csat": 0.7, "delta": -0.3, "p_value": 0.0004,
+                        "p_adjusted": 0.012, "family_size": 70, "significant": True}}]
+    [line] = findings(rows, "All", "month")
+    assert "p < 0.001, adjusted p = 0.012" in line and "unlikely to be chance" not in line
+    assert fdr_text(70, 0.05).startswith(
+        "We control the false discovery rate at 5% across the 70 comparisons in this view "
+        "(Benjamini–Hochberg)")
+    assert fdr_text(0, 0.05) == "Too few answers in this selection to test for changes."

@@ -36,3 +36,9 @@ def test_suppressed_headline_publishes_no_figures():
 def test_standalone_file_inlines_its_scripts_and_styles():
     html = render_html(report(), standalone=True)
     assert '<link rel="stylesheet"' not in html and "<style>" in html and "new Chart(" in html
+
+
+def test_methodology_names_the_false_discovery_rate_and_the_family():
+    html = render_html(report(family_size=23))
+    assert "false discovery rate at 5% across the 23 comparisons in this report" in html
+    assert "Benjamini–Hochberg" in html and "unlikely to be chance" not in html
