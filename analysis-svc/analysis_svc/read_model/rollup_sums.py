@@ -28,7 +28,7 @@ class Filters:
     team: str | None = None
     group_by: tuple[str, ...] = ("directorate",)  # any of COHORT, in that order
     min_cell: int = 5
-    alpha: float = 0.05
+    alpha: float = 0.05  # SIGNIFICANCE_LEVEL: the false discovery rate q of each feed's tests
     trend_periods: int = 6
 
 
@@ -60,6 +60,8 @@ def window(session, scope: set[str] | None, filters: Filters, extra: int = 0) ->
         end = session.execute(stmt).scalar()
         if end is None:
             return None
+    if filters.start and filters.start > end:
+        return None  # from after to: a window holding no day
     last = period_of(kind, end)
     first = (period_of(kind, filters.start) if filters.start
              else shift(kind, last, DEFAULT_PERIODS - 1))
