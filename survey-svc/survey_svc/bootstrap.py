@@ -32,7 +32,8 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True,
     publisher = overrides.pop("publisher", None) or KafkaPublisher(s.kafka_bootstrap_servers,
                                                                    PRODUCER)
     # SQLite has one writer: commits queue on this lock (threads and sender processes).
-    uow = overrides.pop("uow", None) or partial(SqlUnitOfWork, engine, write_lock_for(engine))
+    uow = overrides.pop("uow", None) or partial(SqlUnitOfWork, engine, write_lock_for(engine),
+                                                s.reply_tag_key)
     deps = {
         "settings": s, "engine": engine, "sessions": sessions, "publisher": publisher,
         "uow_factory": uow, "clock": SystemClock(),

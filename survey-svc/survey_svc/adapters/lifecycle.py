@@ -1,6 +1,7 @@
 """An invitation's recorded steps as `surveys.lifecycle` envelopes."""
 import re
 
+from chassis.auth import address_hash
 from contracts.envelope import Envelope, make_envelope
 from contracts.text import NAME_REFUSED, TEXT_REFUSED
 
@@ -18,7 +19,7 @@ def _clean(value, controls=_NAME_CONTROLS):
     return controls.sub(" ", value) if isinstance(value, str) else value
 
 
-def _data(inv: Invitation, step: str, reason: str | None, at) -> dict:
+def _data(inv: Invitation, step: str, reason: str | None, at, address_key: str | None) -> dict:
     t = inv.ticket
     data = {"invitation_id": inv.id, "ticket_id": _clean(t.ticket_id), "at": at,
             "reason": _clean(reason, _TEXT_CONTROLS), "directorate": _clean(t.directorate),
@@ -26,12 +27,16 @@ def _data(inv: Invitation, step: str, reason: str | None, at) -> dict:
     if step == "created":
         data.update(resolution=t.resolution, requester_id=_clean(t.requester_id),
                     requester_name=_clean(t.requester_name), channel=_clean(t.channel),
+                    # Keyed (REPLY_TAG_KEY): ingest-svc can tell the invitee's reply from
+                    # anyone else's without the address itself on the stream.
+                    requester_email_hash=address_hash(address_key, t.requester_email),
                     language=_clean(t.language), due_at=inv.due_at, expires_at=inv.expires_at)
     return data
 
 
-def envelopes_for(inv: Invitation) -> list[Envelope]:
+def envelopes_for(inv: Invitation, address_key: str | None = None) -> list[Envelope]:
     """Drain the invitation's new steps into envelopes, oldest first."""
     steps, inv.events[:] = list(inv.events), []
-    return [make_envelope(f"invitation.{step}", _data(inv, step, reason, at), PRODUCER)
+    return [make_envelope(f"invitation.{step}", _data(inv, step, reason, at, address_key),
+                          PRODUCER)
             for step, reason, at in steps]

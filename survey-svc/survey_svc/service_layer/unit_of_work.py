@@ -12,10 +12,11 @@ class SqlUnitOfWork:
     """On a Core connection: every statement is Core, and an ORM session per mail sent
     cost the dispatcher more than the database did."""
 
-    def __init__(self, engine, write_lock=nullcontext()):
+    def __init__(self, engine, write_lock=nullcontext(), address_key: str | None = None):
         # SQLite has one writer: threads of a process queue on this lock instead of each
         # sleeping in SQLite's busy handler (1 ms and up) whenever two commits overlap.
         self.engine, self.write_lock = engine, write_lock
+        self.address_key = address_key  # REPLY_TAG_KEY: keys the invitee's address hash
 
     def __enter__(self):
         self.db = self.engine.connect()
@@ -35,7 +36,7 @@ class SqlUnitOfWork:
             for invitation in self.invitations.seen.values():
                 if invitation.id not in self.invitations.added:
                     self.invitations.save(invitation)
-                for envelope in envelopes_for(invitation):
+                for envelope in envelopes_for(invitation, self.address_key):
                     add_to_outbox(self.db, envelope)
             self.db.commit()
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from chassis.auth import reply_tag
+from chassis.auth import address_hash, reply_tag
 from chassis.testing import FakeClock, FakePublisher
 from chassis.tokens import generate_keypair
 from contracts.envelope import decode
@@ -39,11 +39,15 @@ def bus(tmp_path):
     bus.close()
 
 
-def _outbox(bus) -> list[str]:
+def _events(bus) -> list:
     outbox = metadata.tables["event_outbox"]
     with bus.engine.connect() as conn:
         rows = conn.execute(select(outbox.c.payload).order_by(outbox.c.id))
-        return [decode(row.payload).event_type for row in rows]
+        return [decode(row.payload) for row in rows]
+
+
+def _outbox(bus) -> list[str]:
+    return [event.event_type for event in _events(bus)]
 
 
 def test_a_resolved_ticket_becomes_an_invitation_and_its_lifecycle_event(bus):
@@ -53,7 +57,11 @@ def test_a_resolved_ticket_becomes_an_invitation_and_its_lifecycle_event(bus):
     assert outcome.surveyed and not outcome.duplicate
     with bus.uow_factory() as uow:
         assert uow.invitations.get(outcome.invitation_id).status == "pending"
-    assert _outbox(bus) == ["invitation.created"]
+    [created] = _events(bus)
+    assert created.event_type == "invitation.created"
+    # The invitee's address only as its keyed hash, for ingest-svc to check a reply's sender.
+    assert created.data["requester_email_hash"] == address_hash("r", "Pat <PAT@example.org>")
+    assert "pat@example.org" not in str(created.data)
     assert bus.handle(ResolveTicket(ticket)).duplicate
 
 
