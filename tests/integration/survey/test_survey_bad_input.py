@@ -113,3 +113,28 @@ def test_control_characters_in_a_name_are_400_naming_the_field(
         errors = errors[key]
     assert "control characters" in errors[0]
     assert _rows(survey) == 0
+
+
+def test_admin_names_with_control_characters_are_400_naming_the_field(client, admin):
+    path = client.get("/v1/policies/Adults%0D%0AX", headers=admin)
+    assert path.status_code == 400 and "directorate" in path.json["errors"]["path"]
+    body = client.put("/v1/policies/Adults", json={"excluded_categories": ["Pass\nword"]},
+                      headers=admin)
+    assert body.status_code == 400 and "excluded_categories" in body.json["errors"]["json"]
+    actor = client.put("/v1/policies/Adults", json={}, headers={**admin, "X-Actor": "jo\x1b"})
+    assert actor.status_code == 400 and "X-Actor" in actor.json["errors"]["headers"]
+    query = client.get("/v1/stats?directorate=A%0AB", headers=admin)
+    assert query.status_code == 400 and "directorate" in query.json["errors"]["query"]
+    assert client.delete("/v1/opt-outs/" + "u" * 201, headers=admin).status_code == 400
+    assert client.get("/v1/policies/Adults/audit", headers=admin).json == []
+
+
+def test_admin_api_refuses_what_its_document_does_not_allow(client, admin):
+    unknown = client.get("/v1/stats?sinse=2026-01-01T00:00:00Z", headers=admin)
+    assert unknown.status_code == 400 and "sinse" in unknown.json["errors"]["query"]
+    not_json = client.put("/v1/policies/Adults", data="sampling_rate=5", headers=admin)
+    assert not_json.status_code == 415 and not_json.json["code"] == 415
+    truthy = client.put("/v1/policies/Adults", json={"exclude_auto_closed": 0}, headers=admin)
+    assert truthy.status_code == 400
+    whole = client.put("/v1/policies/Adults", json={"throttle_days": 7.0}, headers=admin)
+    assert whole.status_code == 200 and whole.json["effective"]["throttle_days"] == 7
