@@ -32,8 +32,14 @@ _CUES_BEFORE = frozenset("""
 thanks thank thx cheers ta hi hello hey dear regards colleague colleagues engineer technician
 tech analyst officer adviser advisor supervisor named called by with job done
 to-spoke to-speak to-speaking to-talked to-talking to-thanks to-passed to-transferred
-to-escalated to-assigned to-sent to-chatted to-talk to-spoken to-went you-thank you-thanks
+to-escalated to-assigned to-sent to-chatted to-talk to-spoken to-went to-out you-thank you-thanks
+from-back from-call from-email from-message from-reply from-text from-response from-visit
 """.split())
+_PAIRED = ("to", "you", "from")
+# Where a person sits: "Callum at the desk", "Aoife from IT", "Raj on the phone".
+_AT_DESK = re.compile(
+    r"\s(?:at|on|from|in|with)\s(?:the\s)?(?:service\s?desk|help\s?desk|desk|phone|IT|ICT|support)\b",
+    re.IGNORECASE)
 # Actions after a name: "Dave sorted it", "Aoife from the service desk".
 _CUES_AFTER = frozenset("""
 sorted fixed resolved rang phoned called emailed came arrived visited helped explained installed
@@ -47,7 +53,7 @@ went's
 # Acts only a person does: enough even for one unlisted word starting a sentence ("Manya rang").
 _HUMAN_ACTS = frozenset("""
 remoted rang phoned emailed visited helped explained said told promised talked walked listened
-understood knew apologised apologized spoke chased reassured
+understood knew apologised apologized spoke chased reassured seemed seems
 """.split())
 # After "is"/"was" the group must not start a sentence: "Outlook was slow" needs the allow-list,
 # "Printer was slow" must not become a name, "and Priya was great" is one.
@@ -154,6 +160,11 @@ def _is_name(text: str, words: list, i: int, j: int, g: Gazetteer, joined: bool)
         return True
     if after in ("was", "is") and _trait_follows(text, words, j):
         return True  # "Pavani was really patient"
+    if _AT_DESK.match(text, words[j - 1][1]):
+        return True
+    if len(keys) >= 2 and not any(k in g.ambiguous for k in keys) and (
+            after in _CUES_AFTER or words[j - 1][2].endswith(("'s", "’s"))):
+        return True  # "Farhan Balasubramanian on the phone", "Blanka Mordal's team"
     return False
 
 
@@ -172,9 +183,9 @@ def _before(text: str, words: list, i: int) -> str:
     if gap.strip(" ,.") or len(gap) > 3:
         return ""
     one = _key(words[i - 1][2])
-    if one in TITLES or (one in _CUES_BEFORE and one not in ("to", "you")):
+    if one in TITLES or (one in _CUES_BEFORE and one not in _PAIRED):
         return one
-    if one in ("to", "you") and i >= 2 and text[words[i - 2][1]:words[i - 1][0]] == " ":
+    if one in _PAIRED and i >= 2 and text[words[i - 2][1]:words[i - 1][0]] == " ":
         pair = f"{one}-{_key(words[i - 2][2])}"
         if pair in _CUES_BEFORE:
             return pair
@@ -190,7 +201,7 @@ def _starts_sentence(text: str, words: list, i: int) -> bool:
 def _joined(text: str, last_end: int, group: list, g: Gazetteer) -> bool:
     """'Dave and Sue', 'Dave, Sue': a name list goes on."""
     gap = text[last_end:group[0][0]]
-    if gap in (" and ", " & ", " or "):
+    if gap in (" and ", " & ", " or ", " then "):
         return True
     return gap == ", " and any(_key(w[2]) in g.first for w in group)
 

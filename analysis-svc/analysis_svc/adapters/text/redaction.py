@@ -170,10 +170,20 @@ def find(text: str, names: Iterable[str] = ()) -> list[Span]:
         found += identifiers.asset_spans(text, _asset_pattern(_asset_tag))
         found += identifiers.plate_spans(text)
     pattern = _name_pattern(tuple(n for n in names if n)) if names else None
-    if pattern is not None:
-        found += _spans(pattern, text, "[NAME]")
-    found += name_spans(text)
+    people = _spans(pattern, text, "[NAME]") if pattern is not None else []
+    found += _merged(people + name_spans(text))
     return _first_wins(found)
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    """Overlapping name spans as one: the requester's 'Ian' inside 'Ian Marshall' takes the surname too."""
+    out: list[Span] = []
+    for start, end, mark in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]), mark)
+        else:
+            out.append((start, end, mark))
+    return out
 
 
 def _first_wins(spans: list[Span]) -> list[Span]:
