@@ -99,6 +99,16 @@ def evaluate(args):
     run_evaluation(list(args))
 
 
+@cli.command("evaluate-redaction")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="test", show_default=True,
+              help="test is the held-out half reported in EVALUATION.md; dev was used for tuning.")
+@click.option("--json", "as_json", is_flag=True, help="Figures as JSON.")
+def evaluate_redaction(split, as_json):
+    """Redaction precision and recall per kind of personal data; exit 1 if the names goals are missed."""
+    from analysis_svc.adapters.text.redaction_eval import main as run_redaction_evaluation
+    sys.exit(run_redaction_evaluation(["--split", split] + (["--json"] if as_json else [])))
+
+
 @cli.command()
 @click.option("--k", "k", type=click.IntRange(2, 50), required=True, help="Themes to discover.")
 def themes(k):
