@@ -4,6 +4,7 @@ from chassis.messagebus import MessageBus
 from chassis.web import create_service_app
 
 from ingest_svc import bootstrap
+from ingest_svc.entrypoints import limits
 from ingest_svc.entrypoints.api import inbound_email, responses
 from ingest_svc.entrypoints.web import guards, pages
 
@@ -22,6 +23,7 @@ def create_app(bus: MessageBus | None = None, *, background: bool = False):
     api.register_blueprint(pages.blp)
     api.register_blueprint(responses.blp)
     api.register_blueprint(inbound_email.blp)
+    limits.install(app, settings)
     if background and settings.background:
         bus.flusher.start()
     return app

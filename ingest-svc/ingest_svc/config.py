@@ -1,11 +1,12 @@
 """ingest-svc settings, read once from the environment."""
 from dataclasses import dataclass
 
+from chassis.limits import LimitSettings
 from chassis.settings import BaseSettings, as_bool, as_float, as_int, as_list, as_pem, as_port, env
 
 
-@dataclass(frozen=True)
-class Settings(BaseSettings):
+@dataclass(frozen=True, kw_only=True)
+class Settings(BaseSettings, LimitSettings):
     # Secrets: no defaults in code (`devkit run` generates dev values).
     survey_verify_key: str = env("SURVEY_VERIFY_KEY", parse=as_pem)
     secret_key: str = env("INGEST_SECRET_KEY")
@@ -28,8 +29,14 @@ class Settings(BaseSettings):
     background: bool = env("INGEST_BACKGROUND", True, as_bool)
     smtp_host: str = env("INGEST_SMTP_HOST", "127.0.0.1")
     smtp_port: int = env("INGEST_SMTP_PORT", 8025, as_port)
+    # Rate limits ("N per minute"; counted where RATE_LIMIT_STORAGE_URI says): survey pages per
+    # link token (posts) and per client address; the API per source system, batches apart;
+    # inbound email per client address (the webhook) and per peer (SMTP).
     rate_limit_token: str = env("INGEST_RATE_LIMIT_TOKEN", "30 per minute")
     rate_limit_ip: str = env("INGEST_RATE_LIMIT_IP", "300 per minute")
+    api_rate_limit: str = env("INGEST_API_RATE_LIMIT", "60000 per minute")
+    batch_rate_limit: str = env("INGEST_BATCH_RATE_LIMIT", "600 per minute")
+    inbound_rate_limit: str = env("INGEST_INBOUND_RATE_LIMIT", "600 per minute")
     provisional_grace_s: float = env("INGEST_PROVISIONAL_GRACE_S", 1800.0, as_float)
     consumer_group: str = env("INGEST_CONSUMER_GROUP", "ingest-svc")
 

@@ -2,6 +2,9 @@
 import logging
 
 from aiosmtpd.controller import Controller
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 
 from ingest_svc.domain import commands
 
@@ -14,6 +17,10 @@ class ReplyHandler:
     def __init__(self, bus, reply_domain: str):
         self.bus = bus
         self.reply_domain = reply_domain.lower()
+        # The webhook's limit, per sending peer, in the same store (replicas count together).
+        settings = bus.settings
+        self.limit = parse(settings.inbound_rate_limit)
+        self.window = FixedWindowRateLimiter(storage_from_string(settings.rate_limit_storage_uri))
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local, _, domain = address.lower().rpartition("@")
@@ -23,6 +30,8 @@ class ReplyHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if not self._allowed(session):
+            return "451 4.7.1 Too many messages, try again later"
         try:
             self.bus.handle(commands.IngestEmailReply(envelope.original_content or envelope.content,
                                                       "smtp", tuple(envelope.rcpt_tos)))
@@ -30,6 +39,14 @@ class ReplyHandler:
             log.exception("reply not stored")
             return "451 4.3.0 Try again later"
         return "250 Message accepted"
+
+    def _allowed(self, session) -> bool:
+        peer = session.peer[0] if isinstance(session.peer, tuple) else str(session.peer)
+        try:
+            return self.window.hit(self.limit, "ingest-svc", "smtp", peer)
+        except Exception:  # a store that is down must not stop the replies (as chassis.limits)
+            log.warning("rate-limit store unavailable")
+            return True
 
 
 def start_listener(bus, reply_domain: str, host: str, port: int) -> Controller:

@@ -137,6 +137,9 @@ def test_rate_limit_per_token(db_url, kafka_bootstrap, make_settings, make_token
         client, token = create_app(bus).test_client(), make_token()
         statuses = [client.post(f"/s/{token}", data={"score": "4"}).status_code for _ in range(5)]
         assert statuses[:3] == [400, 400, 400] and statuses[3:] == [429, 429]
+        refused = client.post(f"/s/{token}", data={"score": "4"})
+        assert "Too many attempts" in refused.get_data(as_text=True)  # the pages' own 429 page
+        assert int(refused.headers["Retry-After"]) > 0
     finally:
         bus.close()
 
@@ -153,7 +156,8 @@ def test_rate_limit_per_ip_on_the_pages_only(db_url, kafka_bootstrap, make_setti
         others = [client.get("/healthz") for _ in range(3)] + [
             client.post("/v1/responses", json=answer, headers=auth) for _ in range(3)]
         assert [r.status_code for r in others] == [200] * 3 + [202] * 3
-        assert not any("X-RateLimit-Limit" in r.headers for r in others)
+        assert not any("X-RateLimit-Limit" in r.headers for r in others[:3])
+        assert {r.headers["X-RateLimit-Limit"] for r in others[3:]} == {"60000"}  # the API's own
     finally:
         bus.close()
 
