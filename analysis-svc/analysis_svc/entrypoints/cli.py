@@ -85,9 +85,9 @@ def score(batch, model):
         analyser = build_analyser(learned=False)
     else:
         analyser = _analyser()
+    score_lines(analyser, sys.stdin, sys.stdout, batch)
     loaded = analyser.loaded() if hasattr(analyser, "loaded") else analyser  # the bus's is lazy
     click.echo(f"model version: {getattr(loaded, 'version', 'unknown')}", err=True)  # stdout is data
-    score_lines(analyser, sys.stdin, sys.stdout, batch)
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
