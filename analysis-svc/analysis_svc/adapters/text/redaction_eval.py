@@ -121,7 +121,7 @@ def coverage_statement() -> dict:
         "other people's), email addresses, phone numbers, postcodes and street addresses, card "
         "and National Insurance numbers, passwords, PINs and access keys typed into the text, "
         "IP and MAC addresses, asset tags and vehicle registrations are replaced by placeholders. "
-        f"On {result.comments} held-out test comments, the share of each removed was: {parts}. "
+        f"On {result.comments} held-out synthetic service-desk comments, the share of each removed was: {parts}. "
         f"{result.products_share:.0%} of IT product names (Outlook, Teams, Windows...) were "
         "removed by mistake. Not removed: names written in lower case without a cue such as "
         "'thanks', nicknames and initials, job titles and team names that identify one person, "
