@@ -43,8 +43,14 @@ _WORDISH = re.compile(r"[A-Za-z]{4,}")
 _KNOWN_PREFIX = re.compile(r"^(?:sk|pk|rk|ghp|gho|ghu|ghs|github_pat|xox[abprs]|AKIA|ASIA|AIza|eyJ|glpat)[-_]?")
 
 
+_HINTS = ("pass", "pw", "pin", "log", "cred", "otp", "time", "key", "token", "secret")
+
+
 def password_spans(text: str) -> list[Span]:
     """The value after a password/PIN/key word, when it looks like one."""
+    lower = text.lower()
+    if not any(hint in lower for hint in _HINTS):  # a substring test is far cheaper than the scan
+        return []
     found = []
     for m in _SECRET_AFTER_KEYWORD.finditer(text):
         value = m.group("value")

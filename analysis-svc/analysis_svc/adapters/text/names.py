@@ -36,6 +36,7 @@ to-escalated to-assigned to-sent to-chatted to-talk to-spoken to-went to-out you
 from-back from-call from-email from-message from-reply from-text from-response from-visit
 """.split())
 _PAIRED = ("to", "you", "from")
+_LOWER_CUES = _CUES_BEFORE | set(_PAIRED)
 # Where a person sits: "Callum at the desk", "Aoife from IT", "Raj on the phone".
 _AT_DESK = re.compile(
     r"\s(?:at|on|from|in|with)\s(?:the\s)?(?:service\s?desk|help\s?desk|desk|phone|IT|ICT|support)\b",
@@ -126,7 +127,7 @@ def name_spans(text: str) -> list[Span]:
                and (j == i or text[words[j - 1][1]:words[j][0]] == " ") and j - i < 4):
             j += 1
         if j == i:
-            if _lower_case_name(text, words, i, g):
+            if i and _key(words[i - 1][2]) in _LOWER_CUES and _lower_case_name(text, words, i, g):
                 found.append((words[i][0], words[i][1], "[NAME]"))
             i += 1
             continue
