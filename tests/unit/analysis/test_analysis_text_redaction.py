@@ -60,6 +60,7 @@ def test_single_name_parts_only_when_capitalised():
     assert redact("Will said it will be fixed", ["Will Turner"]) == "[NAME] said it will be fixed"
 
 
-def test_no_names_given_redacts_no_names():
-    assert redact("Thanks Jane") == "Thanks Jane"
-    assert redact("Thanks Jane", [None, ""]) == "Thanks Jane"
+def test_names_redacted_without_a_requester():
+    # Other people's names go too (issue #12): no requester name is needed to find "Jane".
+    assert redact("Thanks Jane") == "Thanks [NAME]"
+    assert redact("Thanks Jane", [None, ""]) == "Thanks [NAME]"
