@@ -47,7 +47,7 @@ def test_kill_9_under_load_loses_no_acknowledged_answer(private_broker, survey_k
            "INGEST_DATABASE_URL": f"sqlite:///{tmp_path / 'ingest.db'}",
            "INGEST_SPOOL_DIR": str(tmp_path / "spool"), "SURVEY_VERIFY_KEY": survey_keys[1],
            "INGEST_SECRET_KEY": uuid.uuid4().hex, "INGEST_API_TOKENS": "chat:chat-token",
-           "INGEST_WORKERS": "2", "INGEST_ACK_TIMEOUT_S": "1"}
+           "REPLY_TAG_KEY": uuid.uuid4().hex, "INGEST_WORKERS": "2", "INGEST_ACK_TIMEOUT_S": "1"}
     process = start_service(env)
     acked, stop = [], threading.Event()
     threads = [threading.Thread(target=load, args=(f"http://127.0.0.1:{port}", acked, stop, tag))
