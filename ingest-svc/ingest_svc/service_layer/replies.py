@@ -27,8 +27,10 @@ def match_invitation(message, addresses, body, settings, uow, clock):
     closed = invitation.why_closed(clock.now())
     if closed:
         return invitation_id, None, closed
+    if invitation.invitee is None:  # announced without it (an older survey-svc): nobody can answer
+        return invitation_id, None, "invitee address unknown"
     sender = address_hash(key, _sender(message))
-    if invitation.invitee is None or sender is None or not same_secret(sender, invitation.invitee):
+    if sender is None or not same_secret(sender, invitation.invitee):
         return invitation_id, None, "sender is not the invitee"
     return invitation_id, invitation, None
 

@@ -190,7 +190,7 @@ def test_reply_to_an_invitation_without_a_known_invitee_or_closed_is_reviewed(wo
     clock.advance(timedelta(hours=2))
     for inv in (anonymous, expiring, cancelled):
         assert bus.handle(commands.IngestEmailReply(reply(inv.invitation_id, "5"), "smtp")) is None
-    assert reasons(bus) == ["sender is not the invitee", "invitation expired", "invitation cancelled"]
+    assert reasons(bus) == ["invitee address unknown", "invitation expired", "invitation cancelled"]
     assert publisher.published == []
 
 
