@@ -1,0 +1,47 @@
+"""Property-based fuzzing (schemathesis) of each service, driven by its own /openapi.json:
+no 5xx, and no response that breaks its own documented schema. Bounded in examples per
+operation (FUZZ_MAX_EXAMPLES, default 25) and in time (pytest-timeout)."""
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from .fuzz_apps import ADMIN, INBOUND, SOURCE, analysis_api, ingest_api, survey_api
+
+pytestmark = [pytest.mark.fuzz, pytest.mark.timeout(900)]
+EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                suppress_health_check=list(HealthCheck))
+
+
+def _token_for(path: str) -> str:
+    if path.startswith("/v1/responses"):
+        return SOURCE
+    if path == "/v1/inbound-email":
+        return INBOUND
+    return ADMIN
+
+
+def _check(case):
+    case.call_and_validate(headers={"Authorization": f"Bearer {_token_for(case.path)}"})
+
+
+survey, ingest, analysis = survey_api(), ingest_api(), analysis_api()
+
+
+@survey.parametrize()
+@FUZZ
+def test_survey_svc(case):
+    _check(case)
+
+
+@ingest.parametrize()
+@FUZZ
+def test_ingest_svc(case):
+    _check(case)
+
+
+@analysis.parametrize()
+@FUZZ
+def test_analysis_svc(case):
+    _check(case)
