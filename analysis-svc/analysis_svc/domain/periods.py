@@ -12,16 +12,18 @@ KINDS = ("week", "month")
 UTC = timezone.utc
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# The days a query may name: this century (a window of weeks stays a few thousand periods long).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 def week_of(moment: datetime | date, zone: tzinfo = UTC) -> str:
     year, week, _ = _as_date(moment, zone).isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{year:04d}-W{week:02d}"
 
 
 def month_of(moment: datetime | date, zone: tzinfo = UTC) -> str:
     day = _as_date(moment, zone)
-    return f"{day.year}-{day.month:02d}"
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 def period_of(kind: str, moment: datetime | date, zone: tzinfo = UTC) -> str:
@@ -47,10 +49,21 @@ def previous(kind: str, period: str) -> str:
 
 
 def shift(kind: str, period: str, steps: int) -> str:
-    """The period `steps` before `period` (steps >= 0)."""
-    for _ in range(steps):
-        period = previous(kind, period)
-    return period
+    """The period `steps` before `period` (steps >= 0), in one step (windows can be long)."""
+    start = period_start(kind, period)
+    if kind == "week":
+        return week_of(start - timedelta(weeks=steps))
+    months = start.year * 12 + start.month - 1 - steps
+    return f"{months // 12:04d}-{months % 12 + 1:02d}"
+
+
+def periods_between(kind: str, first: str, last: str) -> list[str]:
+    """Every period key from `first` to `last` inclusive, oldest first (none if first > last)."""
+    day, end, out = period_start(kind, first), period_start(kind, last), []
+    while day <= end:
+        out.append(period_of(kind, day))
+        day = day + timedelta(weeks=1) if kind == "week" else (day + timedelta(days=32)).replace(day=1)
+    return out
 
 
 def local_day(moment: datetime | date, zone: tzinfo = UTC) -> date:

@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from chassis.scope import scoped
 
 from analysis_svc.adapters.orm import COHORT, rollup_themes, rollups
-from analysis_svc.domain.periods import period_of, period_start, shift
+from analysis_svc.domain.periods import period_of, period_start, periods_between, shift
 from analysis_svc.service_layer.measures import COUNTERS
 
 DEFAULT_PERIODS = 12
@@ -60,17 +60,11 @@ def window(session, scope: set[str] | None, filters: Filters, extra: int = 0) ->
         end = session.execute(stmt).scalar()
         if end is None:
             return None
-    if filters.start and filters.start > end:
-        return None  # from after to: a window holding no day
     last = period_of(kind, end)
     first = (period_of(kind, filters.start) if filters.start
              else shift(kind, last, DEFAULT_PERIODS - 1))
     first = shift(kind, first, extra)
-    periods, cursor = [last], last
-    while cursor != first and period_start(kind, cursor) > period_start(kind, first):
-        cursor = shift(kind, cursor, 1)
-        periods.append(cursor)
-    return Window(kind, first, last, periods[::-1])
+    return Window(kind, first, last, periods_between(kind, first, last) or [last])
 
 
 def _between(table, win: Window):

@@ -6,6 +6,7 @@ from chassis.web import error_response
 
 from analysis_svc import read_model
 from analysis_svc.adapters.pdf import PrinterBusy
+from analysis_svc.domain.periods import FIRST_DAY, LAST_DAY
 from analysis_svc.entrypoints.web.auth import current_viewer, refuse_unknown_bearer
 from analysis_svc.entrypoints.web.errors import page_error
 from analysis_svc.reports import board
@@ -32,6 +33,8 @@ def read_period(args, fallback: board.Period) -> board.Period:
         end = date.fromisoformat(args["to"]) if args.get("to") else fallback.end
     except ValueError:
         abort(400, "Enter dates as YYYY-MM-DD, for example from=2026-01-01&to=2026-03-31.")
+    if not FIRST_DAY <= start <= LAST_DAY or not FIRST_DAY <= end <= LAST_DAY:
+        abort(400, f"Choose dates from {FIRST_DAY} to {LAST_DAY}.")
     if start > end or (end - start).days > 3 * 366:
         abort(400, "The start date must come before the end date, at most three years apart.")
     return board.Period(start, end)

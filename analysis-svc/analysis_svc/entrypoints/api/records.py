@@ -5,6 +5,7 @@ import io
 from flask import Response, g, stream_with_context
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
 
 from analysis_svc import read_model
 from analysis_svc.entrypoints.api.auth import bus, check_directorate, require_token
@@ -28,7 +29,7 @@ def _sessions():
 @blp.route("/responses")
 class Responses(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
-    @blp.arguments(PageArgs, location="query")
+    @blp.arguments(PageArgs, location="query", unknown=RAISE)
     @blp.response(200, ResponsePageSchema)
     def get(self, args):
         """Redacted responses, newest first; follow next_cursor for the next page."""
@@ -67,7 +68,7 @@ class Export(MethodView):
         "description": "UTF-8 CSV with a byte-order mark; stable columns: "
                        + ", ".join(read_model.EXPORT_COLUMNS),
         "content": {"text/csv": {"schema": {"type": "string"}}}}})
-    @blp.arguments(ResponseArgs, location="query")
+    @blp.arguments(ResponseArgs, location="query", unknown=RAISE)
     def get(self, args):
         """Every matching redacted response as CSV (Excel-ready), newest first."""
         filters, scope, sessions = _filters(args), g.scope, _sessions()

@@ -1,38 +1,56 @@
 """Request and response schemas of the feeds (they are the OpenAPI documentation too)."""
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from itertools import permutations
+
+from marshmallow import RAISE, Schema, fields, validate
 
 from analysis_svc.adapters.orm import COHORT
+from analysis_svc.domain.periods import FIRST_DAY, LAST_DAY
 
 NAME = validate.Length(min=1, max=100)
+# The documented form of FIRST_DAY..LAST_DAY, so a client (or a fuzzer) knows the range.
+DAY_PATTERN = r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"
+
+
+class WholeNumber(fields.Integer):
+    """JSON Schema's integer: 3 or 3.0, never 3.5 (marshmallow alone would cut it to 3)."""
+
+    def _validated(self, value) -> int:
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+def day(description: str, **kwargs) -> fields.Date:
+    """An ISO date from FIRST_DAY to LAST_DAY; outside it, 400 naming the parameter."""
+    return fields.Date(validate=validate.Range(
+        FIRST_DAY, LAST_DAY, error=f"Must be a day from {FIRST_DAY} to {LAST_DAY}."),
+        metadata={"description": f"{description} (ISO date, {FIRST_DAY} to {LAST_DAY}).",
+                  "pattern": DAY_PATTERN}, **kwargs)
 
 
 class ScopeArgs(Schema):
     class Meta:
-        unknown = EXCLUDE
+        # A misspelt filter (?directrate=) silently widened the answer: 400 naming it instead
+        # (the views pass unknown=RAISE too: webargs excludes unknown query keys by default).
+        unknown = RAISE
 
     directorate = fields.String(validate=NAME)
     service = fields.String(validate=NAME)
     team = fields.String(validate=NAME)
-    start = fields.Date(data_key="from", metadata={"description": "First day (ISO date)."})
-    end = fields.Date(data_key="to", metadata={"description": "Last day (ISO date)."})
-
-    @validates_schema
-    def _ordered(self, data, **kwargs):
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise ValidationError("Must not be after 'to'.", "from")
+    # from after to is an empty window (an empty answer), not an error: no schema can say it.
+    start = day("First day", data_key="from")
+    end = day("Last day", data_key="to")
 
 
-def _group_by(value: str) -> None:
-    if value == "":
-        return  # no grouping: one row for everything in scope
-    parts = value.split(",")
-    if not all(p in COHORT for p in parts) or len(set(parts)) != len(parts):
-        raise ValidationError("Use a comma-separated list of directorate, service, team.")
+# Every spelling group_by accepts, so the schema says exactly that ("" is one row for everything
+# in scope); a free string with a check behind it refused requests its own schema allowed.
+GROUPINGS = [",".join(p) for n in range(len(COHORT) + 1) for p in permutations(COHORT, n)]
 
 
 class AggregateArgs(ScopeArgs):
     period = fields.String(load_default="week", validate=validate.OneOf(["week", "month"]))
-    group_by = fields.String(load_default="directorate", validate=_group_by,
+    group_by = fields.String(load_default="directorate", validate=validate.OneOf(
+        GROUPINGS, error="Use a comma-separated list of directorate, service, team."),
                              metadata={"description": "Comma list of directorate, service, team; "
                                                       "empty for one row over the whole scope."})
 
@@ -40,15 +58,15 @@ class AggregateArgs(ScopeArgs):
 class ResponseArgs(ScopeArgs):
     label = fields.String(validate=validate.OneOf(["negative", "neutral", "positive"]))
     theme = fields.String(validate=validate.Length(min=1, max=64))
-    min_score = fields.Integer(validate=validate.Range(min=1, max=5))
-    max_score = fields.Integer(validate=validate.Range(min=1, max=5))
+    min_score = WholeNumber(validate=validate.Range(min=1, max=5))
+    max_score = WholeNumber(validate=validate.Range(min=1, max=5))
     disagreement = fields.Boolean()
     with_comment = fields.Boolean()
 
 
 class PageArgs(ResponseArgs):
     cursor = fields.String(validate=validate.Length(max=300))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    limit = WholeNumber(load_default=50, validate=validate.Range(min=1, max=500))
 
 
 P_VALUE = "Raw two-sided p-value of this one test."
@@ -166,7 +184,7 @@ class ResponsePageSchema(Schema):
 
 class AnalyzeArgs(Schema):
     text = fields.String(required=True, validate=validate.Length(max=5000))
-    score = fields.Integer(validate=validate.Range(min=1, max=5))
+    score = WholeNumber(validate=validate.Range(min=1, max=5))
 
 
 class AnalysisSchema(Schema):

@@ -2,6 +2,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from analysis_svc.domain.periods import FIRST_DAY, LAST_DAY
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -17,10 +19,14 @@ def _date(args, name: str, errors: dict) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         errors[name] = "Enter a real date, for example 2026-03-31"
         return None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        errors[name] = f"Enter a date from {FIRST_DAY} to {LAST_DAY}"
+        return None
+    return day
 
 
 def read_choice(args, allowed: list[str]) -> Choice:
