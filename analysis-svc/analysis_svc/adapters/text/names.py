@@ -18,13 +18,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 
 Span = tuple[int, int, str]
 DATA = Path(__file__).parent / "data"
-# One letter, then letters or a single apostrophe/hyphen before a letter: one way to match each
-# word (no nested quantifiers), so linear on any input.
-_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
+# Runs of letters joined by single apostrophes/hyphens. The separator is never a letter, so each
+# word has one way to match: linear on any input (and twice as fast as a per-letter alternation).
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_TOKENS = re.compile(f"({_WORD.pattern})")  # split: gaps and words alternate
 _SENTENCE_END = re.compile(r"[.!?\n\r;:•\"“(\[]|\s-\s")
 TITLES = frozenset("mr mrs ms miss mx dr sir dame prof lady lord".split())
 # Cues before a name: the words just before it (up to two), lower case.
@@ -105,52 +107,81 @@ def products() -> frozenset[str]:
     return _words(DATA / "it_products.txt")
 
 
+_POSSESSIVE = ("'s", "’s")
+
+
 def _key(word: str) -> str:
     word = word.lower()
-    return word[:-2] if word.endswith(("'s", "’s")) else word
+    return word[:-2] if word.endswith(_POSSESSIVE) else word
 
 
-def _capitalised(word: str) -> bool:
-    return word[0].isupper() and not word.isupper()
+class _Words:
+    """A text split once into words and the gaps between them, with each word's key."""
+
+    __slots__ = ("text", "parts", "words", "keys", "_offsets")
+
+    def __init__(self, text: str, parts: list[str]):
+        self.text, self.parts = text, parts  # gap, word, gap, word, ..., gap
+        self.words = parts[1::2]
+        self.keys = [w[:-2] if w.endswith(_POSSESSIVE) else w for w in map(str.lower, self.words)]
+        self._offsets: list[int] | None = None
+
+    def gap(self, i: int) -> str:
+        """The text between word i-1 and word i."""
+        return self.parts[2 * i]
+
+    def start(self, i: int) -> int:
+        return self.offsets[2 * i + 1]
+
+    def end(self, i: int) -> int:
+        return self.offsets[2 * i + 2]
+
+    @property
+    def offsets(self) -> list[int]:
+        if self._offsets is None:  # only texts with a name candidate need positions
+            self._offsets = list(accumulate(map(len, self.parts), initial=0))
+        return self._offsets
 
 
 def name_spans(text: str) -> list[Span]:
     """Spans of other people's names in text."""
     g = gazetteer()
-    words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+    t = _Words(text, _TOKENS.split(text))
+    words, keys, never = t.words, t.keys, g.never
+    # A group: capitalised words, each separated from the last by one space, none "never".
+    qualifies = [w[0].isupper() and not w.isupper() and k not in never for w, k in zip(words, keys)]
+    # Only these words can start a name: a qualifying one, or any word right after a lower-case cue.
+    starts = [i for i, (q, k) in enumerate(zip(qualifies, [""] + keys)) if q or k in _LOWER_CUES]
     found: list[Span] = []
-    i, last_name_end = 0, -1
-    while i < len(words):
-        j = i
-        # A group: capitalised words, each separated from the last by one space, none "never".
-        while (j < len(words) and _capitalised(words[j][2]) and _key(words[j][2]) not in g.never
-               and (j == i or text[words[j - 1][1]:words[j][0]] == " ") and j - i < 4):
-            j += 1
-        if j == i:
-            if i and _key(words[i - 1][2]) in _LOWER_CUES and _lower_case_name(text, words, i, g):
-                found.append((words[i][0], words[i][1], "[NAME]"))
-            i += 1
+    resume, last_name_end = 0, -1
+    for i in starts:
+        if i < resume:
             continue
-        group = words[i:j]
-        joined = last_name_end >= 0 and _joined(text, last_name_end, group, g)
-        if _is_name(text, words, i, j, g, joined):
-            found.append((group[0][0], group[-1][1], "[NAME]"))
-            last_name_end = group[-1][1]
-        i = j
+        if not qualifies[i]:
+            if _lower_case_name(t, i, g):
+                found.append((t.start(i), t.end(i), "[NAME]"))
+            continue
+        j = i + 1
+        while j < len(words) and qualifies[j] and t.gap(j) == " " and j - i < 4:
+            j += 1
+        joined = last_name_end >= 0 and _joined(t, last_name_end, i, j, g)
+        if _is_name(t, i, j, g, joined):
+            found.append((t.start(i), t.end(j - 1), "[NAME]"))
+            last_name_end = t.end(j - 1)
+        resume = j
     return found
 
 
-def _is_name(text: str, words: list, i: int, j: int, g: Gazetteer, joined: bool) -> bool:
-    keys = [_key(w[2]) for w in words[i:j]]
-    known = [k in g.first and k not in g.ambiguous for k in keys]
-    listed = [k in g.first or k in g.surnames for k in keys]
-    before = _before(text, words, i)
+def _is_name(t: _Words, i: int, j: int, g: Gazetteer, joined: bool) -> bool:
+    keys = t.keys[i:j]
+    before = _before(t, i)
     if before in TITLES or before in _CUES_BEFORE or joined:
         return True
-    if any(known):
+    if any(k in g.first and k not in g.ambiguous for k in keys):
         return True
-    initial = _starts_sentence(text, words, i)
-    after = _key(words[j][2]) if j < len(words) and text[words[j - 1][1]:words[j][0]].strip() == "" else ""
+    listed = [k in g.first or k in g.surnames for k in keys]
+    initial = _starts_sentence(t, i)
+    after = t.keys[j] if j < len(t.keys) and t.gap(j).strip() == "" else ""
     if len(keys) >= 2 and sum(listed) >= 2 and not all(k in g.ambiguous for k in keys):
         return True  # "Will Turner", "Priya Patel": two name words side by side
     if after in _CUES_AFTER and not initial and not all(k in g.ambiguous for k in keys):
@@ -159,58 +190,58 @@ def _is_name(text: str, words: list, i: int, j: int, g: Gazetteer, joined: bool)
         return True  # "Aoife Byrne sorted it", "Will fixed it"
     if after in _HUMAN_ACTS:
         return True
-    if after in ("was", "is") and _trait_follows(text, words, j):
+    if after in ("was", "is") and _trait_follows(t, j):
         return True  # "Pavani was really patient"
-    if _AT_DESK.match(text, words[j - 1][1]):
+    if _AT_DESK.match(t.text, t.end(j - 1)):
         return True
     if len(keys) >= 2 and not any(k in g.ambiguous for k in keys) and (
-            after in _CUES_AFTER or words[j - 1][2].endswith(("'s", "’s"))):
+            after in _CUES_AFTER or t.words[j - 1].endswith(_POSSESSIVE)):
         return True  # "Farhan Balasubramanian on the phone", "Blanka Mordal's team"
     return False
 
 
-def _trait_follows(text: str, words: list, j: int) -> bool:
-    following = [_key(w[2]) for w in words[j + 1:j + 3]]
+def _trait_follows(t: _Words, j: int) -> bool:
+    following = t.keys[j + 1:j + 3]
     if following and following[0] in _ADVERBS:
         following = following[1:]
     return bool(following) and following[0] in _TRAITS
 
 
-def _before(text: str, words: list, i: int) -> str:
-    """The cue before words[i]: a title, a single cue word, or 'to-spoke'-style pairs."""
+def _before(t: _Words, i: int) -> str:
+    """The cue before word i: a title, a single cue word, or 'to-spoke'-style pairs."""
     if i == 0:
         return ""
-    gap = text[words[i - 1][1]:words[i][0]]
+    gap = t.gap(i)
     if gap.strip(" ,.") or len(gap) > 3:
         return ""
-    one = _key(words[i - 1][2])
+    one = t.keys[i - 1]
     if one in TITLES or (one in _CUES_BEFORE and one not in _PAIRED):
         return one
-    if one in _PAIRED and i >= 2 and text[words[i - 2][1]:words[i - 1][0]] == " ":
-        pair = f"{one}-{_key(words[i - 2][2])}"
+    if one in _PAIRED and i >= 2 and t.gap(i - 1) == " ":
+        pair = f"{one}-{t.keys[i - 2]}"
         if pair in _CUES_BEFORE:
             return pair
     return ""
 
 
-def _starts_sentence(text: str, words: list, i: int) -> bool:
+def _starts_sentence(t: _Words, i: int) -> bool:
     if i == 0:
         return True
-    return bool(_SENTENCE_END.search(text[words[i - 1][1]:words[i][0]]))
+    return bool(_SENTENCE_END.search(t.gap(i)))
 
 
-def _joined(text: str, last_end: int, group: list, g: Gazetteer) -> bool:
+def _joined(t: _Words, last_end: int, i: int, j: int, g: Gazetteer) -> bool:
     """'Dave and Sue', 'Dave, Sue': a name list goes on."""
-    gap = text[last_end:group[0][0]]
+    gap = t.text[last_end:t.start(i)]
     if gap in (" and ", " & ", " or ", " then "):
         return True
-    return gap == ", " and any(_key(w[2]) in g.first for w in group)
+    return gap == ", " and any(k in g.first for k in t.keys[i:j])
 
 
-def _lower_case_name(text: str, words: list, i: int, g: Gazetteer) -> bool:
+def _lower_case_name(t: _Words, i: int, g: Gazetteer) -> bool:
     """'thanks dave': a listed, unambiguous first name in lower case, right after a cue."""
-    key = _key(words[i][2])
-    if key not in g.first or key in g.ambiguous or key in g.never or not words[i][2].islower():
+    key = t.keys[i]
+    if key not in g.first or key in g.ambiguous or key in g.never or not t.words[i].islower():
         return False
-    cue = _before(text, words, i)
+    cue = _before(t, i)
     return cue in _CUES_BEFORE and cue not in ("by", "with", "called", "named")

@@ -118,6 +118,31 @@ def _name_pattern(names: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?:'s)?(?!\w)")
 
 
+@lru_cache(maxsize=1024)
+def _name_probe(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], bool]:
+    """What must be in a text for _name_pattern to match: its exact-case single parts, and the
+    lower-case words of each full name (enough only where text and names are ASCII)."""
+    parts = {p for name in names for w in name.split() if len(w) > 1
+             for p in (w[:1].upper() + w[1:].lower(), w.upper(), w)}
+    fulls = tuple(tuple(w.lower() for w in name.split()) for name in names if len(name.split()) > 1)
+    return tuple(parts), fulls, all(name.isascii() for name in names)
+
+
+def _requester_spans(text: str, names: tuple[str, ...]) -> list[Span]:
+    """The requester's own names. Most comments never mention them, and compiling a pattern per
+    requester costs far more than a comment's whole redaction: look for its words first."""
+    parts, fulls, ascii_names = _name_probe(names)
+    if not any(p in text for p in parts):
+        if not fulls:
+            return []
+        if ascii_names and text.isascii():  # ASCII only: then (?i:) is plain ASCII case folding
+            lower = text.lower()
+            if not any(all(w in lower for w in words) for words in fulls):
+                return []
+    pattern = _name_pattern(names)
+    return _spans(pattern, text, "[NAME]") if pattern is not None else []
+
+
 def _spans(pattern: re.Pattern, text: str, placeholder: str | Callable[[re.Match], str | None]) -> list[Span]:
     found = []
     for match in pattern.finditer(text):
@@ -169,8 +194,7 @@ def find(text: str, names: Iterable[str] = ()) -> list[Span]:
         found += _spans(_STREET, text, "[ADDRESS]")
         found += identifiers.asset_spans(text, _asset_pattern(_asset_tag))
         found += identifiers.plate_spans(text)
-    pattern = _name_pattern(tuple(n for n in names if n)) if names else None
-    people = _spans(pattern, text, "[NAME]") if pattern is not None else []
+    people = _requester_spans(text, tuple(n for n in names if n)) if names else []
     found += _merged(people + name_spans(text))
     return _first_wins(found)
 
