@@ -23,6 +23,7 @@ def create_app(bus: MessageBus | None = None, *, background: bool = False):
     api.register_blueprint(pages.blp)
     api.register_blueprint(responses.blp)
     api.register_blueprint(inbound_email.blp)
+    responses.document_placement(api.spec)
     limits.install(app, settings)
     if background and settings.background:
         bus.flusher.start()

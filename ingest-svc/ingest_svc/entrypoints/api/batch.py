@@ -16,6 +16,10 @@ class TooManyLines(ValueError):
     pass
 
 
+class EmptyBatch(ValueError):
+    pass
+
+
 def parse_line(raw: bytes):
     try:
         doc = json.loads(raw.decode("utf-8"))
@@ -30,6 +34,8 @@ def parse_line(raw: bytes):
 
 def run(body: bytes, source: str, bus) -> dict:
     lines = [line for line in body.split(b"\n") if line.strip()]
+    if not lines:
+        raise EmptyBatch("A batch holds at least one line.")
     if len(lines) > MAX_LINES:
         raise TooManyLines(f"A batch holds at most {MAX_LINES:,} lines; this one has {len(lines):,}.")
     parsed, dead = [], []  # per line: its command, or why it was refused

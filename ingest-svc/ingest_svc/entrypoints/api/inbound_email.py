@@ -3,6 +3,7 @@ from flask import current_app, request
 from jinja2.utils import htmlsafe_json_dumps
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
 
 from ingest_svc import views
 from ingest_svc.domain import commands
@@ -44,9 +45,9 @@ def _recipients() -> tuple[str, ...]:
 @blp.route("")
 class InboundEmail(MethodView):
     @blp.response(202, InboundOut)
-    @blp.doc(security=[{"bearerAuth": []}], requestBody={"content": {
+    @blp.doc(security=[{"bearerAuth": []}], requestBody={"required": True, "content": {
         "message/rfc822": {"schema": {"type": "string"}},
-        "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "multipart/form-data": {"schema": {"type": "object", "required": ["email"], "properties": {
             "email": {"type": "string"}, "to": {"type": "string"}}}}}})
     def post(self):
         """Record a reply's rating, or keep the reply for review when it cannot be matched."""
@@ -69,7 +70,7 @@ def admin_for_review() -> None:
 
 @blp.route("/unmatched")
 class UnmatchedReplies(MethodView):
-    @blp.arguments(UnmatchedQuery, location="query")
+    @blp.arguments(UnmatchedQuery, location="query", unknown=RAISE)
     @blp.response(200, UnmatchedPageOut)
     @blp.doc(security=[{"bearerAuth": []}])
     def get(self, args):

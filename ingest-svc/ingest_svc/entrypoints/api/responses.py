@@ -36,7 +36,8 @@ def dead_letter_invalid(err: BadRequest):
                                                   "invalid body for POST /v1/responses"))
         except Exception:  # the caller's 400 matters more than the DLQ copy
             log.warning("could not dead-letter an invalid answer")
-    return error_response(400, "The answer is not valid.", messages)
+    said = (getattr(err, "data", None) or {}).get("message")  # a view's own abort(400, message=...)
+    return error_response(400, said or "The answer is not valid.", messages)
 
 
 @blp.route("")
@@ -61,8 +62,9 @@ class Responses(MethodView):
 @blp.route("/batch")
 class Batch(MethodView):
     @blp.response(200, BatchOut)
-    @blp.doc(security=[{"bearerAuth": []}], requestBody={"content": {"application/x-ndjson": {
-        "schema": {"type": "string", "description": "Up to 10,000 ResponseIn objects, one per line"}}}})
+    @blp.doc(security=[{"bearerAuth": []}], requestBody={"required": True, "content": {"application/x-ndjson": {
+        "schema": {"type": "string", "pattern": r"\S",
+                   "description": "1 to 10,000 ResponseIn objects, one per line"}}}})
     def post(self):
         """Accept up to 10,000 NDJSON answers, one result per line."""
         request.max_content_length = BATCH_MAX_BODY
@@ -70,6 +72,18 @@ class Batch(MethodView):
             return batch.run(request.get_data(cache=False), g.api_source, bus())
         except batch.TooManyLines as err:
             abort(413, message=str(err))
+        except batch.EmptyBatch as err:
+            abort(400, message=str(err))
+
+
+def document_placement(spec) -> None:
+    """Say in the OpenAPI document what placed() checks: an answer names its invitation or its
+    directorate (a fuzzer reading the document then sends only well-formed answers)."""
+    either = [{"required": [name], "properties": {name: {"type": "string"}}}
+              for name in ("directorate", "invitation_id")]
+    for name in ("ResponseIn", "BatchLineIn"):
+        if name in spec.components.schemas:
+            spec.components.schemas[name]["anyOf"] = either
 
 
 def authenticate() -> None:

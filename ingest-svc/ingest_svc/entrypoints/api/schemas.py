@@ -34,11 +34,20 @@ OPTIONAL = {"load_default": None, "allow_none": True}
 SURVEY_CHANNELS = ("email_link", "email_reply")
 
 
+class WholeNumber(fields.Integer):
+    """An integer, also written 4.0 (an integer to JSON Schema); never "4", 4.5 or true."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class ResponseIn(QuickLoad, Schema):
     class Meta:
         unknown = RAISE
 
-    score = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    score = WholeNumber(required=True, strict=True, validate=validate.Range(min=1, max=5))
     resolved = fields.String(load_default=None, allow_none=True,
                              validate=validate.OneOf(list(RESOLVED_LABELS)))
     comment = _text(FREE_TEXT, validate.Length(max=MAX_COMMENT), **OPTIONAL)
@@ -93,7 +102,8 @@ class BatchOut(Schema):
 
 
 class UnmatchedQuery(Schema):
-    cursor = fields.Integer(load_default=None, validate=validate.Range(min=1), metadata={
+    # bounded by the id column's 64-bit range: a larger number is a 400, not an overflow
+    cursor = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**63 - 1), metadata={
         "description": "next_cursor of the previous page"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 

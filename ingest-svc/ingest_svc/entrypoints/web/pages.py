@@ -16,7 +16,9 @@ from ingest_svc.entrypoints.web.tokens import CLOSED, invitation_from_token
 
 blp = Blueprint("pages", __name__, url_prefix="/s", description="Survey pages (HTML)",
                 template_folder="templates", static_folder="static", static_url_path="/static")
-HTML = {"200": {"description": "An HTML page", "content": {"text/html": {}}}}
+# Pages answer every outcome, errors included, with an HTML page (never the API's JSON shape).
+HTML_PAGE = {"description": "An HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}
+HTML = {"200": HTML_PAGE, "default": HTML_PAGE}
 _ANCHORS = {"score": "score-1", "resolved": "resolved-yes", "comment": "comment"}
 PERSON_EVENTS = frozenset({"pointerdown", "touchstart", "keydown"})
 
@@ -84,7 +86,7 @@ class Thanks(MethodView):
 
 @blp.route("/<token>/provisional")
 class Provisional(MethodView):
-    @blp.doc(responses={"204": {"description": "Kept provisionally"}})
+    @blp.doc(responses={"204": {"description": "Kept provisionally"}, "default": HTML_PAGE})
     def post(self, token):
         """Keep a rating a person chose in a real browser until they press Send (or leave)."""
         invitation = _invitation(token)
