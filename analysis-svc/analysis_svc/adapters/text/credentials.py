@@ -44,12 +44,24 @@ _KNOWN_PREFIX = re.compile(r"^(?:sk|pk|rk|ghp|gho|ghu|ghs|github_pat|xox[abprs]|
 
 
 _HINTS = ("pass", "pw", "pin", "log", "cred", "otp", "time", "key", "token", "secret")
+# In ASCII text (?i:) is plain ASCII case folding, so the keywords themselves can be looked for:
+# "time" and "key" alone are everyday words ("sometimes", "keyboard").
+_ASCII_HINTS = ("pass", "pw", "pin", "login", "log-in", "cred", "otp", "token", "secret")
+_KEY_OWNERS = ("api", "access", "private")  # "secret key" is found by "secret"
+
+
+def _may_hold_password(text: str) -> bool:
+    """False when no keyword can be in text: a substring test is far cheaper than the scan."""
+    lower = text.lower()
+    if not text.isascii():
+        return any(hint in lower for hint in _HINTS)
+    return (any(hint in lower for hint in _ASCII_HINTS) or ("time" in lower and "code" in lower)
+            or ("key" in lower and any(owner in lower for owner in _KEY_OWNERS)))
 
 
 def password_spans(text: str) -> list[Span]:
     """The value after a password/PIN/key word, when it looks like one."""
-    lower = text.lower()
-    if not any(hint in lower for hint in _HINTS):  # a substring test is far cheaper than the scan
+    if not _may_hold_password(text):
         return []
     found = []
     for m in _SECRET_AFTER_KEYWORD.finditer(text):
@@ -77,6 +89,8 @@ def _is_secret(value: str, explicit: bool) -> bool:
 
 def token_spans(text: str) -> list[Span]:
     """Long random-looking strings (API keys, tokens, hashes): letters and digits, high entropy."""
+    if max(map(len, text.split()), default=0) < 20:  # a run never spans whitespace
+        return []
     found = []
     for m in _TOKEN_RUN.finditer(text):
         run = m.group(0).rstrip(".")

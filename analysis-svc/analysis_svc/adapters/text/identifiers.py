@@ -15,10 +15,13 @@ _IPV4 = re.compile(rf"(?<![\w.]){_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}(?:/\d{{1,
 _VERSION_BEFORE = re.compile(r"(?:version|ver|build|v|release|firmware|driver)[\s.:]*$", re.IGNORECASE)
 # Candidates only: hex digits, colons and dots; ipaddress decides.
 _IPV6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]{2,44}(?:/\d{1,3})?(?![\w:])")
+# Each pattern that the scan tries at every position starts with a plain character class and
+# looks behind only after it ("(?<!x.)" after the first character is "(?<!x)" before it): re
+# then skips to the next possible first character in C instead of testing every position.
 _MAC = re.compile(
-    r"(?<![\w:-])[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}\1"
+    r"[0-9A-Fa-f](?:(?<![\w:-].)[0-9A-Fa-f]([:-])[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}\1"
     r"[0-9A-Fa-f]{2}\1[0-9A-Fa-f]{2}(?![\w:-])"
-    r"|(?<![\w.])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.])"
+    r"|(?<![\w.].)[0-9A-Fa-f]{3}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.]))"
 )
 # Asset tags only after a word that says what they are, so ticket references ("INC0012345") stay.
 # The tag itself is configurable (ASSET_TAG default below); the context words are not.
@@ -37,7 +40,13 @@ _VEHICLE_CONTEXT = (
     r"(?i:\b(?:reg(?:istration)?(?:\s(?:no|number|plate))?|number\splate|plate|car|van|vehicle|"
     r"pool\scar|parked|parking)(?:\s(?:is|was|number|no))?[\s:#.=]{1,3})"
 )
-_PLATE_ANYWHERE = re.compile(rf"(?<![\w-])(?:{_PLATE_CURRENT})(?![\w-])")
+_PLATE_ANYWHERE = re.compile(  # _PLATE_CURRENT after (?<![\w-]), first character first (see _MAC)
+    r"[A-HJ-PR-Y](?<![\w-].)[A-HJ-PR-Y](?:0[2-9]|[1-7]\d) ?[A-HJ-PR-Z]{3}(?![\w-])")
+# The context words in lower case: in ASCII text (where (?i:) is plain ASCII case folding) a
+# pattern needing one cannot match when none is there, and a substring test is far cheaper.
+_ASSET_WORDS = ("asset", "tag", "laptop", "desktop", "pc", "device", "machine", "serial", "s/n",
+                "computer", "tablet", "phone", "monitor", "dock", "printer")
+_VEHICLE_WORDS = ("reg", "plate", "car", "van", "vehicle", "park")
 _PLATE_IN_CONTEXT = re.compile(
     rf"{_VEHICLE_CONTEXT}((?i:{_PLATE_CURRENT}|{_PLATE_OLD}))(?![\w-])"
 )
@@ -78,13 +87,27 @@ def mac_spans(text: str) -> list[Span]:
     return [(m.start(), m.end(), "[MAC ADDRESS]") for m in _MAC.finditer(text)]
 
 
+def _none_of(words: tuple[str, ...], text: str) -> bool:
+    """True when text is ASCII and holds none of these lower-case words in any case."""
+    if not text.isascii():
+        return False
+    lower = text.lower()
+    return not any(word in lower for word in words)
+
+
 def asset_spans(text: str, pattern: re.Pattern) -> list[Span]:
-    """Asset tags after 'asset', 'tag', 'laptop', 'serial' and similar words: only the tag goes."""
+    """Asset tags after 'asset', 'tag', 'laptop', 'serial' and similar words: only the tag goes.
+
+    pattern is one asset_pattern() made: its context words are _ASSET_WORDS.
+    """
+    if _none_of(_ASSET_WORDS, text):
+        return []
     return [(m.start(1), m.end(1), "[DEVICE ID]") for m in pattern.finditer(text)]
 
 
 def plate_spans(text: str) -> list[Span]:
     """UK number plates: the current format in capitals anywhere, any format after a vehicle word."""
     found = [(m.start(), m.end(), "[VEHICLE REG]") for m in _PLATE_ANYWHERE.finditer(text)]
-    found += [(m.start(1), m.end(1), "[VEHICLE REG]") for m in _PLATE_IN_CONTEXT.finditer(text)]
+    if not _none_of(_VEHICLE_WORDS, text):
+        found += [(m.start(1), m.end(1), "[VEHICLE REG]") for m in _PLATE_IN_CONTEXT.finditer(text)]
     return found

@@ -123,7 +123,9 @@ class _Words:
     def __init__(self, text: str, parts: list[str]):
         self.text, self.parts = text, parts  # gap, word, gap, word, ..., gap
         self.words = parts[1::2]
-        self.keys = [w[:-2] if w.endswith(_POSSESSIVE) else w for w in map(str.lower, self.words)]
+        lower = list(map(str.lower, self.words))
+        self.keys = ([w[:-2] if w.endswith(_POSSESSIVE) else w for w in lower]
+                     if "'" in text or "’" in text else lower)
         self._offsets: list[int] | None = None
 
     def gap(self, i: int) -> str:
