@@ -7,9 +7,10 @@ from functools import lru_cache
 
 from nltk.stem.snowball import EnglishStemmer
 
+from .redaction import PLACEHOLDER  # every placeholder redaction writes
+
 _STEMMER = EnglishStemmer()
 _WORD = re.compile(r"[a-z0-9]+")
-_PLACEHOLDER = re.compile(r"\[(?:EMAIL|PHONE|POSTCODE|NI NUMBER|CARD|URL|NAME)\]")
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def stem(word: str) -> str:
 
 def _words(text: str) -> list[str]:
     if "[" in text:
-        text = _PLACEHOLDER.sub(" ", text)
+        text = PLACEHOLDER.sub(" ", text)
     return _WORD.findall(text.lower())
 
 

@@ -13,10 +13,11 @@ from nltk.sentiment.vader import SentimentIntensityAnalyzer, VaderConstants
 
 from .phrases import PhraseRules, read_tsv
 
+from .redaction import PLACEHOLDER  # every placeholder redaction writes
+
 _STRIP = string.punctuation
 _MENTION = re.compile(r"(?<![\w@])@\w+")
 _URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"\[(?:EMAIL|PHONE|POSTCODE|NI NUMBER|CARD|URL|NAME)\]")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -106,7 +107,7 @@ class DomainVader(SentimentIntensityAnalyzer):
         if "http" in text or "www." in text:
             text = _URL.sub(" ", text)
         if "[" in text:
-            text = _PLACEHOLDER.sub(" ", text)
+            text = PLACEHOLDER.sub(" ", text)
         if not text.isascii():
             text = text.translate(_QUOTES)
             text = "".join(self.emoji.get(ch, ch) for ch in text)
