@@ -4,9 +4,8 @@ import secrets
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from limits import parse_many
 
-from chassis.limits import LimitSettings
+from chassis.limits import LimitSettings, as_rate_limit
 from chassis.mail import SmtpSettings
 from chassis.settings import (BaseSettings, as_bool, as_float, as_int, as_list, as_port, env,
                               from_env)
@@ -17,12 +16,6 @@ def as_zone(raw: str) -> str:
         ZoneInfo(raw)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"must be an IANA time zone such as Europe/London, got {raw!r}") from None
-    return raw
-
-
-def as_rate_limit(raw: str) -> str:
-    """A Flask-Limiter limit ("10 per minute"), checked at start rather than on a request."""
-    parse_many(raw)
     return raw
 
 

@@ -44,3 +44,10 @@ def limit_blueprint(limiter: Limiter, blueprint, *limits: str, key_func=None) ->
     """Each of `limits` ("30 per minute") applies to every route of the blueprint."""
     for value in limits:
         limiter.limit(value, key_func=key_func)(blueprint)
+
+
+def as_rate_limit(raw: str) -> str:
+    """A limit setting ("600 per minute"), checked at start rather than on the first request."""
+    from limits import parse_many
+    parse_many(raw)
+    return raw

@@ -1,18 +1,10 @@
 """Settings read once from the environment."""
 from dataclasses import dataclass
 
-from limits import parse_many
-
-from chassis.limits import LimitSettings
+from chassis.limits import LimitSettings, as_rate_limit
 from chassis.mail import SmtpSettings
 from chassis.settings import (BaseSettings, as_bool, as_float, as_int, as_pem, as_port, env,
                               from_env)
-
-
-def as_rate_limit(raw: str) -> str:
-    """A Flask-Limiter limit ("600 per minute"), checked at start rather than on a request."""
-    parse_many(raw)
-    return raw
 
 
 @dataclass(frozen=True, kw_only=True)
