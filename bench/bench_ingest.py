@@ -9,6 +9,8 @@ a stall is not hidden). The HTTP load comes from a separate asyncio process (ing
 so it neither shares the server's GIL nor this one's; it reports its own CPU per request.
 Server CPU per answer (the server's processes, from /proc) is printed too: on a shared machine
 it is steadier than answers/s, which depend on how much CPU the others leave us.
+Every answer names an invitation announced beforehand (as survey-svc's invitation.created
+would), so each is checked against it and, after the first pass, amends its answer.
 """
 import argparse
 import json
@@ -21,7 +23,7 @@ import uuid
 from pathlib import Path
 
 import ingest_raw
-from ingest_load import TOKEN
+from ingest_load import TOKEN, invitation_id
 
 LOAD = str(Path(__file__).with_name("ingest_load.py"))
 
@@ -47,7 +49,28 @@ def run_load(port: int, mode: str, **options) -> dict:
     return json.loads(subprocess.run(argv, check=True, capture_output=True, text=True).stdout)
 
 
-def start_ingest(bootstrap: str, folder: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
+class NoBroker:
+    def close(self) -> None:
+        return None
+
+
+def announce_invitations(env: dict, count: int) -> None:
+    """What ingest learns from survey-svc's invitation.created: every bench answer names one."""
+    from ingest_svc.bootstrap import build
+    from ingest_svc.config import Settings
+    from ingest_svc.domain.model import Cohort, Invitation
+    bus = build(Settings.from_env(env), publisher=NoBroker())
+    try:
+        with bus.uow_factory() as uow:
+            for n in range(count):
+                uow.invitations.upsert(Invitation(invitation_id(n), Cohort("Bench", team="Desk"), f"B-{n}"))
+            uow.commit()
+    finally:
+        bus.close()
+
+
+def start_ingest(bootstrap: str, folder: str, workers: int, threads: int,
+                 invitations: int) -> tuple[subprocess.Popen, int]:
     from chassis.tokens import generate_keypair
     from devkit.testing import free_port, wait_for
     port = free_port()
@@ -55,7 +78,9 @@ def start_ingest(bootstrap: str, folder: str, workers: int, threads: int) -> tup
            "INGEST_DATABASE_URL": f"sqlite:///{folder}/ingest.db",
            "INGEST_SPOOL_DIR": f"{folder}/spool", "SURVEY_VERIFY_KEY": generate_keypair()[1],
            "INGEST_SECRET_KEY": uuid.uuid4().hex, "INGEST_API_TOKENS": f"bench:{TOKEN}",
+           "REPLY_TAG_KEY": uuid.uuid4().hex,
            "INGEST_WORKERS": str(workers), "INGEST_THREADS": str(threads), "LOG_LEVEL": "WARNING"}
+    announce_invitations(env, invitations)
     cli = str(Path(sys.executable).with_name("ingest-svc"))
     process = subprocess.Popen([cli, "serve"], env=env, start_new_session=True)
 
@@ -82,7 +107,8 @@ def measure(args, bootstrap: str, folder: str) -> dict:
     out["raw_waiting"] = raw(bootstrap, args.single, args.concurrency)
     out["raw_one"] = raw(bootstrap, 500, 1)
     out["confluent"] = ingest_raw.confluent(bootstrap, args.batch)
-    process, port = start_ingest(bootstrap, folder, args.workers, args.threads)
+    invitations = max(args.single, args.batch, int(args.rate * args.seconds), 300)
+    process, port = start_ingest(bootstrap, folder, args.workers, args.threads, invitations)
     try:
         run_load(port, "single", count=300, clients=args.concurrency)  # warm up
         pids, out["load"] = server_pids(process), out["load"] + [load_avg()]

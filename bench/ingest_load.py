@@ -16,8 +16,14 @@ import uuid
 TOKEN = "bench-token"
 
 
+def invitation_id(n: int) -> str:
+    return f"{n:032x}"
+
+
 def answer(n: int) -> dict:
-    return {"score": n % 5 + 1, "directorate": "Bench", "team": "Desk", "ticket_id": f"B-{n}"}
+    """An answer to invitation n, which bench_ingest announced first (its cohort, given again)."""
+    return {"score": n % 5 + 1, "directorate": "Bench", "team": "Desk", "ticket_id": f"B-{n}",
+            "invitation_id": invitation_id(n)}
 
 
 def cpu_seconds() -> float:

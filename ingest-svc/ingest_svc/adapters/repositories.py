@@ -12,7 +12,17 @@ _COHORT = ("directorate", "service", "category", "team")
 # Built once: the hot path runs each with parameters, not a freshly built (and keyed) statement.
 _INSERT_RESPONSE = insert(responses)
 _INSERT_KEY = insert(idempotency_keys)
-_SELECT_INVITATION = select(invitations).where(invitations.c.invitation_id == bindparam("i"))
+# In the order Invitation takes them: an API answer's check reads one row by primary key.
+_SELECT_INVITATION = select(*(invitations.c[k] for k in (
+    "invitation_id", "directorate", "service", "category", "team", "ticket_id", "channel", "language",
+    "expires_at", "invitee", "closed"))).where(invitations.c.invitation_id == bindparam("i"))
+_ANSWER = ("score", "resolved", "comment", "channel", "source", "updated_at")
+_AMEND_RESPONSE = (update(responses).where(responses.c.invitation_id == bindparam("inv"))
+                   .values(version=responses.c.version + 1, **{k: bindparam(f"new_{k}") for k in _ANSWER})
+                   .returning(responses.c.response_id, responses.c.version))
+_SETTLE_PROVISIONAL = update(provisional_ratings).where(
+    provisional_ratings.c.invitation_id == bindparam("inv"),
+    provisional_ratings.c.settled_at.is_(None)).values(settled_at=bindparam("at"))
 _SELECT_KEY = select(idempotency_keys).where(idempotency_keys.c.scope == bindparam("s"),
                                              idempotency_keys.c.key == bindparam("k"))
 
@@ -40,10 +50,8 @@ class ResponseRepository:
         values = {"score": answer.score, "resolved": answer.resolved, "comment": answer.comment,
                   "channel": channel, "source": source, "updated_at": at}
         if invitation_id is not None:
-            row = self.session.execute(
-                update(responses).where(responses.c.invitation_id == invitation_id)
-                .values(version=responses.c.version + 1, **values)
-                .returning(responses.c.response_id, responses.c.version)).first()
+            row = self.session.execute(_AMEND_RESPONSE, {
+                "inv": invitation_id, **{f"new_{k}": v for k, v in values.items()}}).first()
             if row is not None:
                 return row[0], row[1]
         row = {"response_id": response_id, "invitation_id": invitation_id, "version": 1, **values}
@@ -89,7 +97,11 @@ class InvitationRepository:
     def get(self, invitation_id: str) -> Invitation | None:
         """The invitation with its invitee and why it closed: one primary-key read."""
         row = self.session.execute(_SELECT_INVITATION, {"i": invitation_id}).first()
-        return _invitation(row) if row else None
+        if row is None:
+            return None
+        inv_id, directorate, service, category, team, ticket, channel, language, *rest = row
+        return Invitation(inv_id, Cohort(directorate, service, category, team), ticket, channel,
+                          language or "en", *rest)
 
     def closed(self, invitation_id: str) -> str | None:
         """Why survey-svc closed this invitation (e.g. "cancelled"), or None."""
@@ -122,9 +134,7 @@ class ProvisionalRepository:
             self.session.execute(insert(provisional_ratings).values(**values))
 
     def settle(self, invitation_id: str, at) -> None:
-        self.session.execute(update(provisional_ratings).where(
-            provisional_ratings.c.invitation_id == invitation_id,
-            provisional_ratings.c.settled_at.is_(None)).values(settled_at=at))
+        self.session.execute(_SETTLE_PROVISIONAL, {"inv": invitation_id, "at": at})
 
     def stale(self, cutoff) -> list[tuple[Invitation, int]]:
         rows = self.session.execute(select(provisional_ratings).where(
