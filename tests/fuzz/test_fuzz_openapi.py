@@ -5,6 +5,7 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from .fuzz_apps import ADMIN, INBOUND, SOURCE, analysis_api, ingest_api, survey_api
 
@@ -34,7 +35,10 @@ class BearerAuth:
 
 
 def _check(case):
-    case.call_and_validate()
+    # A feed's cursor is opaque (handed out by the previous page): one the fuzzer makes up is
+    # rightly a 400 that no schema can describe; the feeds' own tests cover bad cursors.
+    made_up_cursor = "cursor" in (case.query or {})
+    case.call_and_validate(excluded_checks=[positive_data_acceptance] if made_up_cursor else None)
 
 
 survey, ingest, analysis = survey_api(), ingest_api(), analysis_api()
