@@ -1,7 +1,7 @@
 """ingest-svc settings, read once from the environment."""
 from dataclasses import dataclass
 
-from chassis.limits import LimitSettings
+from chassis.limits import LimitSettings, as_rate_limit
 from chassis.settings import BaseSettings, as_bool, as_float, as_int, as_list, as_pem, as_port, env
 
 
@@ -32,11 +32,11 @@ class Settings(BaseSettings, LimitSettings):
     # Rate limits ("N per minute"; counted where RATE_LIMIT_STORAGE_URI says): survey pages per
     # link token (posts) and per client address; the API per source system, batches apart;
     # inbound email per client address (the webhook) and per peer (SMTP).
-    rate_limit_token: str = env("INGEST_RATE_LIMIT_TOKEN", "30 per minute")
-    rate_limit_ip: str = env("INGEST_RATE_LIMIT_IP", "300 per minute")
-    api_rate_limit: str = env("INGEST_API_RATE_LIMIT", "60000 per minute")
-    batch_rate_limit: str = env("INGEST_BATCH_RATE_LIMIT", "600 per minute")
-    inbound_rate_limit: str = env("INGEST_INBOUND_RATE_LIMIT", "600 per minute")
+    rate_limit_token: str = env("INGEST_RATE_LIMIT_TOKEN", "30 per minute", as_rate_limit)
+    rate_limit_ip: str = env("INGEST_RATE_LIMIT_IP", "300 per minute", as_rate_limit)
+    api_rate_limit: str = env("INGEST_API_RATE_LIMIT", "60000 per minute", as_rate_limit)
+    batch_rate_limit: str = env("INGEST_BATCH_RATE_LIMIT", "600 per minute", as_rate_limit)
+    inbound_rate_limit: str = env("INGEST_INBOUND_RATE_LIMIT", "600 per minute", as_rate_limit)
     provisional_grace_s: float = env("INGEST_PROVISIONAL_GRACE_S", 1800.0, as_float)
     consumer_group: str = env("INGEST_CONSUMER_GROUP", "ingest-svc")
 
