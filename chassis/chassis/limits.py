@@ -5,14 +5,20 @@ replicas count together). Behind a load balancer, TRUSTED_PROXY_HOPS says how ma
 front of us add X-Forwarded-For: only those hops are believed, so a client cannot pick its own
 address (and every respondent does not share the balancer's bucket).
 """
+import logging
+import time
 from dataclasses import dataclass
+from typing import Callable
 
-from flask import Flask
+from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from chassis.settings import as_int, env
+from chassis.web import error_response
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,7 +43,45 @@ def install_limits(app: Flask, settings, service: str) -> Limiter:
                       # a store that is down must not take the service down with it
                       swallow_errors=True, in_memory_fallback_enabled=True)
     app.extensions["limits"] = limiter
+    app.extensions["limits.fast"] = _fast_strategy(
+        getattr(settings, "rate_limit_storage_uri", "memory://"), service)
     return limiter
+
+
+def _fast_strategy(uri: str, service: str):
+    from limits.storage import storage_from_string
+    from limits.strategies import FixedWindowRateLimiter
+    return FixedWindowRateLimiter(storage_from_string(uri)), service
+
+
+def limit_hot_path(app: Flask, blueprint, limit: str, key_func: Callable[[], str], *,
+                   when: Callable[[], bool] | None = None, name: str = "") -> None:
+    """One limit on a busy blueprint (an API taking thousands of answers a second), checked
+    with the `limits` library directly: one store hit a request, where Flask-Limiter's
+    per-request resolution cost ~600 us of CPU. Same store, same 429 + Retry-After."""
+    from limits import parse
+    strategy, service = app.extensions["limits.fast"]
+    item = parse(limit)
+    prefix = f"{service}:{blueprint.name}:{name}"
+
+    def check():
+        if request.blueprint != blueprint.name or (when is not None and not when()):
+            return None
+        key = key_func()
+        try:
+            if strategy.hit(item, prefix, key):
+                return None
+            reset = strategy.get_window_stats(item, prefix, key).reset_time
+        except Exception as err:  # a store that is down must not take the service down
+            log.warning("rate-limit store unavailable", extra={"error": type(err).__name__})
+            return None
+        retry = max(1, int(reset - time.time() + 0.999))
+        response, status = error_response(429, f"Too many requests (at most {limit}); "
+                                               f"retry after {retry} s.")
+        response.headers["Retry-After"] = str(retry)
+        return response, status
+
+    app.before_request(check)
 
 
 def limit_blueprint(limiter: Limiter, blueprint, *limits: str, key_func=None) -> None:

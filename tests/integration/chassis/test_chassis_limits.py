@@ -86,3 +86,35 @@ def test_without_trusted_proxies_a_forged_header_changes_nothing(redis_url):
     for n in range(3):
         assert client.post("/door", headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code == 200
     assert client.post("/door", headers={"X-Forwarded-For": "198.51.100.99"}).status_code == 429
+
+
+def _hot_replica(storage: str, prefix: str):
+    from chassis.limits import limit_hot_path
+    app, api = create_service_app("demo", settings=None, title="Demo")
+    blp = Blueprint("api", __name__, url_prefix="/api")
+
+    @blp.route("")
+    class Api(MethodView):
+        def post(self):
+            """A busy API."""
+            return {"ok": True}
+
+    api.register_blueprint(blp)
+    install_limits(app, S(storage), prefix)
+    limit_hot_path(app, blp, "3 per minute", lambda: "source:phone")
+    return app.test_client()
+
+
+def test_hot_path_limits_share_redis_and_answer_429_with_retry_after(redis_url):
+    prefix = f"hot-{time.monotonic_ns()}"
+    a, b = _hot_replica(redis_url, prefix), _hot_replica(redis_url, prefix)
+    assert [c.post("/api").status_code for c in (a, b, a)] == [200, 200, 200]
+    refused = b.post("/api")
+    assert refused.status_code == 429 and refused.json["code"] == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert a.get("/healthz").status_code == 200  # other blueprints are not counted
+
+
+def test_hot_path_lets_requests_through_when_the_store_is_down():
+    client = _hot_replica(f"redis://127.0.0.1:{free_port()}", "down")
+    assert [client.post("/api").status_code for _ in range(5)] == [200] * 5

@@ -156,8 +156,7 @@ def test_rate_limit_per_ip_on_the_pages_only(db_url, kafka_bootstrap, make_setti
         others = [client.get("/healthz") for _ in range(3)] + [
             client.post("/v1/responses", json=answer, headers=auth) for _ in range(3)]
         assert [r.status_code for r in others] == [200] * 3 + [202] * 3
-        assert not any("X-RateLimit-Limit" in r.headers for r in others[:3])
-        assert {r.headers["X-RateLimit-Limit"] for r in others[3:]} == {"60000"}  # the API's own
+        assert not any("X-RateLimit-Limit" in r.headers for r in others)
     finally:
         bus.close()
 
