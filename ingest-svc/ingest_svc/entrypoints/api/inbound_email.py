@@ -28,13 +28,13 @@ def raw_message() -> tuple[bytes, tuple[str, ...]]:
                 return request.files[name].read(), _recipients()
             if name in request.form:
                 return request.form[name].encode("utf-8", "surrogateescape"), _recipients()
-        abort(400, message="No raw message found.", errors={"email": ["Missing raw MIME field."]})
+        abort(400, message="No raw message found.", messages={"form": {"email": ["Missing raw MIME field."]}})
     if mimetype == "application/json":
         doc = request.get_json(silent=True) or {}
         raw = doc.get("RawEmail") or doc.get("raw") or doc.get("email")
         if isinstance(raw, str) and raw:
             return raw.encode("utf-8"), tuple(str(doc.get(k)) for k in RECIPIENT_FIELDS if doc.get(k))
-        abort(400, message="No raw message found.", errors={"raw": ["Missing raw MIME text."]})
+        abort(400, message="No raw message found.", messages={"body": {"raw": ["Missing raw MIME text."]}})
     abort(415, message="Send message/rfc822, multipart/form-data or JSON with the raw message.")
 
 

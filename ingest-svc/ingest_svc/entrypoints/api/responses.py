@@ -50,7 +50,7 @@ class Responses(MethodView):
         """Accept one answer; 202 once the broker (or the durable spool) has it."""
         key = request.headers.get("Idempotency-Key") or None
         if key is not None and len(key) > 200:
-            abort(400, message="Idempotency-Key is too long.", errors={"Idempotency-Key": ["Longer than 200."]})
+            abort(400, message="Idempotency-Key is too long.", messages={"headers": {"Idempotency-Key": ["Longer than 200."]}})
         try:
             return bus().handle(to_command(body, g.api_source, key))
         except Conflict as err:
