@@ -118,3 +118,25 @@ def browser():
         chromium = playwright.chromium.launch(**launch_kwargs())
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real redis-server on a free port (rate-limit stores shared by replicas)."""
+    import shutil
+    import subprocess
+
+    import redis
+
+    from devkit.testing import free_port, wait_for
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail("redis-server is not installed (make system-deps installs it)")
+    port = free_port()
+    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(redis.Redis(host="127.0.0.1", port=port).ping, timeout=10, message="redis up")
+    yield f"redis://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(10)

@@ -1,7 +1,5 @@
 """Rate limits counted in a real Redis: two replicas share one bucket; 429 carries Retry-After;
 only the configured number of proxies is believed."""
-import shutil
-import subprocess
 import time
 from dataclasses import dataclass
 
@@ -14,23 +12,6 @@ from chassis.web import create_service_app
 from devkit.testing import free_port, wait_for
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.fail("redis-server is not installed (make system-deps installs it)")
-    port = free_port()
-    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import redis
-    client = redis.Redis(host="127.0.0.1", port=port)
-    wait_for(client.ping, timeout=10, message="redis up")
-    yield f"redis://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(10)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,7 @@
 """Rate limits on ingest's public doors, counted in a real Redis: two app instances (replicas)
 share each count; 429 with Retry-After; SMTP refuses with a 451 to try later. Hostile mail
 reaches both reply doors and is kept for review, never a 500 or a 451 retry loop."""
-import shutil
 import smtplib
-import subprocess
 import uuid
 
 import pytest
@@ -20,22 +18,6 @@ pytestmark = pytest.mark.integration
 PHONE = {"Authorization": "Bearer phone-token"}
 INBOUND = {"Authorization": "Bearer inbound-token"}
 ANSWER = {"score": 4, "directorate": "Place"}
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.fail("redis-server is not installed (make system-deps installs it)")
-    port = free_port()
-    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import redis
-    wait_for(redis.Redis(host="127.0.0.1", port=port).ping, timeout=10, message="redis up")
-    yield f"redis://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(10)
 
 
 @pytest.fixture
