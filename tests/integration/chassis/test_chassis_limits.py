@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from chassis.limits import install_limits, limit_blueprint
 from chassis.web import create_service_app
-from devkit.testing import free_port, wait_for
+from devkit.testing import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from devkit.testing import free_port, wait_for
+from devkit.testing import free_port
 
 from ingest_svc.adapters.smtp_listener import start_listener
 from ingest_svc.app import create_app
