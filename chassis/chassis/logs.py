@@ -15,8 +15,9 @@ class _ServiceFilter(logging.Filter):
         return True
 
 
-def configure_logging(service: str, level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(service: str, level: str = "INFO", stream=None) -> None:
+    """Every logger's lines as JSON on stderr (or `stream`), tagged with the service."""
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter(
         "%(asctime)s %(levelname)s %(name)s %(message)s %(service)s",
         rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
@@ -28,3 +29,5 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     # Werkzeug's request lines carry the full path, and survey links carry their token in it
     # (the request log is chassis.web's, with the route template instead)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # aiosmtpd (ingest's reply listener) logs every envelope address and command at INFO
+    logging.getLogger("mail.log").setLevel(logging.WARNING)

@@ -70,6 +70,25 @@ def survey(ingest, smtp_server, tmp_path):
     bus.close()
 
 
+@pytest.fixture
+def service_logs():
+    """Everything the services log during the test, as the JSON lines production writes."""
+    import io
+    import logging
+
+    from chassis.logs import configure_logging
+    root = logging.getLogger()
+    quietened = [logging.getLogger(name) for name in ("kafka", "werkzeug", "mail.log")]
+    saved = (root.handlers[:], root.level, [logger.level for logger in quietened])
+    stream = io.StringIO()
+    configure_logging("e2e", "INFO", stream=stream)
+    yield stream
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
+    for logger, level in zip(quietened, saved[2]):
+        logger.setLevel(level)
+
+
 def resolve_ticket(client, ticket_id: str, at: datetime) -> str:
     body = json.dumps({"ticket_id": ticket_id, "resolution": 1, "resolved_at": at.isoformat(),
                        "requester": {"id": f"req-{ticket_id}", "email": "sam@example.org", "name": "Sam Lee"},
@@ -82,7 +101,8 @@ def resolve_ticket(client, ticket_id: str, at: datetime) -> str:
     return response.json["invitation_id"]
 
 
-def test_email_link_to_answer_on_kafka(ingest, survey, smtp_server, browser, kafka_bootstrap):
+def test_email_link_to_answer_on_kafka(ingest, survey, smtp_server, browser, kafka_bootstrap,
+                                      service_logs):
     from survey_svc.service_layer.dispatch import dispatch_due
     from ingest_svc.adapters.smtp_listener import start_listener
     from ingest_svc.entrypoints.worker import handle_message
@@ -152,3 +172,17 @@ def test_email_link_to_answer_on_kafka(ingest, survey, smtp_server, browser, kaf
         publisher.close()
     third = wait_for(lambda: [e for _, e in responses.matching(mine) if e.data["version"] == 3], 20)
     assert (third[0].data["score"], third[0].data["channel"]) == (5, "email_reply")
+
+    # Nothing personal or secret reached the logs on the way (issue #11): no address, name,
+    # comment, or survey-link token, even from the 404 of a mistyped link.
+    import urllib.request
+    token = links[0].split("/s/", 1)[1].split("?", 1)[0]
+    try:
+        urllib.request.urlopen(f"{base}/s/{token}x/nope")
+    except Exception:  # a 404 is expected; what matters is what it logged
+        pass
+    logged = service_logs.getvalue()
+    assert logged, "the services logged nothing at all: the capture is not working"
+    for secret in ("sam@example.org", "Sam Lee", "Printer fixed the same day.", "It broke again.",
+                   "Sorted now.", token, token[-24:]):
+        assert secret not in logged, f"{secret[:12]}... reached the logs"
