@@ -80,7 +80,8 @@ def start_ingest(bootstrap: str, folder: str, workers: int, threads: int,
            "INGEST_SECRET_KEY": uuid.uuid4().hex, "INGEST_API_TOKENS": f"bench:{TOKEN}",
            "REPLY_TAG_KEY": uuid.uuid4().hex,
            "INGEST_WORKERS": str(workers), "INGEST_THREADS": str(threads), "LOG_LEVEL": "WARNING"}
-    announce_invitations(env, invitations)
+    if os.environ.get("BENCH_WITHOUT_INVITATIONS") != "1":
+        announce_invitations(env, invitations)
     cli = str(Path(sys.executable).with_name("ingest-svc"))
     process = subprocess.Popen([cli, "serve"], env=env, start_new_session=True)
 
@@ -161,7 +162,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--without-invitations", action="store_true",
+                        help="answers that name no invitation (the workload before issue #11)")
     args = parser.parse_args()
+    if args.without_invitations:
+        os.environ["BENCH_WITHOUT_INVITATIONS"] = "1"  # read by the load generator too
     from devkit.kafka import Broker, create_topics
     from devkit.testing import free_port
     with tempfile.TemporaryDirectory() as folder:

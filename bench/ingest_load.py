@@ -8,6 +8,7 @@ MODE one of single, keyed, batch, fixed. Besides the rates it reports its own CP
 import argparse
 import asyncio
 import json
+import os
 import resource
 import statistics
 import time
@@ -20,10 +21,14 @@ def invitation_id(n: int) -> str:
     return f"{n:032x}"
 
 
+WITHOUT_INVITATIONS = os.environ.get("BENCH_WITHOUT_INVITATIONS") == "1"
+
+
 def answer(n: int) -> dict:
-    """An answer to invitation n, which bench_ingest announced first (its cohort, given again)."""
-    return {"score": n % 5 + 1, "directorate": "Bench", "team": "Desk", "ticket_id": f"B-{n}",
-            "invitation_id": invitation_id(n)}
+    """An answer to invitation n, which bench_ingest announced first (its cohort, given again);
+    with BENCH_WITHOUT_INVITATIONS=1 an answer that names none (the workload before #11)."""
+    body = {"score": n % 5 + 1, "directorate": "Bench", "team": "Desk", "ticket_id": f"B-{n}"}
+    return body if WITHOUT_INVITATIONS else {**body, "invitation_id": invitation_id(n)}
 
 
 def cpu_seconds() -> float:

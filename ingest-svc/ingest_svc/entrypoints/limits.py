@@ -5,7 +5,7 @@ from flask import request
 from flask_limiter.util import get_remote_address
 
 from chassis.auth import matching, request_bearer
-from chassis.limits import install_limits, limit_blueprint, limit_hot_path
+from chassis.limits import confine_limiter, install_limits, limit_blueprint, limit_hot_path
 
 from ingest_svc.entrypoints.api import inbound_email, responses
 from ingest_svc.entrypoints.web import pages
@@ -36,3 +36,5 @@ def install(app, settings) -> None:
                    when=lambda: not batch(), name="api")
     limit_hot_path(app, responses.blp, settings.batch_rate_limit, source, when=batch, name="batch")
     limit_blueprint(limiter, inbound_email.blp, settings.inbound_rate_limit)
+    # Flask-Limiter's own hooks only where its limits are: the API pays one store hit, no more
+    confine_limiter(app, limiter, pages.blp.name, inbound_email.blp.name)
