@@ -6,6 +6,7 @@ front of us add X-Forwarded-For: only those hops are believed, so a client canno
 address (and every respondent does not share the balancer's bucket).
 """
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -51,7 +52,50 @@ def install_limits(app: Flask, settings, service: str) -> Limiter:
 def _fast_strategy(uri: str, service: str):
     from limits.storage import storage_from_string
     from limits.strategies import FixedWindowRateLimiter
+    if uri.startswith("memory://"):
+        return _LocalFixedWindow(), service
     return FixedWindowRateLimiter(storage_from_string(uri)), service
+
+
+class _LocalFixedWindow:
+    """Fixed windows counted in this process, for memory:// on the hot path only.
+
+    The limits library's MemoryStorage starts a 10 ms expiry Timer thread whenever the last one
+    ended: under steady load that is ~100 threads a second, ~200 us of CPU per API request.
+    Windows here expire lazily, on the next hit of their key. Same interface as
+    FixedWindowRateLimiter (hit, get_window_stats) for what limit_hot_path uses.
+    """
+
+    def __init__(self, clock=time.time):
+        self.clock = clock
+        self.windows: dict[tuple, tuple[float, int]] = {}  # key -> (window end, hits)
+        self.lock = threading.Lock()
+
+    def hit(self, item, *identifiers) -> bool:
+        key, now = (item.key_for(*identifiers),), self.clock()
+        with self.lock:
+            end, hits = self.windows.get(key, (0.0, 0))
+            if now >= end:
+                end, hits = now + item.get_expiry(), 0
+                if len(self.windows) > 100_000:  # forget expired keys now and then
+                    self.windows = {k: v for k, v in self.windows.items() if v[0] > now}
+            if hits >= item.amount:
+                self.windows[key] = (end, hits)
+                return False
+            self.windows[key] = (end, hits + 1)
+            return True
+
+    def get_window_stats(self, item, *identifiers):
+        key = (item.key_for(*identifiers),)
+        with self.lock:
+            end, hits = self.windows.get(key, (self.clock(), 0))
+        return _WindowStats(end, max(0, item.amount - hits))
+
+
+@dataclass(frozen=True)
+class _WindowStats:
+    reset_time: float
+    remaining: int
 
 
 def limit_hot_path(app: Flask, blueprint, limit: str, key_func: Callable[[], str], *,

@@ -99,3 +99,8 @@ def test_hot_path_limits_share_redis_and_answer_429_with_retry_after(redis_url):
 def test_hot_path_lets_requests_through_when_the_store_is_down():
     client = _hot_replica(f"redis://127.0.0.1:{free_port()}", "down")
     assert [client.post("/api").status_code for _ in range(5)] == [200] * 5
+
+
+def test_hot_path_in_memory_refuses_past_the_limit():
+    client = _hot_replica("memory://", "mem")
+    assert [client.post("/api").status_code for _ in range(4)] == [200, 200, 200, 429]
