@@ -16,14 +16,14 @@ from ingest_svc.service_layer.unit_of_work import SqlUnitOfWork
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 
 
-def build(settings: Settings | None = None, **overrides) -> MessageBus:
+def build(settings: Settings | None = None, *, migrate_db: bool = True, **overrides) -> MessageBus:
     """Migrate the database and wire every adapter; overrides replace any dependency by name."""
     settings = settings or Settings.from_env()
 
     def given(name, make):
         return overrides[name] if name in overrides else make()
 
-    engine = given("engine", lambda: _migrated_engine(settings.database_url))
+    engine = given("engine", lambda: _engine(settings.database_url, migrate_db))
     sessions = given("sessions", lambda: db.session_factory(engine))
     publisher = given("publisher", lambda: BoundedPublisher(
         settings.kafka_bootstrap_servers, "ingest-svc", settings.ack_timeout_s))
@@ -40,8 +40,9 @@ def build(settings: Settings | None = None, **overrides) -> MessageBus:
     return messagebus.make_bus(uow, **{**extra, **dependencies})
 
 
-def _migrated_engine(database_url: str):
-    db.migrate(database_url, MIGRATIONS)
+def _engine(database_url: str, migrate_db: bool):
+    if migrate_db:
+        db.migrate(database_url, MIGRATIONS)
     return db.make_engine(database_url)
 
 

@@ -37,7 +37,7 @@ def serve():
     build(settings).close()  # migrate once, before workers fork
 
     def worker_app():
-        app = create_app(build(settings), background=True)
+        app = create_app(build(settings, migrate_db=False), background=True)
         # The app's ~120k start-up objects never die: out of the collector's walk, a full
         # collection no longer stalls every request in the worker for tens of milliseconds.
         gc.freeze()
