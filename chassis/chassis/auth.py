@@ -45,6 +45,15 @@ def request_bearer() -> str | None:
     return bearer_token(request.headers.get("Authorization"))
 
 
+def request_basic_password() -> str | None:
+    """The password of an `Authorization: Basic` header; None when absent or undecodable."""
+    try:
+        credentials = request.authorization
+    except ValueError:  # Werkzeug's base64 decoding of a non-ASCII Basic header
+        return None
+    return credentials.password if credentials is not None else None
+
+
 def unauthorised(message: str, realm: str = "api"):
     abort(401, message=message, headers={"WWW-Authenticate": f'Bearer realm="{realm}"'})
 

@@ -1,5 +1,6 @@
 """ingest-svc settings, read once from the environment."""
 from dataclasses import dataclass
+from functools import cache
 
 from chassis.limits import LimitSettings, as_rate_limit
 from chassis.settings import BaseSettings, as_bool, as_float, as_int, as_list, as_pem, as_port, env
@@ -41,11 +42,16 @@ class Settings(BaseSettings, LimitSettings):
     consumer_group: str = env("INGEST_CONSUMER_GROUP", "ingest-svc")
 
     def api_sources(self) -> dict[str, str]:
-        """Bearer token -> source system name."""
-        pairs = (item.split(":", 1) for item in self.api_tokens if ":" in item)
-        return {token: name for name, token in pairs if token}
+        """Bearer token -> source system name (parsed once per token list, not per request)."""
+        return _sources(self.api_tokens)
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
         from chassis.settings import from_env
         return from_env(cls, environ)
+
+
+@cache
+def _sources(api_tokens: tuple[str, ...]) -> dict[str, str]:
+    pairs = (item.split(":", 1) for item in api_tokens if ":" in item)
+    return {token: name for name, token in pairs if token}

@@ -1,8 +1,9 @@
 """Who may call: a bearer token per source system, the admin token, the inbound-mail token.
 The reading and comparing of secrets is chassis.auth's; a malformed header is a wrong secret."""
-from flask import current_app, request
+from flask import current_app
 
-from chassis.auth import matching, request_bearer, require_admin, same_secret, unauthorised
+from chassis.auth import (matching, request_basic_password, request_bearer, require_admin,
+                          same_secret, unauthorised)
 
 
 def _settings():
@@ -24,13 +25,6 @@ def admin_allowed() -> None:
 
 def inbound_allowed() -> None:
     """The inbound-mail token, as a bearer token or as the HTTP Basic password."""
-    if not same_secret(request_bearer() or basic_password(), _settings().inbound_token):
+    if not same_secret(request_bearer() or request_basic_password(), _settings().inbound_token):
         unauthorised("A valid inbound-mail token is required.")
 
-
-def basic_password() -> str | None:
-    try:
-        credentials = request.authorization
-    except ValueError:  # Werkzeug's base64 decoding of a non-ASCII Basic header
-        return None
-    return credentials.password if credentials is not None else None
