@@ -4,6 +4,7 @@ from sqlalchemy import (JSON, Boolean, Column, Date, Float, Index, Integer, Meta
 
 from chassis.db import UtcDateTime
 from chassis.inbox import inbox_table
+from chassis.privacy.tables import privacy_tables
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -43,6 +44,7 @@ responses = Table(
     Column("week", String(10), nullable=False),
     Column("month", String(10), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    Column("subject", String(64)),  # address hash of who answered, when known (erasure)
     Index("ix_responses_scope_time", "directorate", "submitted_at", "response_id"),
     Index("ix_responses_time", "submitted_at", "response_id"),
 )
@@ -108,6 +110,7 @@ partner_tokens = Table(
 )
 
 inbox_table(metadata)
+privacy = privacy_tables(metadata)
 
 raised_alerts = Table(
     "raised_alerts", metadata,

@@ -3,9 +3,11 @@ from sqlalchemy import (Column, Integer, LargeBinary, MetaData, String, Table, T
 
 from chassis.db import UtcDateTime
 from chassis.inbox import inbox_table
+from chassis.privacy.tables import privacy_tables
 
 metadata = MetaData()
 inbox_table(metadata)
+privacy = privacy_tables(metadata)
 
 
 def _cohort() -> list[Column]:
@@ -37,6 +39,7 @@ responses = Table(
     Column("channel", String(50), nullable=False),
     Column("source", String(100), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    Column("subject", String(64)),  # address hash of who answered, when known (erasure)
 )
 
 idempotency_keys = Table(

@@ -5,10 +5,12 @@ from sqlalchemy import (JSON, Boolean, Column, Index, Integer, MetaData, String,
 from chassis.db import UtcDateTime
 from chassis.inbox import inbox_table
 from chassis.outbox import outbox_table
+from chassis.privacy.tables import privacy_tables
 
 metadata = MetaData()
 outbox_table(metadata)
 inbox_table(metadata)
+privacy = privacy_tables(metadata)
 
 
 def _when(name: str, nullable: bool = True) -> Column:
@@ -80,3 +82,25 @@ policy_audit = Table(
     Column("old", JSON),
     Column("new", JSON),
 )
+
+
+def erasure_request_columns() -> list[Column]:
+    return [Column("id", String(36), primary_key=True),
+            Column("subjects", JSON, nullable=False, default=list),  # address hashes, never the address
+            Column("asked_by", String(20), nullable=False),  # "email" | "requester_id"
+            Column("requested_by", String(200), nullable=False),
+            _when("requested_at", False),
+            _when("completed_at")]
+
+
+def erasure_progress_columns() -> list[Column]:
+    return [Column("request_id", String(36), primary_key=True),
+            Column("service", String(50), primary_key=True),
+            Column("status", String(20), nullable=False),  # "pending" | "completed"
+            Column("counts", JSON, nullable=False, default=dict),
+            _when("completed_at")]
+
+
+# Erasure requests taken here and each service's progress on them (from erasure.completed).
+erasure_requests = Table("erasure_requests", metadata, *erasure_request_columns())
+erasure_progress = Table("erasure_progress", metadata, *erasure_progress_columns())
