@@ -5,7 +5,7 @@ from functools import cache
 from marshmallow import Schema
 
 from contracts import topics
-from contracts.events import analysis, lifecycle, responses, tickets
+from contracts.events import analysis, lifecycle, privacy, responses, tickets
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,10 @@ _SPECS = [
     EventSpec("alert.detractor", topics.FEEDBACK_ALERTS, analysis.DetractorAlert, "directorate"),
     EventSpec("alert.significant_drop", topics.FEEDBACK_ALERTS, analysis.SignificantDrop,
               "directorate"),
+    EventSpec("erasure.requested", topics.PRIVACY_REQUESTS, privacy.ErasureRequested,
+              "request_id"),
+    EventSpec("erasure.completed", topics.PRIVACY_REQUESTS, privacy.ErasureCompleted,
+              "request_id"),
 ]
 
 EVENTS: dict[str, EventSpec] = {spec.event_type: spec for spec in _SPECS}

@@ -6,6 +6,7 @@ FEEDBACK_RESPONSES = "feedback.responses"
 FEEDBACK_RESPONSES_DLQ = "feedback.responses.dlq"
 FEEDBACK_SCORED = "feedback.scored"
 FEEDBACK_ALERTS = "feedback.alerts"
+PRIVACY_REQUESTS = "privacy.requests"
 
 # Six partitions where a consumer group of up to six instances shares the work.
 TOPICS: dict[str, int] = {
@@ -15,4 +16,6 @@ TOPICS: dict[str, int] = {
     FEEDBACK_RESPONSES_DLQ: 1,
     FEEDBACK_SCORED: 6,
     FEEDBACK_ALERTS: 3,
+    # Erasure requests are rare and small; one partition keeps them in the order asked.
+    PRIVACY_REQUESTS: 1,
 }
