@@ -6,6 +6,8 @@
 The file is TOML; each field is a JMESPath expression or a table (README, "Mapping reference"):
 
     [source]    name, description, docs            (information only)
+                root = "issue || @"                (where the ticket sits in the payload)
+                resolved_when = "status == `5`"    (anything else is NotResolved: nothing to do)
     [identity]  keep_plus_tag = false              (whether a+tag@x is another person than a@x)
     [fields]    ticket_id = "number"
                 resolved_at = { expr = "resolved_at", format = "%Y-%m-%d %H:%M:%S" }
@@ -27,7 +29,7 @@ SHIPPED = Path(__file__).parent / "mappings"
 # Each field the ticket can take, and the type its value is read as unless the file says.
 FIELD_TYPES = {
     "ticket_id": "text", "resolution": "int", "resolved_at": "datetime",
-    "requester_id": "text", "requester_email": "text", "requester_name": "text",
+    "requester_id": "text", "requester_email": "email", "requester_name": "text",
     "directorate": "text", "service": "text", "team": "text", "category": "text",
     "priority": "text", "channel": "text", "language": "text",
     "reopened": "bool", "auto_closed": "bool",
@@ -35,7 +37,9 @@ FIELD_TYPES = {
 REQUIRED = ("ticket_id", "resolved_at", "directorate")
 RULE_KEYS = {"expr", "value", "default", "lookup", "type", "format", "timezone", "add",
              "transform", "required"}
-TYPES = ("text", "int", "bool", "datetime", "epoch")
+TYPES = ("text", "int", "bool", "datetime", "epoch", "email")
+# A reopen whose resolution the payload does not say: cancels every pending one of the ticket.
+ANY_RESOLUTION = 2**31 - 1
 PLAIN = ("service", "team", "category", "priority", "channel", "language", "reopened",
          "auto_closed")
 
@@ -47,6 +51,10 @@ class MappingError(ValueError):
         self.field, self.expression, self.problem = field, expression, problem
         where = f" (expression {expression!r})" if expression else ""
         super().__init__(f"{field}: {problem}{where}")
+
+
+class NotResolved(ValueError):
+    """The payload is not a resolution (the file's `resolved_when` is false): nothing to do."""
 
 
 class MappingFileError(ValueError):
@@ -102,6 +110,8 @@ class Rule:
             return values.as_int(raw) + self.add
         if self.type == "bool":
             return values.as_bool(raw)
+        if self.type == "email":
+            return values.as_email(raw)
         text = values.as_text(raw)
         for step in self.transform:
             text = values.TEXT_STEPS[step](text)
@@ -114,6 +124,8 @@ class Mapping:
     rules: dict[str, Rule]
     keep_plus_tag: bool = False
     description: str = ""
+    resolved_when: object | None = None  # compiled JMESPath expressions, like the rules'
+    root: object | None = None
 
     @classmethod
     def load(cls, path: str | Path) -> "Mapping":
@@ -145,12 +157,25 @@ class Mapping:
             raise MappingFileError(f"{origin}: fields.requester_id or requester_email is required")
         return cls(name=source.get("name") or Path(origin).stem, rules=rules,
                    keep_plus_tag=bool(identity.get("keep_plus_tag", False)),
-                   description=source.get("description", ""))
+                   description=source.get("description", ""),
+                   resolved_when=_compiled(source, "resolved_when", origin),
+                   root=_compiled(source, "root", origin))
 
     def apply(self, payload) -> dict:
-        """The `ticket.resolved` payload (contracts.events.tickets) this one makes."""
+        """The `ticket.resolved` payload (contracts.events.tickets) this one makes.
+
+        A reopen gives {ticket_id, resolution, reopened: true}; a payload the file's
+        `resolved_when` rejects raises NotResolved; a missing required field, MappingError."""
         if not isinstance(payload, dict):
             raise MappingError("payload", None, "expected a JSON object")
+        if self.root is not None:
+            payload = self.root.search(payload)
+            if not isinstance(payload, dict):
+                raise MappingError("payload", self.root.expression, "no ticket object at the root")
+        if "reopened" in self.rules and self.rules["reopened"].value(payload):
+            return self._reopen(payload)
+        if self.resolved_when is not None and not self.resolved_when.search(payload):
+            raise NotResolved(f"not a resolution for {self.name} (resolved_when is false)")
         found = {name: rule.value(payload) for name, rule in self.rules.items()}
         email = found.get("requester_email")
         requester_id = found.get("requester_id") or identity_address(email, self.keep_plus_tag)
@@ -165,6 +190,25 @@ class Mapping:
                   "directorate": found["directorate"]}
         ticket.update((name, found[name]) for name in PLAIN if found.get(name) is not None)
         return ticket
+
+
+    def _reopen(self, payload) -> dict:
+        try:
+            resolution = self.rules["resolution"].value(payload) if "resolution" in self.rules \
+                else None
+        except MappingError:  # a reopened ticket may have lost its resolution date
+            resolution = None
+        return {"ticket_id": self.rules["ticket_id"].value(payload),
+                "resolution": resolution or ANY_RESOLUTION, "reopened": True}
+
+
+def _compiled(source: dict, key: str, origin: str):
+    if (expr := source.get(key)) is None:
+        return None
+    try:
+        return jmespath.compile(expr)
+    except JMESPathError as err:
+        raise MappingFileError(f"{origin}: source.{key} {expr!r}: {err}") from None
 
 
 def _rule(name: str, spec, lookups: dict, origin: str) -> Rule:

@@ -1,4 +1,5 @@
 """How a mapped value becomes text, a number, a flag or a moment (the mapping file's `type`)."""
+import email.utils
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,6 +28,15 @@ def as_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def as_email(value) -> str | None:
+    """The address in "a@x" or "Name <a@x>"; None when there is no single address (a login name
+    where the tool has no email, several addresses)."""
+    found = email.utils.getaddresses([as_text(value)])
+    address = found[0][1].strip() if len(found) == 1 else ""
+    local, at, domain = address.rpartition("@")
+    return address if at and local and "." in domain and " " not in address else None
 
 
 def as_int(value) -> int:
