@@ -26,6 +26,9 @@ invitations = Table(
     Column("requester_id", String(200), nullable=False),
     Column("requester_email", String(320)),
     Column("requester_name", String(200)),
+    # The keyed hash of the requester's normalised address (chassis.privacy.subject_of): the
+    # throttle and exclusions count one person across ids and service desks.
+    Column("requester_key", String(64)),
     Column("directorate", String(100), nullable=False),
     Column("service", String(100)),
     Column("category", String(100)),
@@ -45,6 +48,7 @@ invitations = Table(
     UniqueConstraint("ticket_id", "resolution", name="uq_invitation_ticket_resolution"),
     Index("ix_invitations_status_due", "status", "due_at"),
     Index("ix_invitations_requester", "requester_id", "due_at"),
+    Index("ix_invitations_requester_key", "requester_key", "due_at"),
     Index("ix_invitations_directorate", "directorate", "created_at"),
 )
 
