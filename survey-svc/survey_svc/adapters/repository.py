@@ -1,5 +1,4 @@
 """Invitations in and out of their table, as domain objects."""
-from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, or_, select, update
@@ -8,7 +7,8 @@ from sqlalchemy.engine import Connection
 from survey_svc.adapters.orm import invitations
 from survey_svc.domain.model import CANCELLED, OPEN, PENDING, Invitation, Ticket
 
-_TICKET_FIELDS = tuple(Ticket.__dataclass_fields__)
+# keep_plus_tag only shapes the identity at intake; the row keeps its hash (requester_key).
+_TICKET_FIELDS = tuple(name for name in Ticket.__dataclass_fields__ if name != "keep_plus_tag")
 _STATE_FIELDS = ("status", "due_at", "expires_at", "reminder_days", "sent_at", "remind_at",
                  "reminded_at", "answered_at", "attempts", "last_error")
 
@@ -40,10 +40,11 @@ class InvitationRepository:
         self.seen.update({inv.id: inv for inv in found})
         return found
 
-    def add(self, invitation: Invitation, now: datetime) -> None:
+    def add(self, invitation: Invitation, now: datetime, requester_key: str | None = None) -> None:
         state = {name: getattr(invitation, name) for name in _STATE_FIELDS}
+        ticket = {name: getattr(invitation.ticket, name) for name in _TICKET_FIELDS}
         self.db.execute(invitations.insert().values(
-            id=invitation.id, created_at=now, **asdict(invitation.ticket), **state))
+            id=invitation.id, created_at=now, requester_key=requester_key, **ticket, **state))
         self.seen[invitation.id] = invitation
         self.added.add(invitation.id)
 
@@ -64,13 +65,29 @@ class InvitationRepository:
                           invitations.c.status.in_(OPEN))
 
     def open_for_requester(self, requester_id: str) -> list[Invitation]:
-        return self.query(invitations.c.requester_id == requester_id,
-                          invitations.c.status.in_(OPEN))
+        """Open invitations of this person: by the id, or by an address it was invited at."""
+        c = invitations.c
+        keys = select(c.requester_key).where(c.requester_id == requester_id,
+                                             c.requester_key.is_not(None))
+        return self.query(or_(c.requester_id == requester_id, c.requester_key.in_(keys)),
+                          c.status.in_(OPEN))
 
-    def last_invited_at(self, requester_id: str) -> datetime | None:
-        """When this person was last surveyed (cancelled invitations never reached them)."""
-        return self.db.scalar(select(func.max(invitations.c.due_at)).where(
-            invitations.c.requester_id == requester_id, invitations.c.status != CANCELLED))
+    def requester_ids(self, requester_key: str | None) -> set[str]:
+        """Every requester id this person (their address hash) was invited under."""
+        if requester_key is None:
+            return set()
+        return set(self.db.scalars(select(invitations.c.requester_id).distinct().where(
+            invitations.c.requester_key == requester_key)))
+
+    def last_invited_at(self, requester_id: str,
+                        requester_key: str | None = None) -> datetime | None:
+        """When this person (by id or by address hash) was last surveyed (cancelled
+        invitations never reached them)."""
+        c = invitations.c
+        who = c.requester_id == requester_id
+        if requester_key is not None:
+            who = or_(who, c.requester_key == requester_key)
+        return self.db.scalar(select(func.max(c.due_at)).where(who, c.status != CANCELLED))
 
     def due(self, status: str, now: datetime, limit: int,
             share: tuple[int, int] | None = None) -> list[Invitation]:

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from survey_svc.domain.identity import identity_address
 from survey_svc.domain.policy import Policy, in_sample
 
 PENDING, SENT, REMINDED, ANSWERED = "pending", "sent", "reminded", "answered"
@@ -25,6 +26,13 @@ class Ticket:
     channel: str | None = None
     language: str = "en"
     auto_closed: bool = False
+    # Whether this ticket's source tells a+tag@x from a@x (its mapping's keep_plus_tag).
+    keep_plus_tag: bool = False
+
+    @property
+    def identity(self) -> str | None:
+        """The requester's normalised address: one person across ids and service desks."""
+        return identity_address(self.requester_email, self.keep_plus_tag)
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,8 @@ def decide(ticket: Ticket, policy: Policy, *, opted_out: bool,
         ("no_email", not ticket.requester_email),
         ("opted_out", opted_out),
         ("test_account", ticket.requester_id in policy.test_accounts
-         or (ticket.requester_email or "").lower() in policy.test_accounts),
+         or (ticket.requester_email or "").lower() in policy.test_accounts
+         or ticket.identity in policy.test_accounts),
         ("excluded_category", ticket.category in policy.excluded_categories),
         ("auto_closed", policy.exclude_auto_closed and ticket.auto_closed),
         ("not_sampled", not in_sample(ticket.ticket_id, policy.sampling_rate)),

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
+from chassis.privacy import subject_of
+
 from survey_svc.domain.commands import ReopenTicket, ResolveTicket
 from survey_svc.domain.model import Invitation, decide
 from survey_svc.service_layer.policies import current_policy
@@ -27,8 +29,11 @@ def resolve_ticket(cmd: ResolveTicket, uow, clock) -> Outcome:
         for older in uow.invitations.pending_for_ticket(ticket.ticket_id, ticket.resolution - 1):
             older.cancel("superseded by a later resolution", now)
         policy = current_policy(uow, ticket.directorate)
-        decision = decide(ticket, policy, opted_out=uow.opt_outs.contains(ticket.requester_id),
-                          last_invited_at=uow.invitations.last_invited_at(ticket.requester_id),
+        # One person by requester id or normalised address: any of their ids opted out counts.
+        key = subject_of(uow.address_key, email=ticket.identity)
+        ids = {ticket.requester_id} | uow.invitations.requester_ids(key)
+        decision = decide(ticket, policy, opted_out=any(map(uow.opt_outs.contains, sorted(ids))),
+                          last_invited_at=uow.invitations.last_invited_at(ticket.requester_id, key),
                           now=now)
         uow.decisions.record(ticket.ticket_id, ticket.resolution, decision.survey,
                              decision.reason, now)
@@ -38,7 +43,7 @@ def resolve_ticket(cmd: ResolveTicket, uow, clock) -> Outcome:
                                     decision.due_at + timedelta(days=policy.expiry_days),
                                     policy.reminder_days)
             invitation.created(now)
-            uow.invitations.add(invitation, now)
+            uow.invitations.add(invitation, now, requester_key=key)
         try:
             uow.commit()
         except IntegrityError:  # the same delivery, decided concurrently
