@@ -28,7 +28,7 @@ help:
 	@echo "make lock         refresh $(LOCK) after a dependency change (UPGRADE=1: every pin to the newest allowed)"
 	@echo "make assets       npm packages (govuk-frontend, chart.js, axe-core) into node_modules"
 	@echo "make kafka        resolve the Kafka broker jars into $(KAFKA_LIBS)"
-	@echo "make system-deps  apt-get install whatever is missing (chromium, postgresql, ...)"
+	@echo "make system-deps  apt-get install whatever is missing (chromium, postgresql, request-tracker5, ...)"
 	@echo "make clean        remove .venv, caches, node_modules and var/"
 
 install: $(INSTALL_STAMP)
@@ -81,4 +81,5 @@ test: system-deps install assets kafka
 clean:
 	-$(BIN)/devkit kafka stop 2>/dev/null
 	-$(BIN)/devkit pg stop 2>/dev/null
+	-$(BIN)/devkit rt stop 2>/dev/null
 	rm -rf $(VENV) .cache node_modules var .pytest_cache test-artifacts

@@ -140,3 +140,14 @@ def redis_url(tmp_path_factory):
     yield f"redis://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def request_tracker(tmp_path_factory):
+    """A real Request Tracker 5 on a free port (SQLite): queue, connector user, auth tokens."""
+    from devkit.rt import RequestTracker, rt_server
+    if rt_server() is None:
+        pytest.fail("request-tracker5 is not installed (make system-deps installs it)")
+    rt = RequestTracker(port=free_port(), data_dir=tmp_path_factory.mktemp("rt")).start()
+    yield rt
+    rt.stop()

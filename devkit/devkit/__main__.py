@@ -1,4 +1,4 @@
-"""The devkit command line: `devkit kafka start|stop|status`, `devkit topics`, `devkit pg ...`, `devkit run`."""
+"""The devkit command line: `devkit kafka start|stop|status`, `devkit topics`, `devkit pg ...`, `devkit rt ...`, `devkit run`."""
 import argparse
 import sys
 
@@ -50,6 +50,23 @@ def cmd_pg(args) -> int:
     return 0
 
 
+def cmd_rt(args) -> int:
+    from devkit.rt import RequestTracker
+    rt = RequestTracker(**config.rt_args())
+    if args.action == "start":
+        rt.start()
+        print(f"rt: {rt.url} (REST2 {rt.api}, queue {rt.queue}, data {rt.data_dir})")
+        print(f"RT_TOKEN={rt.token}  # {rt.user}: comment on and reopen tickets in {rt.queue}")
+    elif args.action == "stop":
+        rt.stop()
+        print("rt: stopped")
+    else:
+        healthy = rt.is_healthy()
+        print(f"rt: {'running' if healthy else 'not running'} on {rt.url}")
+        return 0 if healthy else 3
+    return 0
+
+
 def cmd_mail(args) -> int:
     from devkit.mailcatcher import serve_forever
     serve_forever()
@@ -81,6 +98,9 @@ def parser() -> argparse.ArgumentParser:
     pg.add_argument("action", choices=["start", "stop", "status"])
     pg.add_argument("databases", nargs="*", help="databases to create after start")
     pg.set_defaults(func=cmd_pg)
+    rt = sub.add_parser("rt", help="a local Request Tracker 5 (request-tracker5, SQLite)")
+    rt.add_argument("action", choices=["start", "stop", "status"])
+    rt.set_defaults(func=cmd_rt)
     sub.add_parser("mail", help="run the mail catcher in the foreground").set_defaults(func=cmd_mail)
     secrets = sub.add_parser("secrets", help="print (and create) the DEV ONLY secrets")
     secrets.add_argument("--compose", action="store_true",

@@ -29,3 +29,9 @@ def postgres_args() -> dict:
         "port": int(os.environ.get("DEV_PG_PORT", "55432")),
         "data_dir": Path(os.environ.get("PG_DATA_DIR", var_dir() / "dev-pg")),
     }
+
+
+def rt_args() -> dict:
+    """The Request Tracker `devkit rt start` runs (RT_PORT, RT_DATA_DIR)."""
+    return {"port": int(os.environ.get("RT_PORT", "8991")),
+            "data_dir": Path(os.environ.get("RT_DATA_DIR", var_dir() / "dev-rt"))}

@@ -10,6 +10,13 @@ have chromium || have chromium-browser || missing+=(chromium)
 have pdftoppm || missing+=(poppler-utils)
 have redis-server || missing+=(redis-server)
 compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
+# Request Tracker 5 for the connector tests (devkit rt): standalone server on SQLite, no
+# dbconfig; an MTA only when none is there (msmtp-mta runs no daemon; naming it would
+# replace a machine's own MTA)
+if [ ! -x /usr/share/request-tracker5/libexec/rt-server ]; then
+  missing+=(request-tracker5 rt5-standalone rt5-db-sqlite dbconfig-no-thanks)
+  have sendmail || [ -x /usr/sbin/sendmail ] || missing+=(msmtp-mta)
+fi
 if ! docker compose version >/dev/null 2>&1 && ! have docker-compose; then
   missing+=(docker-compose)
 fi
