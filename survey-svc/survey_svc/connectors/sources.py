@@ -14,7 +14,7 @@ connectors' `[pull.<name>]`) are left to their own loader.
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from survey_svc.connectors.mapping import Mapping, MappingFileError
@@ -33,7 +33,7 @@ class PushSource:
     name: str
     mapping: Mapping
     auth: str
-    secret: str
+    secret: str = field(repr=False)
     header: str | None = None
     username: str | None = None
 

@@ -16,6 +16,7 @@ class Summary:
     not_surveyed: int = 0
     duplicates: int = 0
     cancelled: int = 0
+    not_resolved: int = 0  # rows a mapping says are not a resolution (skipped)
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
 
