@@ -9,6 +9,7 @@ from chassis.web import create_service_app
 def create_app(bus=None) -> Flask:
     """The Flask app around a bus (bootstrap.build() when none is given)."""
     from survey_svc import bootstrap
+    from survey_svc.entrypoints.api import push
     from survey_svc.entrypoints.api import admin, tickets
 
     bus = bus or bootstrap.build()
@@ -18,8 +19,10 @@ def create_app(bus=None) -> Flask:
                    "broker": bus.publisher.ping})
     app.extensions["bus"] = bus
     api.register_blueprint(tickets.blp)
+    api.register_blueprint(push.blp)
     api.register_blueprint(admin.blp)
     limiter = install_limits(app, bus.settings, "survey-svc")
     limit_blueprint(limiter, tickets.blp, bus.settings.webhook_rate_limit)
+    limit_blueprint(limiter, push.blp, bus.settings.webhook_rate_limit)
     limit_blueprint(limiter, admin.blp, bus.settings.admin_rate_limit)
     return app

@@ -12,6 +12,7 @@ from survey_svc.adapters.email import EmailRenderer
 from survey_svc.adapters.lifecycle import PRODUCER
 from survey_svc.adapters.write_lock import write_lock_for
 from survey_svc.config import Settings
+from survey_svc.connectors.sources import load_push_sources
 from survey_svc.service_layer import messagebus
 from survey_svc.service_layer.unit_of_work import SqlUnitOfWork
 
@@ -37,6 +38,8 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True,
     deps = {
         "settings": s, "engine": engine, "sessions": sessions, "publisher": publisher,
         "uow_factory": uow, "clock": SystemClock(),
+        "push_sources": overrides.pop("push_sources", None) or load_push_sources(
+            s.connectors_file),
         "renderer": EmailRenderer(public_survey_url=s.public_survey_url,
                                   signing_key=s.signing_key, mail_from=s.mail_from,
                                   reply_domain=s.reply_domain, reply_tag_key=s.reply_tag_key),

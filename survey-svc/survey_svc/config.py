@@ -34,6 +34,8 @@ class Settings(BaseSettings, SmtpSettings, LimitSettings):
     # Per client address; generous enough for an ITSM closing a backlog in one burst.
     webhook_rate_limit: str = env("SURVEY_WEBHOOK_RATE_LIMIT", "600 per minute", as_rate_limit)
     admin_rate_limit: str = env("SURVEY_ADMIN_RATE_LIMIT", "300 per minute", as_rate_limit)
+    # The push sources (POST /v1/tickets/resolved/<source>), a TOML file; unset, push is off.
+    connectors_file: str | None = env("SURVEY_CONNECTORS_FILE", None)
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":

@@ -5,7 +5,9 @@ import threading
 
 import click
 
-from chassis.cli import CliError, progress, run_cli
+from chassis.cli import CliError, run_cli
+from survey_svc.entrypoints.import_cli import imports
+from survey_svc.entrypoints.mapping_cli import mapping
 
 
 def _bus(settings=None, **kwargs):
@@ -46,25 +48,6 @@ def worker():
         background.run(bus, stop)
     finally:
         bus.close()
-
-
-@cli.command("import")
-@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
-@click.option("--dry-run", is_flag=True, help="Validate and report only; change nothing.")
-def import_csv(csv_file, dry_run):
-    """Backfill resolved tickets from a CSV file (one row per resolution)."""
-    from survey_svc.entrypoints.csv_import import import_rows
-    summary = import_rows(csv_file, _bus(), dry_run=dry_run,
-                          progress=lambda rows: progress(rows, desc="tickets", unit="row"))
-    verb = "would import" if dry_run else "imported"
-    click.echo(f"{summary.rows} rows: {verb} {summary.rows - len(summary.rejected)}, "
-               f"surveyed {summary.surveyed}, not surveyed {summary.not_surveyed}, "
-               f"duplicates {summary.duplicates}, cancelled {summary.cancelled}, "
-               f"rejected {len(summary.rejected)}")
-    for line_no, why in summary.rejected:
-        click.echo(f"  line {line_no}: {why}")
-    if summary.rejected:
-        sys.exit(1)
 
 
 @cli.group()
@@ -146,6 +129,10 @@ def dispatch():
         senders.close()
     relayed = bus.relay.relay(limit=100_000)
     click.echo(json.dumps({**vars(done), "events_published": relayed}))
+
+
+cli.add_command(imports)
+cli.add_command(mapping)
 
 
 def main() -> None:
