@@ -1,5 +1,5 @@
 """Table definitions; the domain never sees them."""
-from sqlalchemy import (JSON, Boolean, Column, Index, Integer, MetaData, String, Table,
+from sqlalchemy import (JSON, Boolean, Column, Index, Integer, MetaData, String, Table, Text,
                         UniqueConstraint)
 
 from chassis.db import UtcDateTime
@@ -108,3 +108,46 @@ def erasure_progress_columns() -> list[Column]:
 # Erasure requests taken here and each service's progress on them (from erasure.completed).
 erasure_requests = Table("erasure_requests", metadata, *erasure_request_columns())
 erasure_progress = Table("erasure_progress", metadata, *erasure_progress_columns())
+
+
+def connector_state_columns() -> list:
+    """Per pull connector: how far it has read, and how its last polls went."""
+    return [Column("connector", String(50), primary_key=True),
+            _when("checkpoint"), _when("last_poll_at"), _when("last_success_at"),
+            Column("failures", Integer, nullable=False, default=0),  # consecutive
+            Column("last_error", String(500)),
+            Column("pulled", Integer, nullable=False, default=0),
+            Column("skipped", Integer, nullable=False, default=0)]
+
+
+def ticket_ref_columns() -> list:
+    """Which connector pulled a (ticket, resolution), and the tool's own id to write back to."""
+    return [Column("ticket_id", String(100), primary_key=True),
+            Column("resolution", Integer, primary_key=True),
+            Column("connector", String(50), nullable=False),
+            Column("ref", String(200), nullable=False),
+            _when("recorded_at", False)]
+
+
+def itsm_writeback_columns() -> list:
+    """The outbox of notes (and reopens) owed to tickets: one row per answer version."""
+    return [Column("id", Integer, primary_key=True, autoincrement=True),
+            Column("response_id", String(64), nullable=False),
+            Column("version", Integer, nullable=False),
+            Column("connector", String(50), nullable=False),
+            Column("ref", String(200), nullable=False),
+            Column("ticket_id", String(100), nullable=False),
+            Column("note", Text),  # dropped once delivered: the ticket has it then
+            Column("reopen", Boolean, nullable=False),
+            Column("status", String(20), nullable=False),
+            Column("attempts", Integer, nullable=False, default=0),
+            Column("last_error", String(500)),
+            _when("created_at", False), _when("next_attempt_at"), _when("noted_at"),
+            _when("reopened_at"), _when("done_at"),
+            UniqueConstraint("response_id", "version", name="uq_itsm_writeback_answer"),
+            Index("ix_itsm_writebacks_due", "status", "next_attempt_at")]
+
+
+connector_state = Table("connector_state", metadata, *connector_state_columns())
+ticket_refs = Table("ticket_refs", metadata, *ticket_ref_columns())
+itsm_writebacks = Table("itsm_writebacks", metadata, *itsm_writeback_columns())
