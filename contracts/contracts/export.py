@@ -7,14 +7,26 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from contracts.envelope import EnvelopeSchema
+from contracts.personal import TOKEN_PATTERN, Sealable
 from contracts.registry import EVENTS
 
 SCHEMA_DIR = Path(__file__).parent / "jsonschema"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+def sealable2properties(converter, field, **_kwargs) -> dict:
+    """A personal field: its plaintext's rules, or a sealed token (contracts.personal)."""
+    if not isinstance(field, Sealable):
+        return {}
+    plain = {key: value for key, value in converter.field2property(field.inner).items()
+             if key not in ("type", "default")}
+    return {"anyOf": [plain, {"pattern": TOKEN_PATTERN, "maxLength": field.max_token}]}
+
+
 def _components(schema_cls) -> dict:
-    spec = APISpec("contracts", "1", "3.1.0", plugins=[MarshmallowPlugin()])
+    plugin = MarshmallowPlugin()
+    spec = APISpec("contracts", "1", "3.1.0", plugins=[plugin])
+    plugin.converter.add_attribute_function(sealable2properties)
     spec.components.schema(schema_cls.__name__, schema=schema_cls)
     text = json.dumps(spec.to_dict()["components"]["schemas"])
     return json.loads(text.replace("#/components/schemas/", "#/$defs/"))

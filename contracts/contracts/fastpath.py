@@ -15,6 +15,8 @@ from functools import wraps
 
 from marshmallow import RAISE, Schema, ValidationError, fields, missing
 
+from contracts.personal import TOKEN_PREFIX, Sealable, is_sealed
+
 __all__ = ["GiveUp", "load", "quick_load", "quick_dump"]
 
 
@@ -44,7 +46,8 @@ _PLAIN_LOAD = {
     fields.Boolean: ((bool,), None, None),
     fields.Float: ((float, int), float, math.isfinite),
 }
-_PLAIN_DUMP = {fields.String: str, fields.Integer: int, fields.Float: float, fields.Boolean: bool}
+_PLAIN_DUMP = {fields.String: str, fields.Integer: int, fields.Float: float, fields.Boolean: bool,
+               Sealable: str}
 
 
 def _iso_datetime(field) -> bool:
@@ -87,10 +90,27 @@ def _give_up():
     raise GiveUp
 
 
+def _sealable(field, key):
+    """A personal field: a token as it is, a plaintext as its inner field loads it."""
+    inner, limit = _field_loader(field.inner, key), field.max_token
+
+    def load(value, data):
+        if type(value) is not str:
+            return field.deserialize(value, key, data)
+        if value.startswith(TOKEN_PREFIX):
+            if len(value) > limit or not is_sealed(value):
+                raise GiveUp
+            return value
+        return inner(value, data)
+    return load
+
+
 def _loader(field, key):
     """A quick load for one field; None when the field has no plain case."""
     if getattr(field, "pre_load", None) or getattr(field, "post_load", None):
         return None
+    if type(field) is Sealable:
+        return _sealable(field, key)
     plain = _PLAIN_LOAD.get(type(field))
     if plain is not None and type(field) is fields.Float and getattr(field, "allow_nan", False):
         plain = (plain[0], float, None)

@@ -6,6 +6,7 @@ from marshmallow import Schema
 
 from contracts import topics
 from contracts.events import analysis, lifecycle, privacy, responses, tickets
+from contracts.personal import personal_fields
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,13 @@ def schema_for(event_type: str) -> Schema:
 
 def topic_for(event_type: str) -> str:
     return spec_for(event_type).topic
+
+
+# Each event type's personal fields (dotted paths): the schemas' Sealable fields, which producers
+# seal and consumers open (chassis.privacy). The DLQ has none: it keeps what it refused as it came.
+PERSONAL: dict[str, tuple[str, ...]] = {
+    name: tuple(personal_fields(spec.schema())) for name, spec in EVENTS.items()}
+
+
+def personal_fields_of(event_type: str) -> tuple[str, ...]:
+    return PERSONAL.get(event_type, ())

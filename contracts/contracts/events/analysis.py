@@ -2,6 +2,7 @@ from marshmallow import fields, validate
 
 from contracts.events.common import (SCORES, CohortFields, free_text, name_list, required_text,
                                      text, timestamp)
+from contracts.personal import sealable
 
 LABELS = ("negative", "neutral", "positive")
 
@@ -15,7 +16,7 @@ class ResponseScored(CohortFields):
     label = fields.String(required=True, validate=validate.OneOf(LABELS))
     compound = fields.Float(required=True, validate=validate.Range(min=-1.0, max=1.0))
     themes = name_list()
-    redacted_comment = free_text(2000, load_default=None, allow_none=True)
+    redacted_comment = sealable(free_text(2000, load_default=None, allow_none=True), 2000)
     disagreement = fields.Boolean(load_default=False)
 
 
@@ -25,7 +26,7 @@ class DetractorAlert(CohortFields):
     score = fields.Integer(required=True, strict=True, validate=SCORES)
     label = fields.String(required=True, validate=validate.OneOf(LABELS))
     compound = fields.Float(required=True)
-    redacted_comment = free_text(2000, load_default=None, allow_none=True)
+    redacted_comment = sealable(free_text(2000, load_default=None, allow_none=True), 2000)
     raised_at = timestamp(required=True)
 
 

@@ -1,6 +1,7 @@
 from marshmallow import fields, validate
 
 from contracts.events.common import CohortFields, free_text, required_text, text, timestamp
+from contracts.personal import sealable
 
 
 class InvitationEvent(CohortFields):
@@ -15,8 +16,9 @@ class InvitationEvent(CohortFields):
 class InvitationCreated(InvitationEvent):
     resolution = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     # Pseudonymous id and display name: analysis redacts the requester's own name.
-    requester_id = required_text(200)
-    requester_name = text(200, load_default=None, allow_none=True)
+    # Both sealed by survey-svc (contracts.personal).
+    requester_id = sealable(required_text(200), 200)
+    requester_name = sealable(text(200, load_default=None, allow_none=True), 200)
     # chassis.auth.address_hash(REPLY_TAG_KEY, requester email): ingest-svc checks that an email
     # reply comes from the invitee without the address itself crossing the stream.
     requester_email_hash = text(64, load_default=None, allow_none=True)

@@ -2,6 +2,7 @@ from marshmallow import fields, validate
 
 from contracts.events.common import (RESOLVED_ANSWERS, SCORES, CohortFields, EventSchema,
                                      any_text, free_text, required_text, text, timestamp)
+from contracts.personal import sealable
 
 MAX_COMMENT = 1200
 
@@ -16,11 +17,13 @@ class ResponseSubmitted(CohortFields):
     score = fields.Integer(required=True, strict=True, validate=SCORES)
     resolved = fields.String(load_default=None, allow_none=True,
                              validate=validate.OneOf(RESOLVED_ANSWERS))
-    comment = free_text(MAX_COMMENT, load_default=None, allow_none=True)
+    comment = sealable(free_text(MAX_COMMENT, load_default=None, allow_none=True), MAX_COMMENT)
     channel = required_text(50)
     source = text(100, load_default=None, allow_none=True)
     language = text(10, load_default="en")
     submitted_at = timestamp(required=True)
+    # Who answered, when ingest-svc knows (chassis.privacy.subject_of): erasure finds it by this.
+    subject = text(64, load_default=None, allow_none=True)
 
 
 class ResponseAmended(ResponseSubmitted):

@@ -1,12 +1,15 @@
 from marshmallow import fields, validate
 
 from contracts.events.common import CohortFields, EventSchema, required_text, text, timestamp
+from contracts.personal import sealable
 
 
 class Requester(EventSchema):
-    id = required_text(200)
-    email = fields.Email(load_default=None, allow_none=True)
-    name = text(200, load_default=None, allow_none=True)
+    """Who raised the ticket: every field personal (sealed by a producer that holds the vault)."""
+
+    id = sealable(required_text(200), 200)
+    email = sealable(fields.Email(load_default=None, allow_none=True), 320)
+    name = sealable(text(200, load_default=None, allow_none=True), 200)
 
 
 class TicketResolved(CohortFields):

@@ -12,6 +12,7 @@ from contracts.envelope import decode, make_envelope
 from contracts.errors import InvalidEvent
 from contracts.export import json_schema
 from contracts.fastpath import load
+from contracts.personal import Sealable
 from contracts.registry import EVENTS, schema_for
 
 EXAMPLES = {p.stem: json.loads(p.read_text())
@@ -24,6 +25,8 @@ HEADER_INJECTION = "Adult Social Care\r\nBcc: everyone@example.com"
 def _string_fields(schema, prefix=()):
     """(path, field) for every String field, nested schemas and lists of strings included."""
     for name, field in schema.load_fields.items():
+        if isinstance(field, Sealable):  # a personal field: its plaintext is checked as before
+            field = field.inner
         if isinstance(field, fields.Nested):
             yield from _string_fields(field.schema, (*prefix, name))
         elif isinstance(field, fields.List) and isinstance(field.inner, fields.String):
