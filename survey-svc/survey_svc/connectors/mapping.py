@@ -172,6 +172,8 @@ class Mapping:
             payload = self.root.search(payload)
             if not isinstance(payload, dict):
                 raise MappingError("payload", self.root.expression, "no ticket object at the root")
+        # The ticket id first: a payload of some other shape is named, never "not resolved".
+        self.rules["ticket_id"].value(payload)
         if "reopened" in self.rules and self.rules["reopened"].value(payload):
             return self._reopen(payload)
         if self.resolved_when is not None and not self.resolved_when.search(payload):
