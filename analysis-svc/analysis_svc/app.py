@@ -1,6 +1,7 @@
 """The analysis-svc Flask app: feeds, OpenAPI, health; the dashboard when installed."""
 from chassis.db import check_database
 from chassis.limits import install_limits
+from chassis.privacy.audit_api import access_audit_blueprint
 from chassis.web import create_service_app
 
 
@@ -14,6 +15,7 @@ def create_app(bus=None):
         readiness={"database": lambda: check_database(bus.engine), "broker": bus.publisher.ping})
     app.extensions["bus"] = bus
     register(api)
+    api.register_blueprint(access_audit_blueprint("analysis-svc"))
     limit(install_limits(app, bus.settings, "analysis-svc"), bus.settings)
     _dashboard(app, bus)  # after install_limits: the dashboard limits its sign-in and PDFs
     return app

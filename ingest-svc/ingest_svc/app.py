@@ -1,6 +1,7 @@
 """The Flask app factory: nothing happens at import."""
 from chassis.db import check_database
 from chassis.messagebus import MessageBus
+from chassis.privacy.audit_api import access_audit_blueprint
 from chassis.web import create_service_app
 
 from ingest_svc import bootstrap
@@ -23,6 +24,7 @@ def create_app(bus: MessageBus | None = None, *, background: bool = False):
     api.register_blueprint(pages.blp)
     api.register_blueprint(responses.blp)
     api.register_blueprint(inbound_email.blp)
+    api.register_blueprint(access_audit_blueprint())
     responses.document_placement(api.spec)
     limits.install(app, settings)
     if background and settings.background:

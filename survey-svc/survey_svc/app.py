@@ -3,6 +3,7 @@ from flask import Flask
 
 from chassis.db import check_database
 from chassis.limits import install_limits, limit_blueprint
+from chassis.privacy.audit_api import access_audit_blueprint
 from chassis.web import create_service_app
 
 
@@ -21,6 +22,7 @@ def create_app(bus=None) -> Flask:
     api.register_blueprint(tickets.blp)
     api.register_blueprint(push.blp)
     api.register_blueprint(admin.blp)
+    api.register_blueprint(access_audit_blueprint())
     limiter = install_limits(app, bus.settings, "survey-svc")
     limit_blueprint(limiter, tickets.blp, bus.settings.webhook_rate_limit)
     limit_blueprint(limiter, push.blp, bus.settings.webhook_rate_limit)

@@ -7,6 +7,7 @@ from chassis.web import error_response
 from analysis_svc import read_model
 from analysis_svc.adapters.pdf import PrinterBusy
 from analysis_svc.domain.periods import FIRST_DAY, LAST_DAY
+from analysis_svc.entrypoints.audit import audit_read, viewer_actor
 from analysis_svc.entrypoints.web.auth import current_viewer, refuse_unknown_bearer
 from analysis_svc.entrypoints.web.errors import page_error
 from analysis_svc.reports import board
@@ -52,6 +53,9 @@ def board_report():
     with bus.sessions() as db:
         fallback = default_period(db, scope, bus.clock.now().date())
         report = board.build(db, scope, read_period(request.args, fallback), bus.settings)
+    if report.get("quotes"):  # the report's only record-level part: quoted comments
+        audit_read("reports.board", rows=len(report["quotes"]), target="responses",
+                   actor=viewer_actor())
     if request.args.get("format") != "pdf":
         return render_html(report)
     try:

@@ -1,5 +1,6 @@
 """The one table of what handles each command (analysis-svc raises no internal events)."""
 from chassis.messagebus import MessageBus
+from chassis.privacy.audit import RecordAccess, record_access
 
 from analysis_svc.domain import commands
 from analysis_svc.service_layer import handlers
@@ -11,6 +12,7 @@ COMMAND_HANDLERS = {
     commands.MarkFollowedUp: handlers.mark_followed_up,
     commands.IssueToken: handlers.issue_token,
     commands.RevokeToken: handlers.revoke_token,
+    RecordAccess: record_access,
 }
 EVENT_HANDLERS: dict = {}
 

@@ -1,4 +1,7 @@
 """The unit of work: one transaction over analysis-svc's repositories; nothing kept without commit()."""
+from chassis.privacy.audit import AccessAudit
+
+from analysis_svc.adapters.orm import privacy
 from analysis_svc.adapters.partner_repository import FollowUpRepository, TokenRepository
 from analysis_svc.adapters.repository import SqlRepository
 
@@ -14,6 +17,7 @@ class SqlUnitOfWork:
         self.analysis = SqlRepository(self.session)
         self.followups = FollowUpRepository(self.session)
         self.tokens = TokenRepository(self.session)
+        self.access_audit = AccessAudit(self.session, privacy["access_audit"])
         return self
 
     def __exit__(self, *exc):

@@ -6,6 +6,7 @@ import click
 from chassis.cli import run_cli
 from chassis.kafka import stop_on_signals
 from chassis.logs import configure_logging
+from chassis.privacy.audit_cli import audit_group
 
 from ingest_svc.config import Settings
 
@@ -87,6 +88,9 @@ def confirm_provisional():
     count = bus.handle(commands.ConfirmStaleProvisionalRatings(bus.settings.provisional_grace_s))
     click.echo(f"confirmed {count}")
     bus.close()
+
+
+cli.add_command(audit_group(_bus))
 
 
 def main() -> int:

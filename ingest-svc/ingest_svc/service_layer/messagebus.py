@@ -1,5 +1,6 @@
 """ingest-svc's one handler table, on chassis' message bus."""
 from chassis.messagebus import MessageBus
+from chassis.privacy.audit import RecordAccess, record_access
 
 from ingest_svc.domain import commands
 from ingest_svc.service_layer import answers, invitations, provisional, replies
@@ -15,6 +16,7 @@ COMMAND_HANDLERS = {
     commands.RecordInvitation: invitations.record_invitation,
     commands.CloseInvitation: invitations.close_invitation,
     commands.IngestEmailReply: replies.ingest_email_reply,
+    RecordAccess: record_access,
 }
 # ingest-svc's events leave as contract envelopes (the Delivery port); none is handled inside.
 EVENT_HANDLERS: dict = {}

@@ -1,7 +1,10 @@
 """The unit of work: one transaction over ingest-svc's repositories."""
 from sqlalchemy.orm import sessionmaker
 
+from chassis.privacy.audit import AccessAudit
+
 from ingest_svc.adapters import repositories
+from ingest_svc.adapters.orm import privacy
 
 
 class SqlUnitOfWork:
@@ -15,6 +18,7 @@ class SqlUnitOfWork:
         self.invitations = repositories.InvitationRepository(self.session)
         self.provisional = repositories.ProvisionalRepository(self.session)
         self.unmatched = repositories.UnmatchedReplyRepository(self.session)
+        self.access_audit = AccessAudit(self.session, privacy["access_audit"])
         return self
 
     def __exit__(self, *exc):

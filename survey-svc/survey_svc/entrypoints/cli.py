@@ -6,6 +6,7 @@ import threading
 import click
 
 from chassis.cli import CliError, run_cli
+from chassis.privacy.audit_cli import audit_group
 from survey_svc.entrypoints.import_cli import imports
 from survey_svc.entrypoints.mapping_cli import mapping
 
@@ -131,6 +132,7 @@ def dispatch():
     click.echo(json.dumps({**vars(done), "events_published": relayed}))
 
 
+cli.add_command(audit_group(_bus))
 cli.add_command(imports)
 cli.add_command(mapping)
 

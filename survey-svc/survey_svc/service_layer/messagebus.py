@@ -1,5 +1,6 @@
 """Every command survey-svc handles, and its one handler."""
 from chassis.messagebus import MessageBus
+from chassis.privacy.audit import RecordAccess, record_access
 
 from survey_svc.domain import commands
 from survey_svc.service_layer import answers, dispatch, intake, policies
@@ -13,6 +14,7 @@ COMMAND_HANDLERS = {
     commands.OptInRequester: answers.opt_in_requester,
     commands.SetPolicy: policies.set_policy,
     commands.SendDueMail: dispatch.send_due_mail,
+    RecordAccess: record_access,
 }
 # An invitation's steps leave through the outbox as `surveys.lifecycle` events; nothing in
 # survey-svc reacts to them, so there are no internal event handlers.

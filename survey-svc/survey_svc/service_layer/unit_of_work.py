@@ -2,8 +2,10 @@
 from contextlib import nullcontext
 
 from chassis.outbox import add_to_outbox
+from chassis.privacy.audit import AccessAudit
 
 from survey_svc.adapters.lifecycle import envelopes_for
+from survey_svc.adapters.orm import privacy
 from survey_svc.adapters.repository import InvitationRepository
 from survey_svc.adapters.stores import Decisions, Inbox, OptOuts, Policies
 
@@ -25,6 +27,7 @@ class SqlUnitOfWork:
         self.opt_outs = OptOuts(self.db)
         self.policies = Policies(self.db)
         self.inbox = Inbox(self.db)
+        self.access_audit = AccessAudit(self.db, privacy["access_audit"])
         return self
 
     def __exit__(self, *exc):

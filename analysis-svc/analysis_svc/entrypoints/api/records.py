@@ -10,6 +10,7 @@ from marshmallow import RAISE
 from analysis_svc import read_model
 from analysis_svc.entrypoints.api.auth import bus, check_directorate, require_token
 from analysis_svc.entrypoints.api.schemas import PageArgs, ResponseArgs, ResponsePageSchema
+from analysis_svc.entrypoints.audit import audit_read, feed_actor
 
 blp = Blueprint("records", __name__, url_prefix="/v1", description="Redacted responses")
 blp.before_request(require_token)
@@ -36,10 +37,12 @@ class Responses(MethodView):
         filters = _filters(args)
         with _sessions()() as session:
             try:
-                return read_model.responses_page(session, g.scope, filters, args.get("cursor"),
-                                              args["limit"])
+                page = read_model.responses_page(session, g.scope, filters, args.get("cursor"),
+                                                 args["limit"])
             except read_model.BadCursor as err:
                 abort(400, message=str(err), messages={"query": {"cursor": [str(err)]}})
+        audit_read("responses.list", rows=len(page["items"]), target="responses", actor=feed_actor())
+        return page
 
 
 def _cell(value) -> str:
@@ -72,18 +75,24 @@ class Export(MethodView):
     def get(self, args):
         """Every matching redacted response as CSV (Excel-ready), newest first."""
         filters, scope, sessions = _filters(args), g.scope, _sessions()
+        actor = feed_actor()
 
         def rows():
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\r\n")
             writer.writerow(read_model.EXPORT_COLUMNS)
             yield "\ufeff" + buffer.getvalue()
-            with sessions() as session:
-                for row in read_model.iter_export(session, scope, filters):
-                    buffer.seek(0)
-                    buffer.truncate()
-                    writer.writerow([_cell(row[c]) for c in read_model.EXPORT_COLUMNS])
-                    yield buffer.getvalue()
+            sent = 0
+            try:
+                with sessions() as session:
+                    for row in read_model.iter_export(session, scope, filters):
+                        buffer.seek(0)
+                        buffer.truncate()
+                        writer.writerow([_cell(row[c]) for c in read_model.EXPORT_COLUMNS])
+                        yield buffer.getvalue()
+                        sent += 1
+            finally:  # what actually went out, even when the download was cut short
+                audit_read("responses.export", rows=sent, target="responses", actor=actor)
 
         return Response(stream_with_context(rows()), mimetype="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="responses.csv"'})

@@ -10,6 +10,7 @@ from analysis_svc import read_model
 from analysis_svc.domain.commands import MarkFollowedUp
 from analysis_svc.domain.followup import InvalidFollowUp
 from analysis_svc.domain.periods import period_start
+from analysis_svc.entrypoints.audit import audit_read, viewer_actor
 from analysis_svc.entrypoints.web import presenters
 from analysis_svc.entrypoints.web.auth import current_viewer, signed_in
 from analysis_svc.entrypoints.web.choices import read_choice
@@ -65,6 +66,8 @@ def overview():
                                   settings.min_cell_size, settings.zone) if rows else None
         odd = read_model.disagreements(db, scope, choice.directorate, choice.start, choice.end,
                                        settings.zone)
+    if odd:  # the overview's only record-level part: answers with their comments
+        audit_read("dashboard.disagreements", rows=len(odd), target="responses", actor=viewer_actor())
     return render_template("dashboard_overview.html", choice=choice, names=names, rows=rows,
                            themes=themes, findings=found, loop=loop, p=presenters,
                            fdr=presenters.fdr_text(family, filters.alpha), disagreements=odd)
@@ -101,6 +104,7 @@ def comments():
             page = read_model.responses_page(db, _scope(), f, a.get("cursor") or None, limit=25)
         except read_model.BadCursor:
             errors["cursor"], page = "That page link is out of date", {"items": [], "next_cursor": None}
+    audit_read("dashboard.comments", rows=len(page["items"]), target="responses", actor=viewer_actor())
     next_url = page["next_cursor"] and url_for(
         ".comments", **{k: v for k, v in a.items() if k != "cursor"}, cursor=page["next_cursor"])
     return render_template("dashboard_comments.html", choice=choice, names=names, page=page,
@@ -116,6 +120,8 @@ def detractors():
         choice = read_choice(request.args, names)
         waiting = read_model.detractor_queue(db, _scope(), choice.directorate)
         done = read_model.detractor_queue(db, _scope(), choice.directorate, done=True, limit=20)
+    audit_read("dashboard.detractors", rows=len(waiting) + len(done), target="responses",
+               actor=viewer_actor())
     return render_template("dashboard_detractors.html", choice=choice, names=names,
                            waiting=waiting, done=done, p=presenters)
 

@@ -5,6 +5,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
 
+from chassis.privacy.audit_api import audit_read
+
 from ingest_svc import views
 from ingest_svc.domain import commands
 from ingest_svc.entrypoints.api.auth import admin_allowed, inbound_allowed
@@ -79,6 +81,7 @@ class UnmatchedReplies(MethodView):
         items = views.unmatched_replies(limit + 1, args["cursor"],
                                         current_app.extensions["bus"].uow_factory())
         page = {"items": items[:limit], "next_cursor": items[limit - 1]["id"] if len(items) > limit else None}
+        audit_read("unmatched_replies.list", rows=len(page["items"]), target="unmatched_replies")
         # <, > and & as JSON escapes: the message text can never be read as markup.
         return current_app.response_class(htmlsafe_json_dumps(UnmatchedPageOut().dump(page)),
                                           mimetype="application/json")
