@@ -8,8 +8,10 @@ from chassis.kafka import ConsumerWorker, KafkaPublisher
 from chassis.mail import SmtpMailer
 from chassis.messagebus import MessageBus
 from chassis.outbox import OutboxRelay
+from chassis.privacy.retention_runs import RetentionRuns
 from survey_svc.adapters.email import EmailRenderer
 from survey_svc.adapters.lifecycle import PRODUCER
+from survey_svc.adapters.retention import sweeps as retention_sweeps
 from survey_svc.adapters.write_lock import write_lock_for
 from survey_svc.config import Settings
 from survey_svc.connectors.sources import load_push_sources
@@ -42,12 +44,16 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True,
             s.connectors_file),
         "renderer": EmailRenderer(public_survey_url=s.public_survey_url,
                                   signing_key=s.signing_key, mail_from=s.mail_from,
-                                  reply_domain=s.reply_domain, reply_tag_key=s.reply_tag_key),
+                                  reply_domain=s.reply_domain, reply_tag_key=s.reply_tag_key,
+                                  kept_for=s.longest_personal_period),
         "mailer_factory": partial(SmtpMailer.from_settings, s),
         "relay": OutboxRelay(sessions, publisher),
         "consumer_factory": partial(ConsumerWorker, s.kafka_bootstrap_servers,
                                     client_id=PRODUCER),
+        "retention_runs": RetentionRuns(engine, write_lock_for(engine)),
+        "retention_sweeps": retention_sweeps(engine, write_lock_for(engine)),
     } | overrides
+    deps.setdefault("key_vault", None)  # chassis.privacy.vault.KeyVault: erasure shreds keys
     if "mailers" not in deps:
         deps["mailers"] = smtp_mailers(s, factory=deps["mailer_factory"])
     deps["close"] = partial(_close, deps)

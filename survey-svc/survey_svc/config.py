@@ -3,13 +3,15 @@ from dataclasses import dataclass
 
 from chassis.limits import LimitSettings, as_rate_limit
 from chassis.mail import SmtpSettings
+from chassis.privacy.retention import RetentionSettings
 from chassis.settings import (BaseSettings, as_bool, as_float, as_int, as_pem, as_port, env,
                               from_env)
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(BaseSettings, SmtpSettings, LimitSettings):
-    """The common variables, SMTP_*, MAIL_FROM, RATE_LIMIT_* (chassis), and survey-svc's own."""
+class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings):
+    """The common variables, SMTP_*, MAIL_FROM, RATE_LIMIT_*, RETENTION_* (chassis), and survey-svc's
+    own."""
 
     webhook_secret: str = env("WEBHOOK_SECRET")
     # The body-only `sha256=<hex>` signature can be replayed for ever: only for a legacy ITSM

@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from chassis.auth import reply_tag
 from chassis.mail import Mail, PermanentMailError
+from chassis.privacy.retention import Period, RetentionSettings
 from chassis.tokens import sign_token
 from survey_svc.adapters import mime
 from survey_svc.domain.model import Invitation
@@ -25,7 +26,7 @@ def languages() -> set[str]:
 
 class EmailRenderer:
     def __init__(self, *, public_survey_url: str, signing_key: str, mail_from: str,
-                 reply_domain: str, reply_tag_key: str):
+                 reply_domain: str, reply_tag_key: str, kept_for: Period | None = None):
         self.base = public_survey_url.rstrip("/")
         # Parsed once: PyJWT accepts the key object, and parsing PEM per mail is costly.
         self.signing_key = serialization.load_pem_private_key(signing_key.encode(), None)
@@ -42,6 +43,10 @@ class EmailRenderer:
         # Each set names the five answers in its own words (ratings.j2), scores 1 to 5.
         self.ratings = {lang: tuple(enumerate(env.get_template(f"{lang}/ratings.j2").module
                                               .ratings, start=1)) for lang in self.templates}
+        # The privacy promise, in each language's words, from the retention settings themselves.
+        kept = (kept_for or RetentionSettings().longest_personal_period).in_largest_unit()
+        self.kept_for = {lang: str(env.get_template(f"{lang}/retention.j2").module
+                                   .kept_for(kept.count, kept.unit)) for lang in self.templates}
 
     def token(self, inv: Invitation) -> str:
         # iat is when the token was really signed (verifiers reject a future iat); the
@@ -66,7 +71,7 @@ class EmailRenderer:
         token = self.token(inv)
         unsubscribe = f"{self.base}/s/{token}/unsubscribe"
         context = {"inv": inv, "ticket": ticket, "reminder": kind == "reminder",
-                   "lang": lang, "unsubscribe_url": unsubscribe,
+                   "lang": lang, "unsubscribe_url": unsubscribe, "kept_for": self.kept_for[lang],
                    "links": [(score, label, f"{self.base}/s/{token}?score={score}")
                              for score, label in self.ratings[lang]]}
         headers = [

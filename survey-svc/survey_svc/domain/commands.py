@@ -1,5 +1,6 @@
 """What survey-svc is asked to do; each goes to one handler (service_layer/messagebus.py)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
 from survey_svc.domain.model import Ticket
 
@@ -58,3 +59,11 @@ class SendDueMail:
     """
     limit: int = 1000
     share: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class ApplyRetention:
+    """Let go of what is past its retention period; a dry run only counts. Recorded either way."""
+    dry_run: bool = False
+    trigger: str = "cli"  # "cli" | "worker"
+    progress: Callable | None = field(default=None, compare=False)  # a bar: progress(total=n)

@@ -7,6 +7,7 @@ import click
 
 from chassis.cli import CliError, run_cli
 from chassis.privacy.audit_cli import audit_group
+from chassis.privacy.retention_cli import retention_group
 from survey_svc.entrypoints.import_cli import imports
 from survey_svc.entrypoints.mapping_cli import mapping
 
@@ -135,6 +136,14 @@ def dispatch():
 cli.add_command(audit_group(_bus))
 cli.add_command(imports)
 cli.add_command(mapping)
+
+
+def _apply_retention(**fields):
+    from survey_svc.domain.commands import ApplyRetention
+    return ApplyRetention(**fields)
+
+
+cli.add_command(retention_group(_bus, _apply_retention))
 
 
 def main() -> None:

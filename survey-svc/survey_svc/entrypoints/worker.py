@@ -3,6 +3,7 @@ import logging
 import threading
 
 from chassis.kafka import dead_letter
+from chassis.privacy.retention_runs import apply_daily
 from contracts import topics
 from contracts.envelope import Envelope, decode
 from contracts.errors import InvalidEvent
@@ -70,12 +71,14 @@ def dispatch_forever(bus, stop: threading.Event) -> None:
 
 
 def run(bus, stop: threading.Event, group_id: str = GROUP) -> None:
-    """Consumer, dispatcher and outbox relay until `stop` is set."""
+    """Consumer, dispatcher, outbox relay and the daily retention run until `stop` is set."""
     consumer = bus.consumer_factory(group_id, [topics.TICKETS_RESOLVED, topics.FEEDBACK_RESPONSES],
                                     lambda records: handle_batch(records, bus))
     threads = [threading.Thread(target=consumer.run, args=(stop,), name="consumer"),
                threading.Thread(target=dispatch_forever, args=(bus, stop), name="dispatch"),
-               threading.Thread(target=bus.relay.relay_forever, args=(stop,), name="relay")]
+               threading.Thread(target=bus.relay.relay_forever, args=(stop,), name="relay"),
+               threading.Thread(target=apply_daily, name="retention", args=(
+                   bus, lambda: commands.ApplyRetention(trigger="worker"), stop))]
     for thread in threads:
         thread.start()
     for thread in threads:

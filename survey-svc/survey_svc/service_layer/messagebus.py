@@ -4,6 +4,7 @@ from chassis.privacy.audit import RecordAccess, record_access
 
 from survey_svc.domain import commands
 from survey_svc.service_layer import answers, dispatch, intake, policies
+from survey_svc.service_layer.retention import apply_retention
 
 COMMAND_HANDLERS = {
     commands.ResolveTicket: intake.resolve_ticket,
@@ -14,6 +15,7 @@ COMMAND_HANDLERS = {
     commands.OptInRequester: answers.opt_in_requester,
     commands.SetPolicy: policies.set_policy,
     commands.SendDueMail: dispatch.send_due_mail,
+    commands.ApplyRetention: apply_retention,
     RecordAccess: record_access,
 }
 # An invitation's steps leave through the outbox as `surveys.lifecycle` events; nothing in
