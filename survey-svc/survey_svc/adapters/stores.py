@@ -5,6 +5,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from chassis import inbox
+from chassis.privacy import subject_of
 
 from survey_svc.adapters.orm import decisions, opt_outs, policies, policy_audit
 
@@ -25,12 +26,17 @@ class Decisions:
 
 
 class OptOuts:
-    def __init__(self, db: Connection):
+    def __init__(self, db: Connection, address_key: str | None = None):
         self.db = db
+        self.address_key = address_key  # an erased person's opt-out is kept by subject hash
+
+    def _keys(self, requester_id: str) -> list[str]:
+        return sorted({requester_id, subject_of(self.address_key, requester_id=requester_id)}
+                      - {None})
 
     def contains(self, requester_id: str) -> bool:
-        return self.db.scalar(
-            select(opt_outs.c.requester_id).where(opt_outs.c.requester_id == requester_id)) is not None
+        return self.db.scalar(select(opt_outs.c.requester_id).where(
+            opt_outs.c.requester_id.in_(self._keys(requester_id))).limit(1)) is not None
 
     def add(self, requester_id: str, source: str, now: datetime) -> bool:
         if self.contains(requester_id):
@@ -40,8 +46,8 @@ class OptOuts:
         return True
 
     def remove(self, requester_id: str) -> bool:
-        return self.db.execute(
-            delete(opt_outs).where(opt_outs.c.requester_id == requester_id)).rowcount > 0
+        return self.db.execute(delete(opt_outs).where(
+            opt_outs.c.requester_id.in_(self._keys(requester_id)))).rowcount > 0
 
 
 class Policies:

@@ -1,5 +1,6 @@
 """What survey-svc is asked to do; each goes to one handler (service_layer/messagebus.py)."""
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable
 
 from survey_svc.domain.model import Ticket
@@ -67,3 +68,21 @@ class ApplyRetention:
     dry_run: bool = False
     trigger: str = "cli"  # "cli" | "worker"
     progress: Callable | None = field(default=None, compare=False)  # a bar: progress(total=n)
+
+
+@dataclass(frozen=True)
+class RequestErasure:
+    """Erase one person (by email or by requester id) here, and ask every service to."""
+    email: str | None
+    requester_id: str | None
+    requested_by: str
+
+
+@dataclass(frozen=True)
+class RecordErasureProgress:
+    """A service's `erasure.completed`: its part of a request is done."""
+    event_id: str
+    request_id: str
+    service: str
+    completed_at: datetime
+    counts: dict

@@ -8,6 +8,7 @@ import click
 from chassis.cli import CliError, run_cli
 from chassis.privacy.audit_cli import audit_group
 from chassis.privacy.retention_cli import retention_group
+from survey_svc.entrypoints.erasure_cli import erasure_group
 from survey_svc.entrypoints.import_cli import imports
 from survey_svc.entrypoints.mapping_cli import mapping
 
@@ -134,6 +135,7 @@ def dispatch():
 
 
 cli.add_command(audit_group(_bus))
+cli.add_command(erasure_group(_bus))
 cli.add_command(imports)
 cli.add_command(mapping)
 

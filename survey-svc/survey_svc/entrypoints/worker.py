@@ -29,6 +29,10 @@ def command_for(envelope: Envelope):
         return commands.RecordAnswer(envelope.event_id, data.get("invitation_id"))
     if kind == "optout.requested":
         return commands.OptOutInvitation(envelope.event_id, data["invitation_id"])
+    if kind == "erasure.completed":
+        return commands.RecordErasureProgress(envelope.event_id, data["request_id"],
+                                              data["service"], data["completed_at"],
+                                              data.get("counts") or {})
     return None
 
 
@@ -72,7 +76,8 @@ def dispatch_forever(bus, stop: threading.Event) -> None:
 
 def run(bus, stop: threading.Event, group_id: str = GROUP) -> None:
     """Consumer, dispatcher, outbox relay and the daily retention run until `stop` is set."""
-    consumer = bus.consumer_factory(group_id, [topics.TICKETS_RESOLVED, topics.FEEDBACK_RESPONSES],
+    consumer = bus.consumer_factory(group_id, [topics.TICKETS_RESOLVED, topics.FEEDBACK_RESPONSES,
+                                              topics.PRIVACY_REQUESTS],
                                     lambda records: handle_batch(records, bus))
     threads = [threading.Thread(target=consumer.run, args=(stop,), name="consumer"),
                threading.Thread(target=dispatch_forever, args=(bus, stop), name="dispatch"),

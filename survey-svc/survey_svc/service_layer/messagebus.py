@@ -3,7 +3,7 @@ from chassis.messagebus import MessageBus
 from chassis.privacy.audit import RecordAccess, record_access
 
 from survey_svc.domain import commands
-from survey_svc.service_layer import answers, dispatch, intake, policies
+from survey_svc.service_layer import answers, dispatch, erasure, intake, policies
 from survey_svc.service_layer.retention import apply_retention
 
 COMMAND_HANDLERS = {
@@ -16,6 +16,8 @@ COMMAND_HANDLERS = {
     commands.SetPolicy: policies.set_policy,
     commands.SendDueMail: dispatch.send_due_mail,
     commands.ApplyRetention: apply_retention,
+    commands.RequestErasure: erasure.request_erasure,
+    commands.RecordErasureProgress: erasure.record_erasure_progress,
     RecordAccess: record_access,
 }
 # An invitation's steps leave through the outbox as `surveys.lifecycle` events; nothing in

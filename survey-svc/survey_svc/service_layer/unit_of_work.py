@@ -4,6 +4,7 @@ from contextlib import nullcontext
 from chassis.outbox import add_to_outbox
 from chassis.privacy.audit import AccessAudit
 
+from survey_svc.adapters.erasure_store import ErasureStore
 from survey_svc.adapters.lifecycle import envelopes_for
 from survey_svc.adapters.orm import privacy
 from survey_svc.adapters.repository import InvitationRepository
@@ -24,9 +25,10 @@ class SqlUnitOfWork:
         self.db = self.engine.connect()
         self.invitations = InvitationRepository(self.db)
         self.decisions = Decisions(self.db)
-        self.opt_outs = OptOuts(self.db)
+        self.opt_outs = OptOuts(self.db, self.address_key)
         self.policies = Policies(self.db)
         self.inbox = Inbox(self.db)
+        self.erasures = ErasureStore(self.db)
         self.access_audit = AccessAudit(self.db, privacy["access_audit"])
         return self
 
