@@ -47,7 +47,7 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True, **overri
     deps["publisher"] = provide("publisher", lambda: KafkaPublisher(
         settings.kafka_bootstrap_servers, client_id=PRODUCER), "close")
     deps["analyser"] = provide("analyser", lambda: LazyAnalyser(
-        partial(_load_analyser, settings.model_dir or None)))
+        partial(_load_analyser, settings.model_dir or None, settings.asset_tag_pattern)))
     deps["tokens"] = TokenStore(deps["sessions"])
     # The cap wraps whatever prints (tests override print_pdf with a slow fake).
     deps["pdf_printer"] = PdfPrinter(provide("print_pdf", lambda: partial(
@@ -60,8 +60,9 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True, **overri
     return messagebus.make_bus(uow=partial(SqlUnitOfWork, deps["sessions"]), **deps)
 
 
-def _load_analyser(model_dir: str | None):
-    from analysis_svc.adapters.text import build_analyser
+def _load_analyser(model_dir: str | None, asset_tag: str | None = None):
+    from analysis_svc.adapters.text import build_analyser, redaction
+    redaction.configure(asset_tag=asset_tag)
     return build_analyser(model_dir)
 
 

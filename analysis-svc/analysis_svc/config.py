@@ -20,6 +20,12 @@ def as_zone(raw: str) -> str:
     return raw
 
 
+def as_asset_tag(raw: str) -> str:
+    """A regex for an asset tag that RE2 runs (linear time on any comment), checked at start-up."""
+    from analysis_svc.adapters.text.identifiers import linear_tag
+    return linear_tag(raw)
+
+
 def as_networks(raw: str) -> tuple:
     """Comma-separated addresses or CIDRs (10.0.0.0/8, ::1)."""
     return tuple(ipaddress.ip_network(part, strict=False) for part in as_list(raw))
@@ -69,6 +75,8 @@ class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings):
     pdf_renders_at_once: int = env("REPORT_PDF_CONCURRENCY", 2, as_int)
     # The board report's PDF printer (default: chromium on the PATH).
     chromium_path: str | None = env("CHROMIUM_PATH", None)
+    # Redaction: the asset-tag format (after "laptop", "asset", "tag"...); default "LT-123456".
+    asset_tag_pattern: str = env("REDACTION_ASSET_TAG", r"[A-Z]{2,4}-?\d{4,8}", as_asset_tag)
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":

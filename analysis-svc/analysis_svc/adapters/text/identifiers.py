@@ -1,11 +1,15 @@
 """Machine and vehicle identifiers in comments: IP and MAC addresses, asset tags, UK number plates.
 
 Every pattern is a run of bounded, non-nested repetitions, so it runs in linear time on any input.
+The asset-tag pattern is configurable (REDACTION_ASSET_TAG), so it runs on RE2, which takes only
+patterns it can run in linear time (no backreferences or look-arounds) and none in worse.
 """
 from __future__ import annotations
 
 import ipaddress
 import re
+
+import re2
 
 Span = tuple[int, int, str]
 
@@ -26,6 +30,11 @@ _MAC = re.compile(
 # Asset tags only after a word that says what they are, so ticket references ("INC0012345") stay.
 # The tag itself is configurable (ASSET_TAG default below); the context words are not.
 ASSET_TAG = r"[A-Z]{2,4}-?\d{4,8}"
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # a bad pattern is reported once, by linear_tag's ValueError
+# The end of a tag: RE2 has no look-ahead, so the next character (not a letter, digit, _ or -)
+# or the end of the text is matched instead; the tag is group 1.
+_TAG_END = r"(?:[^\pL\pN_-]|\z)"
 _ASSET_CONTEXT = (
     r"(?i:\b(?:asset(?:\s(?:tag|no|number|id))?|tag|laptop|desktop|pc|device|machine|serial(?:\s(?:no|number))?|"
     r"s/n|computer|tablet|phone|monitor|dock(?:ing station)?|printer)(?:\s(?:is|was|number|no|tag|id))?"
@@ -52,9 +61,22 @@ _PLATE_IN_CONTEXT = re.compile(
 )
 
 
-def asset_pattern(tag: str = ASSET_TAG) -> re.Pattern:
-    """The asset-tag pattern for a tag regex (keep it free of nested quantifiers: it sees user text)."""
-    return re.compile(rf"{_ASSET_CONTEXT}((?i:{tag}))(?![\w-])")
+def asset_pattern(tag: str = ASSET_TAG):
+    """The asset-tag pattern for a tag regex, compiled by RE2 (linear time on any input)."""
+    return re2.compile(rf"{_ASSET_CONTEXT}((?i:{linear_tag(tag)})){_TAG_END}", _RE2_OPTIONS)
+
+
+def linear_tag(tag: str) -> str:
+    """tag if it is a regex RE2 runs (so in linear time) and that cannot match nothing; else ValueError."""
+    try:
+        compiled = re2.compile(tag, _RE2_OPTIONS)
+    except re2.error as err:
+        reason = err.args[0].decode() if err.args and isinstance(err.args[0], bytes) else str(err)
+        raise ValueError(f"must be a regular expression RE2 accepts (linear time: no backreferences "
+                         f"or look-arounds): {reason}") from None
+    if compiled.fullmatch("") is not None:
+        raise ValueError(f"must not match an empty string, got {tag!r}")
+    return tag
 
 
 def ip_spans(text: str) -> list[Span]:
@@ -95,7 +117,7 @@ def _none_of(words: tuple[str, ...], text: str) -> bool:
     return not any(word in lower for word in words)
 
 
-def asset_spans(text: str, pattern: re.Pattern) -> list[Span]:
+def asset_spans(text: str, pattern) -> list[Span]:
     """Asset tags after 'asset', 'tag', 'laptop', 'serial' and similar words: only the tag goes.
 
     pattern is one asset_pattern() made: its context words are _ASSET_WORDS.

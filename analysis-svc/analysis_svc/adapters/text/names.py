@@ -5,12 +5,14 @@ The gazetteer is the US Census Bureau's 1990 name lists (public domain) as shipp
 never downloaded. A capitalised word is taken for a name when the evidence is enough:
 
 - a first name that is not also an ordinary word ("Dave", "Priya" if listed);
+- mid-sentence, a word that is not English at all (vocabulary.py: "... why Vyanjana marked it");
 - any capitalised word after a title ("Mr Okafor") or a cue ("thanks Łukasz", "spoke to Aoife");
 - capitalised words beside a name ("Dave Smith", "Will Turner");
 - mid-sentence capitalised words before an action ("... and Aoife sorted it").
 
 IT product words (data/it_products.txt) and organisation words (data/not_names.txt) are never
-names; ordinary words that are also names (data/name_words.txt) need the stronger evidence.
+names; ordinary words that are also names (data/name_words.txt) need the stronger evidence, and
+an English plural that is no listed name ("Networks rang") is a team unless a title or cue says otherwise.
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from importlib import resources
 from itertools import accumulate
 from pathlib import Path
 
+from .vocabulary import is_english
+
 Span = tuple[int, int, str]
 DATA = Path(__file__).parent / "data"
 # Runs of letters joined by single apostrophes/hyphens. The separator is never a letter, so each
@@ -28,13 +32,15 @@ DATA = Path(__file__).parent / "data"
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _TOKENS = re.compile(f"({_WORD.pattern})")  # split: gaps and words alternate
 _SENTENCE_END = re.compile(r"[.!?\n\r;:•\"“(\[]|\s-\s")
+_FULL_STOP = re.compile(r"[.!?\n\r•]")  # what may start a sentence with a foreign word
 TITLES = frozenset("mr mrs ms miss mx dr sir dame prof lady lord".split())
 # Cues before a name: the words just before it (up to two), lower case.
 _CUES_BEFORE = frozenset("""
 thanks thank thx cheers ta hi hello hey dear regards colleague colleagues engineer technician
 tech analyst officer adviser advisor supervisor named called by with job done
 to-spoke to-speak to-speaking to-talked to-talking to-thanks to-passed to-transferred
-to-escalated to-assigned to-sent to-chatted to-talk to-spoken to-went to-out you-thank you-thanks
+to-escalated to-assigned to-sent to-chatted to-talk to-spoken to-went to-out to-shout
+you-thank you-thanks
 from-back from-call from-email from-message from-reply from-text from-response from-visit
 """.split())
 _PAIRED = ("to", "you", "from")
@@ -68,6 +74,7 @@ courteous understanding dismissive abrupt cheerful
 """.split())
 _ADVERBS = frozenset("really very so extremely super incredibly always".split())
 _SURNAME_RANK = 40_000  # rarer census surnames are mostly spelling variants and ordinary words
+_WORD_PARTS = re.compile(r"['’-]")
 
 
 def _words(path: Path) -> frozenset[str]:
@@ -105,6 +112,28 @@ def gazetteer() -> Gazetteer:
 def products() -> frozenset[str]:
     """The IT product words the allow-list protects (lower case)."""
     return _words(DATA / "it_products.txt")
+
+
+@lru_cache(maxsize=65536)
+def _foreign(key: str) -> bool:
+    """Not an English word, nor made of English words ("o'dwyer" is foreign, "e-mail" is not)."""
+    if len(key) < 3 or is_english(key):
+        return False
+    parts = _WORD_PARTS.split(key)
+    return len(parts) == 1 or not all(is_english(p) for p in parts if p)
+
+
+def _plain_case(word: str) -> bool:
+    """Capitals only where a name has them ("O'Dwyer", "McAllister"), not "FoxNews" or "ZryVV"."""
+    for part in _WORD_PARTS.split(word):
+        rest = part[3:] if part.startswith("Mc") else part[4:] if part.startswith("Mac") else part[1:]
+        if rest != rest.lower():
+            return False
+    return True
+
+
+def _plural(key: str) -> bool:
+    return key.endswith("s") and is_english(key) and is_english(key[:-1])
 
 
 _POSSESSIVE = ("'s", "’s")
@@ -181,9 +210,14 @@ def _is_name(t: _Words, i: int, j: int, g: Gazetteer, joined: bool) -> bool:
         return True
     if any(k in g.first and k not in g.ambiguous for k in keys):
         return True
-    listed = [k in g.first or k in g.surnames for k in keys]
     initial = _starts_sentence(t, i)
-    after = t.keys[j] if j < len(t.keys) and t.gap(j).strip() == "" else ""
+    foreign = [_foreign(k) and _plain_case(w) for k, w in zip(keys, t.words[i:j])]
+    if any(foreign) and (i > 0 and not _FULL_STOP.search(t.gap(i)) or len(keys) >= 2):
+        return True  # "... why Vyanjana marked it", "Udyati Raja and": words that are no English
+    listed = [k in g.first or k in g.surnames or f for k, f in zip(keys, foreign)]
+    after = _after(t, j)
+    if not any(listed) and all(_plural(k) for k in keys):
+        return False  # "Networks rang me back": a team; only a title or a cue makes it a name
     if len(keys) >= 2 and sum(listed) >= 2 and not all(k in g.ambiguous for k in keys):
         return True  # "Will Turner", "Priya Patel": two name words side by side
     if after in _CUES_AFTER and not initial and not all(k in g.ambiguous for k in keys):
@@ -200,6 +234,16 @@ def _is_name(t: _Words, i: int, j: int, g: Gazetteer, joined: bool) -> bool:
             after in _CUES_AFTER or t.words[j - 1].endswith(_POSSESSIVE)):
         return True  # "Farhan Balasubramanian on the phone", "Blanka Mordal's team"
     return False
+
+
+def _after(t: _Words, j: int) -> str:
+    """The word right after a group ("Dave sorted"), or "who" after a comma ("Connor, who")."""
+    if j >= len(t.keys):
+        return ""
+    gap = t.gap(j)
+    if gap.strip() == "":
+        return t.keys[j]
+    return "who" if gap == ", " and t.keys[j] == "who" else ""
 
 
 def _trait_follows(t: _Words, j: int) -> bool:
@@ -241,9 +285,12 @@ def _joined(t: _Words, last_end: int, i: int, j: int, g: Gazetteer) -> bool:
 
 
 def _lower_case_name(t: _Words, i: int, g: Gazetteer) -> bool:
-    """'thanks dave': a listed, unambiguous first name in lower case, right after a cue."""
+    """'thanks dave', 'cheers udyati': a listed, unambiguous first name or a word that is no
+    English word, in lower case, right after a cue."""
     key = t.keys[i]
-    if key not in g.first or key in g.ambiguous or key in g.never or not t.words[i].islower():
+    if key in g.ambiguous or key in g.never or not t.words[i].islower():
+        return False
+    if key not in g.first and not _foreign(key):
         return False
     cue = _before(t, i)
     return cue in _CUES_BEFORE and cue not in ("by", "with", "called", "named")

@@ -153,7 +153,7 @@ def _spans(pattern: re.Pattern, text: str, placeholder: str | Callable[[re.Match
 
 
 @lru_cache(maxsize=8)
-def _asset_pattern(tag: str) -> re.Pattern:
+def _asset_pattern(tag: str):
     return identifiers.asset_pattern(tag)
 
 
@@ -161,7 +161,9 @@ _asset_tag = identifiers.ASSET_TAG
 
 
 def configure(asset_tag: str | None = None) -> None:
-    """Set the asset-tag pattern (a regex for the tag itself; the default fits "LT-123456")."""
+    """Set the asset-tag pattern (a regex for the tag itself, run by RE2; the default fits "LT-123456").
+
+    Settings.asset_tag_pattern (REDACTION_ASSET_TAG) is checked at start-up; bootstrap calls this."""
     global _asset_tag
     _asset_tag = asset_tag or identifiers.ASSET_TAG
     _asset_pattern(_asset_tag)  # compile now: a bad pattern fails at start-up, not on a comment
