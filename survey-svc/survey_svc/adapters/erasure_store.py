@@ -14,18 +14,21 @@ from survey_svc.domain.erasure import COMPLETED, ERASED, PENDING, SERVICES, Pers
 
 _inv, _req, _prog = invitations.c, erasure_requests.c, erasure_progress.c
 _outbox = metadata.tables["event_outbox"]
-_WHO = (_inv.id, _inv.requester_id, _inv.requester_email)
+_WHO = (_inv.id, _inv.requester_id, _inv.requester_email, _inv.requester_key)
 
 
 class ErasureStore:
     def __init__(self, db: Connection):
         self.db = db
 
-    def person(self, email: str | None, requester_id: str | None) -> Person:
+    def person(self, email: str | None, requester_id: str | None,
+               identity_key: str | None = None) -> Person:
         """Their addresses, ids and invitations: what was given, then one step out (an id found by
-        address leads to invitations sent to an address they used before, and back)."""
+        address leads to invitations sent to an address they used before, and back).
+        `identity_key`: the hash of the address as intake keys a person (requester_key)."""
         found = Person({email} - {None}, {requester_id} - {None})
         asked = [cond for given, cond in ((email, func.lower(_inv.requester_email) == email),
+                                          (identity_key, _inv.requester_key == identity_key),
                                           (requester_id, _inv.requester_id == requester_id))
                  if given]
         rows = self.db.execute(select(*_WHO).where(or_(*asked))).all()
@@ -36,6 +39,7 @@ class ErasureStore:
             found.invitation_ids.add(row.id)
             found.requester_ids |= {row.requester_id} - {ERASED}
             found.emails |= {row.requester_email.lower()} if row.requester_email else set()
+            found.keys |= {row.requester_key} - {None}
         return found
 
     def anonymise_invitations(self, ids: set[str]) -> int:
@@ -45,8 +49,10 @@ class ErasureStore:
         return self.db.execute(update(invitations).where(
             _inv.id.in_(sorted(ids)), or_(_inv.requester_email.is_not(None),
                                          _inv.requester_name.is_not(None),
+                                         _inv.requester_key.is_not(None),
                                          _inv.requester_id != ERASED))
-            .values(requester_email=None, requester_name=None, requester_id=ERASED)).rowcount
+            .values(requester_email=None, requester_name=None, requester_id=ERASED,
+                    requester_key=None)).rowcount
 
     def rekey_opt_outs(self, requester_ids: set[str], subject_of) -> int:
         """An opt-out is still honoured, but held by the person's subject hash, not their id."""

@@ -16,6 +16,7 @@ class Person:
     emails: set[str] = field(default_factory=set)
     requester_ids: set[str] = field(default_factory=set)
     invitation_ids: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)  # address hashes intake matched them by
 
 
 def stop_contact(invitation: Invitation, now) -> bool:

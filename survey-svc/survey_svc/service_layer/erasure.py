@@ -10,6 +10,7 @@ from contracts.envelope import make_envelope
 from survey_svc.adapters.lifecycle import PRODUCER
 from survey_svc.domain.commands import RecordErasureProgress, RequestErasure
 from survey_svc.domain.erasure import COMPLETED, SERVICES, Person, overall_status, stop_contact
+from survey_svc.domain.identity import identity_address
 
 _EVENTS = uuid.UUID("5b0f1e0c-8d0a-4c55-9a3e-2f6c1b7d9e41")
 
@@ -18,7 +19,7 @@ def subjects(key: str | None, person: Person) -> list[str]:
     """Every subject hash the person may be held under elsewhere."""
     found = {subject_of(key, email=email) for email in person.emails}
     found |= {subject_of(key, requester_id=rid) for rid in person.requester_ids}
-    return sorted(found - {None})
+    return sorted((found | person.keys) - {None})
 
 
 def request_erasure(cmd: RequestErasure, uow, clock, key_vault) -> tuple[dict, bool]:
@@ -28,7 +29,8 @@ def request_erasure(cmd: RequestErasure, uow, clock, key_vault) -> tuple[dict, b
     """
     email = normalised_address(cmd.email) if cmd.email else None
     with uow:
-        person = uow.erasures.person(email, cmd.requester_id)
+        person = uow.erasures.person(email, cmd.requester_id,
+                                     subject_of(uow.address_key, email=identity_address(email)))
         hashes = subjects(uow.address_key, person)
         if (open_id := uow.erasures.open_request_for(hashes)) is not None:
             return erasure_view(uow, open_id), False

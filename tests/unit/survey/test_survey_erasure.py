@@ -95,6 +95,15 @@ def test_a_requester_id_finds_the_address_too(bus):
     assert view["asked_by"] == "requester_id"
 
 
+def test_an_address_finds_the_invitations_intake_counted_as_that_person(bus):
+    tagged = resolve(bus, "INC1", "sn:pat", "Pat+desk@Example.org")
+    erase(bus, email="pat@example.org")
+    [row] = rows(bus, invitations, invitations.c.id == tagged)
+    assert (row["requester_email"], row["requester_key"]) == (None, None)
+    [event] = announced(bus, "erasure.requested")
+    assert subject_of(KEY, email="pat+desk@example.org") in event.data["subjects"]
+
+
 def test_asking_again_while_under_way_returns_the_same_request(bus, vault):
     resolve(bus, "INC1")
     first, _ = erase(bus, email="pat@example.org")
