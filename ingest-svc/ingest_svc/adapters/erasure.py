@@ -1,15 +1,17 @@
 """What ingest-svc holds about people being erased: found, anonymised, and remembered."""
+from dataclasses import replace
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from chassis.auth import address_hash
+from chassis.privacy.erasures import ErasureLog
 
 from ingest_svc.adapters.orm import (idempotency_keys, invitations, privacy, responses,
                                      unmatched_replies)
+from ingest_svc.domain.model import Invitation
 
-erasures, erased_refs = privacy["erasures"], privacy["erased_refs"]
 ERASED = "erased"  # why an erased invitation is closed: its links take no more answers
 _HEADERS = BytesHeaderParser(policy=compat32)
 
@@ -21,14 +23,9 @@ def _sender_hash(key: str, raw: bytes) -> str | None:
         return None
 
 
-class ErasureRepository:
+class ErasureRepository(ErasureLog):
     def __init__(self, session):
-        self.session = session
-
-    def get(self, request_id: str) -> dict | None:
-        row = self.session.execute(select(erasures).where(
-            erasures.c.request_id == request_id)).first()
-        return dict(row._mapping) if row else None
+        super().__init__(session, privacy)
 
     def invitations_of(self, subjects: set[str]) -> set[str]:
         """The invitations whose invitee is one of these people."""
@@ -89,21 +86,9 @@ class ErasureRepository:
                 invitations.c.closed != ERASED))
             .values(invitee=None, closed=ERASED)).rowcount
 
-    def erased(self, refs: set[str]) -> set[str]:
-        """Of these invitation ids, response ids or subjects, those already erased."""
-        if not refs:
-            return set()
-        return set(self.session.execute(select(erased_refs.c.ref).where(
-            erased_refs.c.ref.in_(sorted(refs)))).scalars())
-
-    def record(self, request_id: str, subjects: list[str], invitation_ids: list[str],
-               counts: dict, refs: dict[str, str], now) -> None:
-        """The request done, and every ref (ref -> kind) remembered so replays stay anonymous."""
-        self.session.execute(insert(erasures).values(
-            request_id=request_id, subjects=subjects, invitation_ids=invitation_ids,
-            received_at=now, completed_at=now, counts=counts))
-        new = sorted(set(refs) - self.erased(set(refs)))
-        if new:
-            self.session.execute(insert(erased_refs), [
-                {"ref": ref, "kind": refs[ref], "request_id": request_id, "erased_at": now}
-                for ref in new])
+    def unless_erased(self, invitation: Invitation,
+                      closed: str | None) -> tuple[Invitation, str | None]:
+        """A replayed step of an erased invitation lands without its invitee, and closed."""
+        if self.erased({invitation.invitation_id}):
+            return replace(invitation, invitee=None), ERASED
+        return invitation, closed

@@ -1,16 +1,13 @@
 """Erasure on request: anonymise what ingest-svc holds about people, remember them so a replayed
 event stays anonymous, and report back with `erasure.completed`."""
-import uuid
 from dataclasses import replace
 
-from contracts import decode, encode, make_envelope
+from chassis.privacy.erasures import completed_event, refs_of
+from contracts import decode, encode
 
 from ingest_svc.domain import commands
-from ingest_svc.domain.model import Invitation
 from ingest_svc.service_layer.envelopes import PRODUCER
 
-ERASED = "erased"
-_EVENTS = uuid.UUID("0f8e7d52-3c1b-4a96-8e25-6b9d4f1a2c70")
 _PERSONAL = ("comment",)  # what a response event says about the person; the numbers stay
 
 
@@ -35,7 +32,7 @@ def erase_subjects(cmd: commands.EraseSubjects, uow, delivery, spool, clock, set
             _erase(cmd, uow, spool, settings.reply_tag_key, clock.now())
             uow.commit()
             done = uow.erasures.get(cmd.request_id)
-    delivery.deliver([completed_event(done)])
+    delivery.deliver([completed_event(PRODUCER, done)])
     return done["counts"]
 
 
@@ -51,21 +48,6 @@ def _erase(cmd: commands.EraseSubjects, uow, spool, key: str, now) -> None:
         "idempotency_envelopes": uow.erasures.rewrite_envelopes(response_ids, without_comment),
         "unmatched_replies": uow.erasures.delete_replies(invitation_ids, subjects, key),
         "invitations": uow.erasures.close_invitations(invitation_ids)}
-    refs = {**dict.fromkeys(subjects, "subject"), **dict.fromkeys(invitation_ids, "invitation"),
-            **{rid: "response" for rid, invitation_id in answers if invitation_id is None}}
-    uow.erasures.record(cmd.request_id, sorted(subjects), sorted(invitation_ids), counts, refs,
-                        now)
+    uow.erasures.record(cmd.request_id, sorted(subjects), sorted(invitation_ids), counts,
+                        refs_of(subjects, invitation_ids, answers), now)
 
-
-def completed_event(done: dict):
-    return make_envelope("erasure.completed", {
-        "request_id": done["request_id"], "service": PRODUCER,
-        "completed_at": done["completed_at"], "counts": done["counts"]}, PRODUCER,
-        event_id=str(uuid.uuid5(_EVENTS, f"{PRODUCER}:{done['request_id']}")))
-
-
-def unless_erased(uow, invitation: Invitation, closed: str | None) -> tuple[Invitation, str | None]:
-    """A replayed step of an erased invitation lands without its invitee, and closed."""
-    if uow.erasures.erased({invitation.invitation_id}):
-        return replace(invitation, invitee=None), ERASED
-    return invitation, closed

@@ -6,14 +6,14 @@ from ingest_svc.service_layer import envelopes
 def record_invitation(cmd: commands.RecordInvitation, uow) -> None:
     """Remember an invitation so email replies can be matched and filled in."""
     with uow:
-        uow.invitations.upsert(cmd.invitation)
+        uow.invitations.upsert(*uow.erasures.unless_erased(cmd.invitation, None))
         uow.commit()
 
 
 def close_invitation(cmd: commands.CloseInvitation, uow) -> None:
     """Stop taking answers for an invitation survey-svc cancelled."""
     with uow:
-        uow.invitations.upsert(cmd.invitation, closed=cmd.reason)
+        uow.invitations.upsert(*uow.erasures.unless_erased(cmd.invitation, cmd.reason))
         uow.commit()
 
 

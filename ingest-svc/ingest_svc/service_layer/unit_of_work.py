@@ -4,6 +4,7 @@ from sqlalchemy.orm import sessionmaker
 from chassis.privacy.audit import AccessAudit
 
 from ingest_svc.adapters import repositories
+from ingest_svc.adapters.erasure import ErasureRepository
 from ingest_svc.adapters.orm import privacy
 
 
@@ -18,6 +19,7 @@ class SqlUnitOfWork:
         self.invitations = repositories.InvitationRepository(self.session)
         self.provisional = repositories.ProvisionalRepository(self.session)
         self.unmatched = repositories.UnmatchedReplyRepository(self.session)
+        self.erasures = ErasureRepository(self.session)
         self.access_audit = AccessAudit(self.session, privacy["access_audit"])
         return self
 
