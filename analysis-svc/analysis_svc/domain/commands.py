@@ -46,3 +46,14 @@ class IssueToken:
 @dataclass(frozen=True)
 class RevokeToken:
     token_id: int
+
+
+@dataclass(frozen=True)
+class EraseSubjects:
+    """survey-svc's `erasure.requested`: forget these people, keep their answers counted.
+    `report=False` (a rebuild) records the erasure without announcing it again."""
+
+    request_id: str
+    subjects: tuple[str, ...]
+    invitation_ids: tuple[str, ...]
+    report: bool = True

@@ -5,6 +5,7 @@ import threading
 
 from analysis_svc.adapters.topics import TOPICS
 from analysis_svc.domain.commands import ConsumeBatch
+from analysis_svc.entrypoints import erasure_worker as erasures
 
 __all__ = ["TOPICS", "handle_records", "make_worker", "run"]
 log = logging.getLogger(__name__)
@@ -42,9 +43,12 @@ def make_worker(bus, *, group_id: str | None = None):
 
 def run(bus, stop: threading.Event, *, group_id: str | None = None) -> None:
     """Consume until `stop` is set; a failed consumer (e.g. a lost rebalance) is rebuilt.
-    With alert emails on, a relay thread sends the emails the batches staged."""
+    Erasure requests have a consumer thread of their own; with alert emails on, a relay thread
+    sends the emails the batches staged."""
     load_analyser(bus)  # before the freeze
     tune_gc()
+    threading.Thread(target=erasures.run, args=(bus, stop), kwargs={"group_id": group_id},
+                     name="erasure-consumer", daemon=True).start()
     if bus.mail_relay is not None:
         threading.Thread(target=bus.mail_relay.relay_forever, args=(stop,),
                          name="alert-mail-relay", daemon=True).start()

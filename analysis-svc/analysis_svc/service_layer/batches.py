@@ -6,6 +6,7 @@ from typing import Callable
 from contracts.envelope import decode
 from contracts.errors import InvalidEvent
 
+from analysis_svc.service_layer.erasure import forget_erased
 from analysis_svc.service_layer.scoring import Outcome, Policy, handle_events
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ def _apply(envelopes, p: Pipeline) -> Outcome:
     with p.uow:
         repo = p.uow.analysis
         outcome = handle_events(repo, envelopes, p.analyser, p.policy, now)
+        forget_erased(p.uow.erasures, envelopes, outcome)
         alerts = [e for e in outcome.events if e.event_type.startswith("alert.")]
         if p.notify and alerts:
             p.notify(repo, alerts, now)

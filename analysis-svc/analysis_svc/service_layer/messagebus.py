@@ -3,7 +3,7 @@ from chassis.messagebus import MessageBus
 from chassis.privacy.audit import RecordAccess, record_access
 
 from analysis_svc.domain import commands
-from analysis_svc.service_layer import handlers
+from analysis_svc.service_layer import erasure, handlers
 
 COMMAND_HANDLERS = {
     commands.ConsumeBatch: handlers.consume_batch,
@@ -12,6 +12,7 @@ COMMAND_HANDLERS = {
     commands.MarkFollowedUp: handlers.mark_followed_up,
     commands.IssueToken: handlers.issue_token,
     commands.RevokeToken: handlers.revoke_token,
+    commands.EraseSubjects: erasure.erase_subjects,
     RecordAccess: record_access,
 }
 EVENT_HANDLERS: dict = {}

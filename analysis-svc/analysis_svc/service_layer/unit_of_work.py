@@ -2,6 +2,7 @@
 from chassis.privacy.audit import AccessAudit
 
 from analysis_svc.adapters.orm import privacy
+from analysis_svc.adapters.erasure import ErasureRepository
 from analysis_svc.adapters.partner_repository import FollowUpRepository, TokenRepository
 from analysis_svc.adapters.repository import SqlRepository
 
@@ -17,6 +18,7 @@ class SqlUnitOfWork:
         self.analysis = SqlRepository(self.session)
         self.followups = FollowUpRepository(self.session)
         self.tokens = TokenRepository(self.session)
+        self.erasures = ErasureRepository(self.session)
         self.access_audit = AccessAudit(self.session, privacy["access_audit"])
         return self
 

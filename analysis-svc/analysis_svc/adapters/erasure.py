@@ -1,0 +1,74 @@
+"""What analysis-svc holds about people being erased: found, anonymised, and remembered."""
+import re
+
+from sqlalchemy import or_, select, update
+
+from chassis.privacy.erasures import ErasureLog
+
+from analysis_svc.adapters.followups_orm import followups
+from analysis_svc.adapters.mail_outbox import alert_mail_outbox
+from analysis_svc.adapters.orm import invitations, privacy, responses
+from analysis_svc.domain.alerts import detractor_alert_id, stable_event_id
+
+ERASED_NOTE = "[erased on request]"
+# notify.describe's detractor body: the comment sits between these two lines.
+_MAIL_COMMENT = re.compile(r"(Comment \(redacted\): ).*?(\n\nResponse id: )", re.DOTALL)
+
+
+def alert_event_id(response_id: str) -> str:
+    """The event id of a response's detractor alert, as the consumer raised it."""
+    return stable_event_id("alert", detractor_alert_id(response_id))
+
+
+def _without_comment(body: str) -> str:
+    found = _MAIL_COMMENT.search(body)
+    return _MAIL_COMMENT.sub(r"\1(erased on request)\2", body) if found else ERASED_NOTE
+
+
+class ErasureRepository(ErasureLog):
+    def __init__(self, session):
+        super().__init__(session, privacy)
+
+    def answers_of(self, invitation_ids: set[str], subjects: set[str]) -> list[tuple[str, str]]:
+        """(response id, invitation id or None) of their answers."""
+        found = [responses.c.invitation_id.in_(sorted(invitation_ids)),
+                 responses.c.subject.in_(sorted(subjects))]
+        return [tuple(row) for row in self.session.execute(
+            select(responses.c.response_id, responses.c.invitation_id).where(or_(*found)))]
+
+    def anonymise_answers(self, response_ids: set[str]) -> int:
+        """Comment and subject gone; score, label, compound, themes and cohort stay counted."""
+        if not response_ids:
+            return 0
+        return self.session.execute(update(responses).where(
+            responses.c.response_id.in_(sorted(response_ids)),
+            or_(responses.c.redacted_comment.is_not(None), responses.c.subject.is_not(None)))
+            .values(redacted_comment=None, subject=None)).rowcount
+
+    def forget_names(self, invitation_ids: set[str]) -> int:
+        if not invitation_ids:
+            return 0
+        return self.session.execute(update(invitations).where(
+            invitations.c.invitation_id.in_(sorted(invitation_ids)),
+            invitations.c.requester_name.is_not(None)).values(requester_name=None)).rowcount
+
+    def blank_followups(self, response_ids: set[str]) -> int:
+        """The partner's note about the person goes; that it was followed up stays."""
+        if not response_ids:
+            return 0
+        return self.session.execute(update(followups).where(
+            followups.c.response_id.in_(sorted(response_ids)), followups.c.note != ERASED_NOTE)
+            .values(note=ERASED_NOTE)).rowcount
+
+    def scrub_alert_mails(self, response_ids: set[str]) -> int:
+        """Alert emails about their answers (sent or waiting) keep no comment."""
+        ids = sorted({alert_event_id(r) for r in response_ids})
+        if not ids:
+            return 0
+        t, changed = alert_mail_outbox, 0
+        for row_id, body in self.session.execute(select(t.c.id, t.c.body).where(
+                t.c.alert_event_id.in_(ids))).all():
+            if (new := _without_comment(body)) != body:
+                self.session.execute(update(t).where(t.c.id == row_id).values(body=new))
+                changed += 1
+        return changed
