@@ -6,8 +6,10 @@ from pathlib import Path
 from chassis import db
 from chassis.clock import SystemClock
 from chassis.messagebus import MessageBus
+from chassis.privacy.retention_runs import RetentionRuns
 
 from ingest_svc.adapters.delivery import BoundedPublisher, SpoolFlusher, SpoolingDelivery
+from ingest_svc.adapters.retention import sweeps as retention_sweeps
 from ingest_svc.adapters.spool import Spool
 from ingest_svc.config import Settings
 from ingest_svc.service_layer import messagebus
@@ -34,7 +36,9 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True, **overri
         stop=stop, clock=given("clock", SystemClock),
         delivery=given("delivery", lambda: SpoolingDelivery(publisher, spool)),
         flusher=given("flusher", lambda: SpoolFlusher(spool, publisher, stop)),
-        close=given("close", lambda: partial(_close, stop, publisher, engine)))
+        close=given("close", lambda: partial(_close, stop, publisher, engine)),
+        retention_runs=given("retention_runs", lambda: RetentionRuns(engine)),
+        retention_sweeps=given("retention_sweeps", lambda: retention_sweeps(engine, spool)))
     extra = {name: value for name, value in overrides.items() if name != "uow"}
     uow = overrides.get("uow") or (lambda: SqlUnitOfWork(sessions))
     return messagebus.make_bus(uow, **{**extra, **dependencies})

@@ -3,11 +3,21 @@ import fcntl
 import os
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS spool (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, key TEXT, value BLOB NOT NULL)"""
+# Delivered messages leave their bytes in the file and its WAL until compacted: how many, since
+# when (the first delivery since the last compaction, in Unix seconds). One row at most.
+_DELIVERED = """CREATE TABLE IF NOT EXISTS delivered (
+    id INTEGER PRIMARY KEY CHECK (id = 1), messages INTEGER NOT NULL, since REAL NOT NULL)"""
+
+
+class SpoolBusy(RuntimeError):
+    """Another thread or process is flushing the spool: try again shortly."""
 
 
 class Spool:
@@ -20,6 +30,7 @@ class Spool:
         self._local = threading.local()
         with self._connect() as conn:
             conn.execute(_SCHEMA)
+            conn.execute(_DELIVERED)
 
     def _connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -52,7 +63,35 @@ class Spool:
             "SELECT seq, topic, key, value FROM spool ORDER BY seq LIMIT ?", (limit,)).fetchall()
 
     def remove_through(self, seq: int) -> None:
-        self._connect().execute("DELETE FROM spool WHERE seq <= ?", (seq,))
+        """Forget messages the broker confirmed, noting that their bytes still linger."""
+        conn = self._connect()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            gone = conn.execute("DELETE FROM spool WHERE seq <= ?", (seq,)).rowcount
+            if gone:
+                conn.execute("INSERT INTO delivered VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE "
+                             "SET messages = messages + excluded.messages", (gone, time.time()))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def leftovers(self) -> tuple[int, datetime | None]:
+        """How many delivered messages may linger in the files, and since when."""
+        row = self._connect().execute("SELECT messages, since FROM delivered").fetchone()
+        return (0, None) if row is None else (row[0], datetime.fromtimestamp(row[1], timezone.utc))
+
+    def compact(self) -> int:
+        """Rewrite the file and empty its WAL, so no delivered message's bytes remain; returns
+        how many there were. Raises SpoolBusy while a flush holds the spool."""
+        with self.flushing() as mine:
+            if not mine:
+                raise SpoolBusy("the spool is being flushed")
+            conn, (messages, _) = self._connect(), self.leftovers()
+            conn.execute("DELETE FROM delivered")
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return messages
 
     @contextmanager
     def flushing(self):

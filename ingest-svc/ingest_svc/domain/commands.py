@@ -1,5 +1,6 @@
 """What callers ask ingest-svc to do (imperative names)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
 from ingest_svc.domain.model import Answer, Invitation
 
@@ -75,3 +76,12 @@ class CloseInvitation:
 
     invitation: Invitation
     reason: str
+
+
+@dataclass(frozen=True)
+class ApplyRetention:
+    """Let go of what is past its retention period; a dry run only counts. Recorded either way."""
+
+    dry_run: bool = False
+    trigger: str = "cli"  # "cli" | "worker"
+    progress: Callable | None = field(default=None, compare=False)  # a bar: progress(total=n)

@@ -7,6 +7,7 @@ from chassis.cli import run_cli
 from chassis.kafka import stop_on_signals
 from chassis.logs import configure_logging
 from chassis.privacy.audit_cli import audit_group
+from chassis.privacy.retention_cli import retention_group
 
 from ingest_svc.config import Settings
 
@@ -91,6 +92,14 @@ def confirm_provisional():
 
 
 cli.add_command(audit_group(_bus))
+
+
+def _apply_retention(**fields):
+    from ingest_svc.domain.commands import ApplyRetention
+    return ApplyRetention(**fields)
+
+
+cli.add_command(retention_group(_bus, _apply_retention))
 
 
 def main() -> int:

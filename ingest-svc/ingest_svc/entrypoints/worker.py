@@ -4,6 +4,7 @@ import logging
 import threading
 
 from chassis.kafka import ConsumerWorker, Record, dead_letter
+from chassis.privacy.retention_runs import apply_daily
 from contracts import decode
 from contracts.errors import InvalidEvent
 from contracts.topics import SURVEYS_LIFECYCLE
@@ -35,9 +36,12 @@ def handle_message(record: Record, bus) -> None:
 
 
 def run_worker(bus) -> None:
-    """Until bus.stop is set: replay the spool, sweep provisional ratings, consume the lifecycle."""
+    """Until bus.stop is set: replay the spool, sweep provisional ratings, apply retention daily,
+    consume the lifecycle."""
     bus.flusher.start()
     threading.Thread(target=sweep_provisional, args=(bus,), daemon=True).start()
+    threading.Thread(target=apply_daily, name="retention", daemon=True, args=(
+        bus, lambda: commands.ApplyRetention(trigger="worker"), bus.stop)).start()
     worker = ConsumerWorker(bus.settings.kafka_bootstrap_servers, bus.settings.consumer_group,
                             [SURVEYS_LIFECYCLE], lambda batch: [handle_message(r, bus) for r in batch],
                             client_id="ingest-svc-worker")

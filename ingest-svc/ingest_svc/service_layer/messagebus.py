@@ -4,6 +4,7 @@ from chassis.privacy.audit import RecordAccess, record_access
 
 from ingest_svc.domain import commands
 from ingest_svc.service_layer import answers, invitations, provisional, replies
+from ingest_svc.service_layer.retention import apply_retention
 
 COMMAND_HANDLERS = {
     commands.SubmitAnswer: answers.submit_answer,
@@ -16,6 +17,7 @@ COMMAND_HANDLERS = {
     commands.RecordInvitation: invitations.record_invitation,
     commands.CloseInvitation: invitations.close_invitation,
     commands.IngestEmailReply: replies.ingest_email_reply,
+    commands.ApplyRetention: apply_retention,
     RecordAccess: record_access,
 }
 # ingest-svc's events leave as contract envelopes (the Delivery port); none is handled inside.
