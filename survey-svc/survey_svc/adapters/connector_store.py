@@ -102,11 +102,12 @@ class WriteBacks:
             **{name: getattr(wb, name) for name in _WB_FIELDS}))
         return True
 
-    def due(self, now: datetime, limit: int) -> list[WriteBack]:
+    def due(self, now: datetime, limit: int, connector: str | None = None) -> list[WriteBack]:
         c = itsm_writebacks.c
-        rows = self.db.execute(select(itsm_writebacks).where(
-            c.status == PENDING, c.next_attempt_at <= now).order_by(c.next_attempt_at, c.id)
-            .limit(limit))
+        stmt = select(itsm_writebacks).where(c.status == PENDING, c.next_attempt_at <= now)
+        if connector is not None:
+            stmt = stmt.where(c.connector == connector)
+        rows = self.db.execute(stmt.order_by(c.next_attempt_at, c.id).limit(limit))
         return [WriteBack(**row._mapping) for row in rows]
 
     def save(self, wb: WriteBack) -> None:
