@@ -5,6 +5,7 @@ from chassis.db import check_database
 from chassis.limits import install_limits, limit_blueprint
 from chassis.privacy.audit_api import access_audit_blueprint
 from chassis.web import create_service_app
+from survey_svc.connectors.metrics import connector_metrics
 
 
 def create_app(bus=None) -> Flask:
@@ -19,6 +20,7 @@ def create_app(bus=None) -> Flask:
         readiness={"database": lambda: check_database(bus.engine),
                    "broker": bus.publisher.ping})
     app.extensions["bus"] = bus
+    connector_metrics().watch(bus.uow_factory, bus.clock)  # the connectors on /metrics
     api.register_blueprint(tickets.blp)
     api.register_blueprint(push.blp)
     api.register_blueprint(admin.blp)

@@ -14,6 +14,7 @@ from survey_svc.adapters.lifecycle import PRODUCER
 from survey_svc.adapters.retention import sweeps as retention_sweeps
 from survey_svc.adapters.write_lock import write_lock_for
 from survey_svc.config import Settings
+from survey_svc.connectors.pull import load_pull_connectors
 from survey_svc.connectors.sources import load_push_sources
 from survey_svc.service_layer import messagebus
 from survey_svc.service_layer.unit_of_work import SqlUnitOfWork
@@ -41,6 +42,8 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True,
         "settings": s, "engine": engine, "sessions": sessions, "publisher": publisher,
         "uow_factory": uow, "clock": SystemClock(),
         "push_sources": overrides.pop("push_sources", None) or load_push_sources(
+            s.connectors_file),
+        "connectors": overrides.pop("connectors", None) or load_pull_connectors(
             s.connectors_file),
         "renderer": EmailRenderer(public_survey_url=s.public_survey_url,
                                   signing_key=s.signing_key, mail_from=s.mail_from,

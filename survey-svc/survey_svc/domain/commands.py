@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Callable
 
 from survey_svc.domain.model import Ticket
+from survey_svc.domain.writeback import Answer
 
 
 @dataclass(frozen=True)
@@ -86,3 +87,24 @@ class RecordErasureProgress:
     service: str
     completed_at: datetime
     counts: dict
+
+
+@dataclass(frozen=True)
+class PollConnector:
+    """Read what a service desk resolved since its checkpoint (or `since`: a backfill)."""
+    name: str
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class QueueWriteBack:
+    """An answer version: queue the note it owes its ticket, once, if the rules say so."""
+    invitation_id: str | None
+    answer: Answer
+
+
+@dataclass(frozen=True)
+class DeliverWriteBacks:
+    """Send the due notes and reopens (of one connector, or all); failures wait and retry."""
+    limit: int = 100
+    connector: str | None = None

@@ -8,6 +8,7 @@ import click
 from chassis.cli import CliError, run_cli
 from chassis.privacy.audit_cli import audit_group
 from chassis.privacy.retention_cli import retention_group
+from survey_svc.entrypoints.connectors_cli import connectors_group
 from survey_svc.entrypoints.erasure_cli import erasure_group
 from survey_svc.entrypoints.import_cli import imports
 from survey_svc.entrypoints.mapping_cli import mapping
@@ -138,6 +139,7 @@ cli.add_command(audit_group(_bus))
 cli.add_command(erasure_group(_bus))
 cli.add_command(imports)
 cli.add_command(mapping)
+cli.add_command(connectors_group(_bus))
 
 
 def _apply_retention(**fields):

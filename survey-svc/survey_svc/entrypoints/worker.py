@@ -9,6 +9,7 @@ from contracts.envelope import Envelope, decode
 from contracts.errors import InvalidEvent
 from survey_svc.adapters.tickets import ticket_from_data
 from survey_svc.domain import commands
+from survey_svc.entrypoints.connectors_worker import connector_threads, queue_write_back
 from survey_svc.entrypoints.senders import senders_for
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,11 @@ def command_for(envelope: Envelope):
 
 def handle_message(topic: str, value: bytes, bus) -> None:
     """One record: decided once, however often it is delivered."""
-    command = command_for(decode(value))
+    envelope = decode(value)
+    command = command_for(envelope)
     if command is not None:
         bus.handle(command)
+    queue_write_back(envelope, bus)  # a note owed to the ticket, if a connector pulled it
 
 
 def handle_batch(records, bus) -> None:
@@ -84,6 +87,7 @@ def run(bus, stop: threading.Event, group_id: str = GROUP) -> None:
                threading.Thread(target=bus.relay.relay_forever, args=(stop,), name="relay"),
                threading.Thread(target=apply_daily, name="retention", args=(
                    bus, lambda: commands.ApplyRetention(trigger="worker"), stop))]
+    threads += connector_threads(bus, stop)  # a poller and a write-back sender per connector
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -4,7 +4,9 @@ from chassis.privacy.audit import RecordAccess, record_access
 
 from survey_svc.domain import commands
 from survey_svc.service_layer import answers, dispatch, erasure, intake, policies
+from survey_svc.service_layer.pulling import poll_connector
 from survey_svc.service_layer.retention import apply_retention
+from survey_svc.service_layer.writeback import deliver_write_backs, queue_write_back
 
 COMMAND_HANDLERS = {
     commands.ResolveTicket: intake.resolve_ticket,
@@ -19,6 +21,9 @@ COMMAND_HANDLERS = {
     commands.RequestErasure: erasure.request_erasure,
     commands.RecordErasureProgress: erasure.record_erasure_progress,
     RecordAccess: record_access,
+    commands.PollConnector: poll_connector,
+    commands.QueueWriteBack: queue_write_back,
+    commands.DeliverWriteBacks: deliver_write_backs,
 }
 # An invitation's steps leave through the outbox as `surveys.lifecycle` events; nothing in
 # survey-svc reacts to them, so there are no internal event handlers.

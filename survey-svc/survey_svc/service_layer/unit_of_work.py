@@ -4,6 +4,7 @@ from contextlib import nullcontext
 from chassis.outbox import add_to_outbox
 from chassis.privacy.audit import AccessAudit
 
+from survey_svc.adapters.connector_store import Checkpoints, TicketRefs, WriteBacks
 from survey_svc.adapters.erasure_store import ErasureStore
 from survey_svc.adapters.lifecycle import envelopes_for
 from survey_svc.adapters.orm import privacy
@@ -30,6 +31,9 @@ class SqlUnitOfWork:
         self.inbox = Inbox(self.db)
         self.erasures = ErasureStore(self.db)
         self.access_audit = AccessAudit(self.db, privacy["access_audit"])
+        self.checkpoints = Checkpoints(self.db)
+        self.ticket_refs = TicketRefs(self.db)
+        self.writebacks = WriteBacks(self.db)
         return self
 
     def __exit__(self, *exc):
