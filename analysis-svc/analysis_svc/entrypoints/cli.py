@@ -103,10 +103,12 @@ def evaluate(args):
 @click.option("--split", type=click.Choice(["dev", "test", "test2", "all"]), default="test", show_default=True,
               help="test (and test2) are held out, reported in EVALUATION.md; dev was used for tuning.")
 @click.option("--json", "as_json", is_flag=True, help="Figures as JSON.")
-def evaluate_redaction(split, as_json):
+@click.option("--save", is_flag=True, help="Store the held-out figures the board report and dashboard quote.")
+def evaluate_redaction(split, as_json, save):
     """Redaction precision and recall per kind of personal data; exit 1 if the names goals are missed."""
     from analysis_svc.adapters.text.redaction_eval import main as run_redaction_evaluation
-    sys.exit(run_redaction_evaluation(["--split", split] + (["--json"] if as_json else [])))
+    sys.exit(run_redaction_evaluation(["--split", split] + (["--json"] if as_json else [])
+                                      + (["--save"] if save else [])))
 
 
 @cli.command()

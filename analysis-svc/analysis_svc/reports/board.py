@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from analysis_svc import read_model
 from analysis_svc.domain.fdr import control_fdr
 from analysis_svc.read_model import Filters, ResponseFilters
+from analysis_svc.reports.privacy import coverage_statement
 from analysis_svc.service_layer.measures import measures
 
 
@@ -41,6 +42,7 @@ def build(session, scope, period: Period, settings) -> dict:
         "themes": _themes(session, scope, base, prior),
         "quotes": quotes(session, scope, period, settings.zone),
         "min_cell": base.min_cell, "alpha": base.alpha, "family_size": family,
+        "privacy": coverage_statement(),  # the quotes above went through that redaction
     }
 
 

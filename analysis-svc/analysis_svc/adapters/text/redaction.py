@@ -226,8 +226,8 @@ def _first_wins(spans: list[Span]) -> list[Span]:
 
 
 def coverage_statement() -> dict:
-    """What redaction removes and does not, with the measured recall (see redaction_eval)."""
-    from .redaction_eval import coverage_statement as statement  # the evaluation imports this module
+    """What redaction removes and does not, with the stored held-out figures (reports.privacy)."""
+    from analysis_svc.reports.privacy import coverage_statement as statement
     return statement()
 
 

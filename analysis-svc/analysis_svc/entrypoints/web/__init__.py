@@ -13,6 +13,7 @@ def init_dashboard(app, settings) -> None:
     from analysis_svc.entrypoints.web import signin, views  # noqa: F401  (routes register on import)
     from analysis_svc.entrypoints.web.auth import current_viewer
     from analysis_svc.entrypoints.web.presenters import theme_name
+    from analysis_svc.reports.privacy import coverage_statement
     from analysis_svc.reports.views import blp as reports_blp
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.session_key()
@@ -21,7 +22,7 @@ def init_dashboard(app, settings) -> None:
                       SESSION_COOKIE_SECURE=settings.cookie_secure,
                       PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
                       SESSION_REFRESH_EACH_REQUEST=False, WTF_CSRF_CHECK_DEFAULT=False)
-    app.context_processor(lambda: {"current_viewer": current_viewer})
+    app.context_processor(lambda: {"current_viewer": current_viewer, "redaction": coverage_statement})
     app.add_template_filter(theme_name, "theme_name")
     CSRFProtect(app)  # checked by the dashboard blueprint only: the JSON API stays bearer-token only
     app.register_blueprint(views.blp)
