@@ -9,10 +9,12 @@ from chassis.db import make_engine, migrate, session_factory
 from chassis.kafka import KafkaPublisher, PublishError, dead_letter
 from chassis.mail import SmtpMailer
 from chassis.messagebus import MessageBus
+from chassis.privacy.retention_runs import RetentionRuns
 
 from analysis_svc.adapters.lazy_analyser import LazyAnalyser
 from analysis_svc.adapters.mail_outbox import MailRelay
 from analysis_svc.adapters.pdf import PdfPrinter, chromium_pdf
+from analysis_svc.adapters.retention import sweeps as retention_sweeps
 from analysis_svc.adapters.token_store import TokenStore
 from analysis_svc.adapters.topics import replayer, subscriber
 from analysis_svc.config import Settings
@@ -55,6 +57,8 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True, **overri
     deps |= _pipeline(settings, deps)
     deps["mail_relay"] = provide("mail_relay", lambda: _mail_relay(settings, deps, closers))
     deps["subscribe"], deps["replay"] = subscriber(settings), replayer(settings)
+    deps["retention_runs"] = RetentionRuns(deps["engine"])
+    deps["retention_sweeps"] = retention_sweeps(deps["engine"])
     deps |= overrides
     deps["close"] = partial(_close, closers)
     return messagebus.make_bus(uow=partial(SqlUnitOfWork, deps["sessions"]), **deps)

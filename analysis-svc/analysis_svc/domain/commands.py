@@ -1,6 +1,6 @@
 """What analysis-svc is asked to do: one command per consumed batch, page action or CLI job."""
-from dataclasses import dataclass
-from typing import Sequence
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,15 @@ class IssueToken:
 @dataclass(frozen=True)
 class RevokeToken:
     token_id: int
+
+
+@dataclass(frozen=True)
+class ApplyRetention:
+    """Let go of what is past its retention period; a dry run only counts. Recorded either way."""
+
+    dry_run: bool = False
+    trigger: str = "cli"  # "cli" | "worker"
+    progress: Callable | None = field(default=None, compare=False)  # a bar: progress(total=n)
 
 
 @dataclass(frozen=True)

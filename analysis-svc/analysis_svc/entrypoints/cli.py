@@ -6,6 +6,7 @@ import threading
 import click
 
 from chassis.cli import run_cli
+from chassis.privacy.retention_cli import retention_group
 
 from analysis_svc.reports.cli import report as board_report
 
@@ -159,6 +160,14 @@ def tokens_revoke(token_id):
 
 # The board report command lives with the report (owned by the dashboard engineer).
 cli.add_command(board_report)
+
+
+def _apply_retention(**fields):
+    from analysis_svc.domain.commands import ApplyRetention
+    return ApplyRetention(**fields)
+
+
+cli.add_command(retention_group(_bus, _apply_retention))
 
 
 def main() -> None:

@@ -3,8 +3,10 @@ import gc
 import logging
 import threading
 
+from chassis.privacy.retention_runs import apply_daily
+
 from analysis_svc.adapters.topics import TOPICS
-from analysis_svc.domain.commands import ConsumeBatch
+from analysis_svc.domain.commands import ApplyRetention, ConsumeBatch
 from analysis_svc.entrypoints import erasure_worker as erasures
 
 __all__ = ["TOPICS", "handle_records", "make_worker", "run"]
@@ -44,7 +46,7 @@ def make_worker(bus, *, group_id: str | None = None):
 def run(bus, stop: threading.Event, *, group_id: str | None = None) -> None:
     """Consume until `stop` is set; a failed consumer (e.g. a lost rebalance) is rebuilt.
     Erasure requests have a consumer thread of their own; with alert emails on, a relay thread
-    sends the emails the batches staged."""
+    sends the emails the batches staged; another applies the retention periods once a day."""
     load_analyser(bus)  # before the freeze
     tune_gc()
     threading.Thread(target=erasures.run, args=(bus, stop), kwargs={"group_id": group_id},
@@ -52,6 +54,8 @@ def run(bus, stop: threading.Event, *, group_id: str | None = None) -> None:
     if bus.mail_relay is not None:
         threading.Thread(target=bus.mail_relay.relay_forever, args=(stop,),
                          name="alert-mail-relay", daemon=True).start()
+    threading.Thread(target=apply_daily, name="retention", daemon=True, args=(
+        bus, lambda: ApplyRetention(trigger="worker"), stop)).start()
     while not stop.is_set():
         try:
             make_worker(bus, group_id=group_id).run(stop)

@@ -4,6 +4,7 @@ from chassis.privacy.audit import RecordAccess, record_access
 
 from analysis_svc.domain import commands
 from analysis_svc.service_layer import erasure, handlers
+from analysis_svc.service_layer.retention import apply_retention
 
 COMMAND_HANDLERS = {
     commands.ConsumeBatch: handlers.consume_batch,
@@ -12,6 +13,7 @@ COMMAND_HANDLERS = {
     commands.MarkFollowedUp: handlers.mark_followed_up,
     commands.IssueToken: handlers.issue_token,
     commands.RevokeToken: handlers.revoke_token,
+    commands.ApplyRetention: apply_retention,
     commands.EraseSubjects: erasure.erase_subjects,
     RecordAccess: record_access,
 }
