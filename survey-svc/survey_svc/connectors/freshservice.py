@@ -54,9 +54,7 @@ class Freshservice:
 
 
 def build(spec: Spec) -> Freshservice:
-    client = ApiClient(spec.url, auth=(spec.secret(), "X"), rate=spec.rate,
-                       timeout=spec.timeout)
-    return Freshservice(client, spec)
+    return Freshservice(spec.client(spec.url, auth=(spec.secret(), "X")), spec)
 
 
 LINK = "{url}/a/tickets/{ref}"

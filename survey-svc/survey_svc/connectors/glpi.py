@@ -112,8 +112,8 @@ class Glpi:
 
 
 def build(spec: Spec) -> Glpi:
-    client = ApiClient(f"{spec.url}/apirest.php", rate=spec.rate, timeout=spec.timeout,
-                       headers={"Content-Type": "application/json"})
+    client = spec.client(f"{spec.url}/apirest.php",
+                         headers={"Content-Type": "application/json"})
     app = spec.secret(spec.app_token_env) if spec.app_token_env else None
     return Glpi(client, spec, spec.secret(), app)
 

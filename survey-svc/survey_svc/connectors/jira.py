@@ -64,9 +64,7 @@ class Jira:
 
 
 def build(spec: Spec) -> Jira:
-    client = ApiClient(spec.url, auth=(spec.username or "", spec.secret()), rate=spec.rate,
-                       timeout=spec.timeout)
-    return Jira(client, spec)
+    return Jira(spec.client(spec.url, auth=(spec.username or "", spec.secret())), spec)
 
 
 LINK = "{url}/browse/{ref}"

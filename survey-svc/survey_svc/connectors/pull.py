@@ -27,6 +27,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
+from survey_svc.connectors.http import ApiClient
 from survey_svc.connectors.mapping import Mapping, MappingFileError
 from survey_svc.connectors.values import ValueProblem, as_datetime, zone
 from survey_svc.domain.writeback import TRIGGERS, WriteBackRule, WriteBackRules
@@ -35,7 +36,8 @@ KINDS = ("rt", "servicenow", "jira", "freshservice", "glpi")
 DEFAULT_MAPPING = {"glpi": "glpi_rest"}  # the others' shipped mapping is named like the kind
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
 SPEC_KEYS = {"kind", "url", "secret_env", "app_token_env", "username", "mapping", "interval",
-             "start", "rate", "page_size", "timeout", "timezone", "link", "options", "writeback"}
+             "start", "rate", "page_size", "timeout", "attempts", "timezone", "link", "options",
+             "writeback"}
 SECRET_WORDS = ("password", "token", "secret", "api_key", "apikey")
 
 
@@ -63,6 +65,7 @@ class Spec:
     rate: float | None = 2.0
     page_size: int = 100
     timeout: float = 30.0
+    attempts: int = 5  # tries of one request (429, 5xx, timeouts) before the poll gives up
     timezone: object = timezone.utc
     options: dict = field(default_factory=dict)
     environ: object = field(default=None, repr=False, compare=False)
@@ -74,6 +77,11 @@ class Spec:
             raise ConnectorsError(f"pull.{self.name}: environment variable {variable!r} "
                                   f"(its secret_env) is not set")
         return value
+
+    def client(self, base_url: str, **kwargs) -> ApiClient:
+        """The HTTP client, paced and retried as this connector is configured."""
+        return ApiClient(base_url, rate=self.rate, timeout=self.timeout, attempts=self.attempts,
+                         **kwargs)
 
 
 @dataclass(frozen=True)
@@ -122,7 +130,8 @@ def connector(name: str, raw: dict, environ, where: str) -> Connector:
         spec = Spec(name=name, kind=kind, url=url, username=raw.get("username"),
                     secret_env=raw.get("secret_env"), app_token_env=raw.get("app_token_env"),
                     rate=float(raw.get("rate", 2)) or None, page_size=int(raw.get("page_size", 100)),
-                    timeout=float(raw.get("timeout", 30)), options=options, environ=environ,
+                    timeout=float(raw.get("timeout", 30)), attempts=int(raw.get("attempts", 5)),
+                    options=options, environ=environ,
                     timezone=zone(raw.get("timezone", "UTC")))
         mapping = Mapping.load(raw.get("mapping") or DEFAULT_MAPPING.get(kind, kind))
         start = as_datetime(str(raw["start"])) if "start" in raw else None

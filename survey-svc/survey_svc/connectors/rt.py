@@ -78,9 +78,8 @@ class RequestTracker:
 
 
 def build(spec: Spec) -> RequestTracker:
-    client = ApiClient(f"{spec.url}/REST/2.0", auth=TokenAuth("token", spec.secret()),
-                       rate=spec.rate, timeout=spec.timeout)
-    return RequestTracker(client, spec)
+    return RequestTracker(spec.client(f"{spec.url}/REST/2.0",
+                                      auth=TokenAuth("token", spec.secret())), spec)
 
 
 LINK = "{url}/Ticket/Display.html?id={ref}"

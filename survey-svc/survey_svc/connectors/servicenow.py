@@ -55,9 +55,7 @@ class ServiceNow:
 
 
 def build(spec: Spec) -> ServiceNow:
-    client = ApiClient(spec.url, auth=(spec.username or "", spec.secret()), rate=spec.rate,
-                       timeout=spec.timeout)
-    return ServiceNow(client, spec)
+    return ServiceNow(spec.client(spec.url, auth=(spec.username or "", spec.secret())), spec)
 
 
 LINK = "{url}/nav_to.do?uri=incident.do?sys_id={ref}"
