@@ -107,15 +107,21 @@ def is_due(last_started: datetime | None, now: datetime, every: timedelta = DAY)
     return last_started is None or now - last_started >= every
 
 
+def apply_if_due(bus, command: Callable[[], object]) -> RetentionRun | None:
+    """Handle `command()` when a day has passed, by the bus's clock, since the last worker run
+    that finished (`bus.retention_runs`); a failed run does not count, so it is tried again."""
+    if not is_due(bus.retention_runs.last_completed("worker"), bus.clock.now()):
+        return None
+    return bus.handle(command())
+
+
 def apply_daily(bus, command: Callable[[], object], stop: threading.Event,
                 interval_s: float = CHECK_EVERY_S) -> None:
-    """Until `stop`: whenever a day has passed by the bus's clock since the last worker run that
-    finished (`bus.retention_runs`), handle `command()`. A failed run is logged and tried again at
-    the next check."""
+    """Until `stop`: every interval_s, apply_if_due; a failure is logged, not raised."""
     while not stop.is_set():
         try:
-            if is_due(bus.retention_runs.last_completed("worker"), bus.clock.now()):
-                run = bus.handle(command())
+            run = apply_if_due(bus, command)
+            if run is not None:
                 log.info("retention run", extra={"run_id": run.id, "rows": run.total})
         except Exception:
             log.exception("retention run failed")

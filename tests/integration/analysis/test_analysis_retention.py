@@ -120,11 +120,12 @@ def test_exactly_what_is_past_its_period_goes_and_the_figures_stay(analysis):
     assert analysis.handle(ApplyRetention(trigger="worker")).total == 0
 
 
-def test_the_cli_dry_run_prints_counts_and_changes_nothing(db_url):
+def test_the_cli_dry_run_prints_counts_and_changes_nothing(db_url, tmp_path):
     bus = build(Settings(database_url=db_url, admin_token="a", model_dir=""))
     _seed(bus)  # its 2024 rows are all past their period by the real clock
     before = _snapshot(bus)
-    env = dict(os.environ, ANALYSIS_DATABASE_URL=db_url, ANALYSIS_MODEL_DIR="")
+    env = dict(os.environ, ANALYSIS_DATABASE_URL=db_url, ANALYSIS_MODEL_DIR="",
+               PRIVACY_MASTER_KEY="m" * 32, PRIVACY_VAULT_URL=f"sqlite:///{tmp_path / 'vault.db'}")
     cli = [sys.executable, "-m", "analysis_svc.entrypoints.cli", "retention"]
     dry = subprocess.run(cli + ["run", "--dry-run"], capture_output=True, text=True, env=env,
                          timeout=300)

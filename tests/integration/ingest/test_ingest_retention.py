@@ -144,7 +144,8 @@ def test_the_cli_dry_run_prints_counts_and_changes_nothing(db_url, kafka_bootstr
     before = _snapshot(bus)
     env = dict(os.environ, INGEST_DATABASE_URL=db_url, INGEST_SPOOL_DIR=settings.spool_dir,
                SURVEY_VERIFY_KEY=survey_keys[1], INGEST_SECRET_KEY="s", REPLY_TAG_KEY="r",
-               KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap)
+               KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap, PRIVACY_MASTER_KEY="m" * 32,
+               PRIVACY_VAULT_URL=f"sqlite:///{tmp_path / 'vault.db'}")
 
     def cli(*args):
         return subprocess.run([sys.executable, "-c", "from ingest_svc.entrypoints.cli import main; "

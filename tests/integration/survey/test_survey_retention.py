@@ -24,10 +24,18 @@ KEYS = generate_keypair()
 
 
 @pytest.fixture
-def survey(db_url):
+def vault(tmp_path):
+    from chassis.privacy.vault import KeyVault
+    made = KeyVault.from_url(f"sqlite:///{tmp_path / 'vault.db'}", "m" * 32)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def survey(db_url, vault):
     settings = Settings(webhook_secret="w", admin_token="a", reply_tag_key="r",
                         signing_key=KEYS[0], database_url=db_url)
-    bus = bootstrap.build(settings, clock=FakeClock(NOW))
+    bus = bootstrap.build(settings, clock=FakeClock(NOW), key_vault=vault)
     yield bus
     bus.close()
 
@@ -88,7 +96,7 @@ def _left(bus, table, column) -> set:
         return set(db.scalars(select(table.c[column])))
 
 
-EXPECTED = {"contact_details": {"invitations": 3, "requester_ids": 1},
+EXPECTED = {"contact_details": {"invitations": 3, "requester_ids": 1, "vault_keys": 0},
             "delivered": {"published_events": 1}, "access_audit": {"access_audit": 1}}
 
 
@@ -123,11 +131,13 @@ def test_exactly_what_is_past_its_period_goes(seeded):
         ("worker", False, 0), ("worker", False, 6)]
 
 
-def test_the_cli_dry_run_prints_counts_and_changes_nothing(db_url, monkeypatch, capsys):
+def test_the_cli_dry_run_prints_counts_and_changes_nothing(db_url, monkeypatch, capsys, tmp_path):
     from chassis.cli import run_cli
     from survey_svc.entrypoints.cli import cli
     for name, value in {"WEBHOOK_SECRET": "w", "ADMIN_TOKEN": "a", "REPLY_TAG_KEY": "r",
-                        "SURVEY_SIGNING_KEY": KEYS[0], "SURVEY_DATABASE_URL": db_url}.items():
+                        "SURVEY_SIGNING_KEY": KEYS[0], "SURVEY_DATABASE_URL": db_url,
+                        "PRIVACY_MASTER_KEY": "m" * 32,
+                        "PRIVACY_VAULT_URL": f"sqlite:///{tmp_path / 'vault.db'}"}.items():
         monkeypatch.setenv(name, value)
     now = datetime.now(timezone.utc)
     bus = bootstrap.build(Settings.from_env())
@@ -150,3 +160,36 @@ def test_the_cli_dry_run_prints_counts_and_changes_nothing(db_url, monkeypatch, 
     assert _people(bus)["new"] == before["new"]
     assert [run.dry_run for run in bus.retention_runs.recent()] == [False, True]
     bus.close()
+
+
+def test_vault_keys_go_for_the_months_wholly_past_the_longest_period(survey, vault):
+    bus = survey
+    # The cutoff is 31 March 2024 12:00: March's key also sealed what is not yet past it.
+    sealed = {at: vault.seal("subject-1", at, "Pat O'Neill") for at in (
+        datetime(2024, 2, 29, 23, 59, tzinfo=timezone.utc), TWO_YEARS_AGO - SECOND, NOW)}
+    assert bus.handle(ApplyRetention(dry_run=True)).counts["contact_details"]["vault_keys"] == 1
+    assert all(vault.open(token) == "Pat O'Neill" for token in sealed.values())
+    assert bus.handle(ApplyRetention()).counts["contact_details"]["vault_keys"] == 1
+    assert [vault.open(token) for token in sealed.values()] == [None, "Pat O'Neill", "Pat O'Neill"]
+
+
+def test_the_worker_applies_retention_once_a_day_by_the_bus_clock(survey):
+    import threading
+
+    from chassis.privacy.retention_runs import apply_daily, apply_if_due
+    from devkit.testing import wait_for
+    command = lambda: ApplyRetention(trigger="worker")  # noqa: E731
+    stop = threading.Event()
+    loop = threading.Thread(target=apply_daily, args=(survey, command, stop, 0.01))
+    loop.start()
+    try:
+        wait_for(lambda: survey.retention_runs.last_completed("worker") is not None, 30,
+                 message="the worker's first retention run")
+    finally:
+        stop.set()
+        loop.join(10)
+    survey.clock.advance(timedelta(hours=23, minutes=59))
+    assert apply_if_due(survey, command) is None
+    survey.clock.advance(timedelta(minutes=1))
+    assert apply_if_due(survey, command).trigger == "worker"
+    assert [run.trigger for run in survey.retention_runs.recent()] == ["worker", "worker"]
