@@ -93,6 +93,24 @@ class Spool:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return messages
 
+    def rewrite(self, keys: set[str], change) -> int:
+        """Replace the value of each message spooled under one of `keys` by change(value) (None:
+        leave it); returns how many changed. Raises SpoolBusy while a flush holds the spool."""
+        if not keys:
+            return 0
+        with self.flushing() as mine:
+            if not mine:
+                raise SpoolBusy("the spool is being flushed")
+            conn = self._connect()
+            rows = conn.execute(f"SELECT seq, value FROM spool WHERE key IN "
+                                f"({','.join('?' * len(keys))})", sorted(keys)).fetchall()
+            changed = [(new, seq) for seq, value in rows if (new := change(value)) is not None]
+            if changed:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany("UPDATE spool SET value = ? WHERE seq = ?", changed)
+                conn.execute("COMMIT")
+            return len(changed)
+
     @contextmanager
     def flushing(self):
         """Hold the host-wide flush lock, or yield False when another process holds it."""

@@ -85,3 +85,12 @@ class ApplyRetention:
     dry_run: bool = False
     trigger: str = "cli"  # "cli" | "worker"
     progress: Callable | None = field(default=None, compare=False)  # a bar: progress(total=n)
+
+
+@dataclass(frozen=True)
+class EraseSubjects:
+    """survey-svc's `erasure.requested`: anonymise what ingest-svc holds about these people."""
+
+    request_id: str
+    subjects: tuple[str, ...]
+    invitation_ids: tuple[str, ...]

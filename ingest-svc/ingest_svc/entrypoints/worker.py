@@ -1,5 +1,6 @@
-"""The background worker: learns invitations from surveys.lifecycle, replays the spool,
-and confirms provisional ratings whose person never pressed Send."""
+"""The background worker: learns invitations from surveys.lifecycle, erases on request
+(privacy.requests), replays the spool, and confirms provisional ratings whose person never
+pressed Send."""
 import logging
 import threading
 
@@ -7,7 +8,7 @@ from chassis.kafka import ConsumerWorker, Record, dead_letter
 from chassis.privacy.retention_runs import apply_daily
 from contracts import decode
 from contracts.errors import InvalidEvent
-from contracts.topics import SURVEYS_LIFECYCLE
+from contracts.topics import PRIVACY_REQUESTS, SURVEYS_LIFECYCLE
 
 from ingest_svc.domain import commands
 from ingest_svc.domain.model import Cohort, Invitation
@@ -33,6 +34,10 @@ def handle_message(record: Record, bus) -> None:
         bus.handle(commands.RecordInvitation(invitation_of(envelope.data)))
     elif envelope.event_type == "invitation.cancelled":
         bus.handle(commands.CloseInvitation(invitation_of(envelope.data), "cancelled"))
+    elif envelope.event_type == "erasure.requested":
+        data = envelope.data
+        bus.handle(commands.EraseSubjects(data["request_id"], tuple(data["subjects"]),
+                                          tuple(data["invitation_ids"])))
 
 
 def run_worker(bus) -> None:
@@ -43,7 +48,8 @@ def run_worker(bus) -> None:
     threading.Thread(target=apply_daily, name="retention", daemon=True, args=(
         bus, lambda: commands.ApplyRetention(trigger="worker"), bus.stop)).start()
     worker = ConsumerWorker(bus.settings.kafka_bootstrap_servers, bus.settings.consumer_group,
-                            [SURVEYS_LIFECYCLE], lambda batch: [handle_message(r, bus) for r in batch],
+                            [SURVEYS_LIFECYCLE, PRIVACY_REQUESTS],
+                            lambda batch: [handle_message(r, bus) for r in batch],
                             client_id="ingest-svc-worker")
     worker.run(bus.stop)
 

@@ -4,22 +4,24 @@ from dataclasses import replace
 
 from chassis.privacy.erasures import completed_event, refs_of
 from contracts import decode, encode
+from contracts.registry import personal_fields_of
 
 from ingest_svc.domain import commands
 from ingest_svc.service_layer.envelopes import PRODUCER
 
-_PERSONAL = ("comment",)  # what a response event says about the person; the numbers stay
-
 
 def without_comment(value: bytes | str) -> bytes | str | None:
-    """An encoded response event without its comment (same event id); None when it has none."""
+    """An encoded response event without its personal fields (the comment) and its subject,
+    same event id, the numbers as they were; None when there is nothing to take out."""
     try:
         envelope = decode(value)
     except ValueError:  # not an event we can read: it names nobody we could find
         return None
-    if not any(envelope.data.get(name) for name in _PERSONAL):
+    personal = [name for name in (*personal_fields_of(envelope.event_type), "subject")
+                if "." not in name and envelope.data.get(name)]
+    if not personal:
         return None
-    encoded = encode(replace(envelope, data={**envelope.data, **dict.fromkeys(_PERSONAL)}))
+    encoded = encode(replace(envelope, data={**envelope.data, **dict.fromkeys(personal)}))
     return encoded if isinstance(value, bytes) else encoded.decode()
 
 

@@ -3,7 +3,7 @@ from chassis.messagebus import MessageBus
 from chassis.privacy.audit import RecordAccess, record_access
 
 from ingest_svc.domain import commands
-from ingest_svc.service_layer import answers, invitations, provisional, replies
+from ingest_svc.service_layer import answers, erasure, invitations, provisional, replies
 from ingest_svc.service_layer.retention import apply_retention
 
 COMMAND_HANDLERS = {
@@ -18,6 +18,7 @@ COMMAND_HANDLERS = {
     commands.CloseInvitation: invitations.close_invitation,
     commands.IngestEmailReply: replies.ingest_email_reply,
     commands.ApplyRetention: apply_retention,
+    commands.EraseSubjects: erasure.erase_subjects,
     RecordAccess: record_access,
 }
 # ingest-svc's events leave as contract envelopes (the Delivery port); none is handled inside.
