@@ -40,13 +40,15 @@ def coverage_statement() -> dict:
         "and National Insurance numbers, passwords, PINs and access keys typed into the text, "
         "IP and MAC addresses, asset tags and vehicle registrations are replaced by placeholders. "
         f"On {figures['comments']} synthetic service-desk comments held out from tuning, the share "
-        f"of each removed was: {shares}. {figures['products_share']:.0%} of IT product names "
+        f"of each removed was: {shares}. Street addresses, National Insurance numbers and links "
+        "that carry a key are removed too, but were not measured. "
+        f"{figures['products_share']:.0%} of IT product names "
         "(Outlook, Teams, Windows...) were removed by mistake. Not removed: "
         + "; ".join(NOT_REMOVED) + ". Redaction lowers the risk; it does not remove it."
     )
-    short = (f"Comments are redacted before they are stored: in testing, {names['recall']:.0%} of "
-             f"people's names and {min(others):.0%} or more of each other kind of personal detail "
-             "were removed, so some can remain.")
+    short = (f"Comments are redacted before they are stored: tested on synthetic comments, "
+             f"{names['recall']:.0%} of people's names and {min(others):.0%} or more of each other "
+             "kind of personal detail were removed, so some can remain.")
     return {"split": figures["split"], "comments": figures["comments"], "removed": kinds,
             "names_recall": names["recall"], "products_redacted": figures["products_share"],
             "not_removed": list(NOT_REMOVED), "command": figures["command"], "text": text,
