@@ -2,6 +2,7 @@
 from chassis.db import check_database
 from chassis.limits import install_limits
 from chassis.privacy.audit_api import access_audit_blueprint
+from chassis.privacy.subject_data import subject_data_blueprint
 from chassis.web import create_service_app
 
 
@@ -9,6 +10,7 @@ def create_app(bus=None):
     """The Flask app around a bus (bootstrap.build() when none is given)."""
     from analysis_svc import bootstrap
     from analysis_svc.entrypoints.api import limit, register
+    from analysis_svc.read_model import subject_data
     bus = bus or bootstrap.build()
     app, api = create_service_app(
         "analysis-svc", bus.settings, title="analysis-svc feeds",
@@ -16,6 +18,7 @@ def create_app(bus=None):
     app.extensions["bus"] = bus
     register(api)
     api.register_blueprint(access_audit_blueprint("analysis-svc"))
+    api.register_blueprint(subject_data_blueprint("analysis-svc", subject_data.held, "analysis-svc"))
     limit(install_limits(app, bus.settings, "analysis-svc"), bus.settings)
     _dashboard(app, bus)  # after install_limits: the dashboard limits its sign-in and PDFs
     return app

@@ -2,9 +2,10 @@
 from chassis.db import check_database
 from chassis.messagebus import MessageBus
 from chassis.privacy.audit_api import access_audit_blueprint
+from chassis.privacy.subject_data import subject_data_blueprint
 from chassis.web import create_service_app
 
-from ingest_svc import bootstrap
+from ingest_svc import bootstrap, subject_data
 from ingest_svc.entrypoints import limits
 from ingest_svc.entrypoints.api import inbound_email, responses
 from ingest_svc.entrypoints.web import guards, pages
@@ -25,6 +26,7 @@ def create_app(bus: MessageBus | None = None, *, background: bool = False):
     api.register_blueprint(responses.blp)
     api.register_blueprint(inbound_email.blp)
     api.register_blueprint(access_audit_blueprint())
+    api.register_blueprint(subject_data_blueprint("ingest-svc", subject_data.held))
     responses.document_placement(api.spec)
     limits.install(app, settings)
     if background and settings.background:

@@ -4,7 +4,7 @@ session cookie, then bearer token, then the trusted header."""
 from flask import current_app, request, session
 
 from chassis.auth import request_bearer, same_secret, token_hash
-from chassis.privacy.audit_api import ADMIN_ACTOR, audit_read
+from chassis.privacy.audit_api import ADMIN_ACTOR, admin_actor, audit_read
 
 from analysis_svc.read_model.audit_actors import token_holder
 
@@ -18,7 +18,7 @@ def _bus():
 def _token_actor(hashed: str, via: str) -> str:
     admin = _bus().settings.admin_token
     if admin and same_secret(hashed, token_hash(admin)):
-        return ADMIN_ACTOR if via == "bearer" else f"{ADMIN_ACTOR} ({via})"
+        return admin_actor() if via == "bearer" else f"{ADMIN_ACTOR} ({via})"
     with _bus().sessions() as db:
         holder = token_holder(db, hashed)
     name = holder or "unknown token"

@@ -25,7 +25,7 @@ def _bus():
 def admin_actor(base: str = ADMIN_ACTOR) -> str:
     """Who an admin-token request is: the token, and the person X-Actor named (self-declared)."""
     named = clean_text(request.headers.get("X-Actor", ""), 100).strip()
-    return f"{base} ({named})" if named else base
+    return f"{base}:{named}" if named else base
 
 
 def audit_read(action: str, *, rows: int, target: str | None = None,
@@ -47,7 +47,7 @@ class UtcMoment(fields.DateTime):
             raise ValidationError("Out of range.") from None
 
 
-class AuditQuery(Schema):
+class AccessAuditQuery(Schema):
     since = UtcMoment(metadata={"description": "From this moment (ISO 8601; UTC without offset)."})
     until = UtcMoment(metadata={"description": "Before this moment."})
     actor = fields.String(validate=[validate.Length(min=1, max=ACTOR), NAME],
@@ -61,7 +61,7 @@ class AuditQuery(Schema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
 
-class AuditEntry(Schema):
+class AccessAuditEntry(Schema):
     id = fields.Integer()
     at = fields.DateTime()
     actor = fields.String(metadata={"description": "Who: the token, user or realm of the request."})
@@ -71,8 +71,8 @@ class AuditEntry(Schema):
     rows = fields.Integer(metadata={"description": "How many records the read returned."})
 
 
-class AuditPage(Schema):
-    items = fields.List(fields.Nested(AuditEntry))
+class AccessAuditPage(Schema):
+    items = fields.List(fields.Nested(AccessAuditEntry))
     next_cursor = fields.Integer(allow_none=True)
 
 
@@ -88,8 +88,8 @@ def access_audit_blueprint(realm: str = "api") -> Blueprint:
     @blp.route("/access-audit")
     class AccessAudit(MethodView):
         @blp.doc(security=[{"bearerAuth": []}])
-        @blp.arguments(AuditQuery, location="query", unknown=RAISE)
-        @blp.response(200, AuditPage)
+        @blp.arguments(AccessAuditQuery, location="query", unknown=RAISE)
+        @blp.response(200, AccessAuditPage)
         def get(self, args):
             """Reads of personal data, newest first; follow next_cursor for older ones."""
             with _bus().uow_factory() as uow:

@@ -27,7 +27,7 @@ def audit_db(db_url):
 def _seed(audit: AccessAudit) -> None:
     entries = [RecordAccess("admin-token", "responses.list", "responses", {"limit": 5}, 5),
                RecordAccess("token#3 (Children)", "responses.export", "responses", {}, 120),
-               RecordAccess("admin-token (dpo)", "subject_access.read", "subject:" + ALICE,
+               RecordAccess("admin-token:dpo", "subject_access.read", "subject:" + ALICE,
                             {"subjects": [ALICE], "asked_by": "email"}, 9),
                RecordAccess("admin-token", "erasure.request", "erasure:r1",
                             {"subjects": [BOB, ALICE]}, 1)]
