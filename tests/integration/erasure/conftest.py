@@ -1,5 +1,6 @@
 """The three services in one process, each on its own database (SQLite or PostgreSQL), on the
 real broker; each worker started (and stopped) when a test says."""
+import dataclasses
 import threading
 import uuid
 
@@ -10,6 +11,13 @@ from chassis.tokens import generate_keypair
 from contracts import topics
 
 REPLY_TAG_KEY, ADMIN = "erasure-reply-tag-key", "erasure-admin-token"
+MASTER_KEY = "erasure-test-master-key-0123456789abcdef"
+
+
+def _known(settings_class, values: dict) -> dict:
+    """The values a service's Settings takes (the vault's, where the service has one)."""
+    names = {f.name for f in dataclasses.fields(settings_class)}
+    return {k: v for k, v in values.items() if k in names}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -33,19 +41,22 @@ class Suite:
         from survey_svc.config import Settings as SurveySettings
         keys, unique = generate_keypair(), uuid.uuid4().hex[:10]
         self.bootstrap, self.threads = bootstrap, []
+        vault = {"privacy_vault_url": database_url("vault"), "privacy_master_key": MASTER_KEY}
         self.groups = {"survey": f"survey-erasure-{unique}", "ingest": f"ingest-erasure-{unique}",
                        "analysis": f"analysis-erasure-{unique}"}
         self.survey = build_survey(SurveySettings(
             webhook_secret="secret", admin_token=ADMIN, reply_tag_key=REPLY_TAG_KEY,
             signing_key=keys[0], database_url=database_url("survey"), smtp_port=smtp_port,
-            kafka_bootstrap_servers=bootstrap))
+            kafka_bootstrap_servers=bootstrap, **_known(SurveySettings, vault)))
         self.ingest = build_ingest(IngestSettings(
             survey_verify_key=keys[1], secret_key=unique, reply_tag_key=REPLY_TAG_KEY,
             database_url=database_url("ingest"), kafka_bootstrap_servers=bootstrap,
-            spool_dir=str(tmp_path / "spool"), consumer_group=self.groups["ingest"]))
+            spool_dir=str(tmp_path / "spool"), consumer_group=self.groups["ingest"],
+            **_known(IngestSettings, vault)))
         self.analysis = build_analysis(AnalysisSettings(
             database_url=database_url("analysis"), kafka_bootstrap_servers=bootstrap,
-            admin_token="admin", model_dir="", group_id=self.groups["analysis"]))
+            admin_token="admin", model_dir="", group_id=self.groups["analysis"],
+            **_known(AnalysisSettings, vault)))
         for group, subscribed in (
                 (self.groups["survey"], [topics.TICKETS_RESOLVED, topics.FEEDBACK_RESPONSES,
                                          topics.PRIVACY_REQUESTS]),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from chassis.kafka import KafkaPublisher, client_config
 from contracts import topics
+from contracts.personal import is_sealed
 from devkit.testing import wait_for
 
 from analysis_svc.adapters import orm as analysis_orm
@@ -115,6 +116,12 @@ def test_an_erasure_completes_everywhere_once_and_keeps_the_numbers(suite, admin
     assert counts["analysis-svc"]["responses"] == 1 and counts["survey-svc"]["invitations"] == 1
     assert_person_gone(suite, invitation_id, "pat.oneill@example.org")
     assert numbers(suite) == before
+    # On the log from offset 0, the name was sealed under the person's key, now shredded.
+    [created] = read_topic(suite.bootstrap, topics.SURVEYS_LIFECYCLE,
+                           lambda e: e.event_type == "invitation.created"
+                           and e.data["invitation_id"] == invitation_id)
+    assert is_sealed(created.data["requester_name"])
+    assert suite.survey.key_vault.open(created.data["requester_name"]) is None
 
     # The same request replayed: nobody does it twice, the report stays as it was.
     [requested] = read_topic(suite.bootstrap, topics.PRIVACY_REQUESTS,
