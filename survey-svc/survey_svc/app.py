@@ -12,7 +12,7 @@ def create_app(bus=None) -> Flask:
     """The Flask app around a bus (bootstrap.build() when none is given)."""
     from survey_svc import bootstrap
     from survey_svc.entrypoints.api import push
-    from survey_svc.entrypoints.api import admin, erasure, tickets
+    from survey_svc.entrypoints.api import admin, erasure, subject_access, tickets
 
     bus = bus or bootstrap.build()
     app, api = create_service_app(
@@ -26,9 +26,11 @@ def create_app(bus=None) -> Flask:
     api.register_blueprint(admin.blp)
     api.register_blueprint(erasure.blp)
     api.register_blueprint(access_audit_blueprint())
+    api.register_blueprint(subject_access.blp)
     limiter = install_limits(app, bus.settings, "survey-svc")
     limit_blueprint(limiter, tickets.blp, bus.settings.webhook_rate_limit)
     limit_blueprint(limiter, push.blp, bus.settings.webhook_rate_limit)
     limit_blueprint(limiter, admin.blp, bus.settings.admin_rate_limit)
+    limit_blueprint(limiter, subject_access.blp, bus.settings.admin_rate_limit)
     limit_blueprint(limiter, erasure.blp, bus.settings.admin_rate_limit)
     return app

@@ -12,6 +12,7 @@ from chassis.privacy.retention_runs import RetentionRuns
 from survey_svc.adapters.email import EmailRenderer
 from survey_svc.adapters.lifecycle import PRODUCER
 from survey_svc.adapters.retention import sweeps as retention_sweeps
+from survey_svc.adapters.subject_peers import peers_from_settings
 from survey_svc.adapters.write_lock import write_lock_for
 from survey_svc.config import Settings
 from survey_svc.connectors.pull import load_pull_connectors
@@ -55,6 +56,7 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True,
                                     client_id=PRODUCER),
         "retention_runs": RetentionRuns(engine, write_lock_for(engine)),
         "retention_sweeps": retention_sweeps(engine, write_lock_for(engine)),
+        "subject_peers": peers_from_settings(s),
     } | overrides
     deps.setdefault("key_vault", None)  # chassis.privacy.vault.KeyVault: erasure shreds keys
     if "mailers" not in deps:

@@ -38,6 +38,11 @@ class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings):
     admin_rate_limit: str = env("SURVEY_ADMIN_RATE_LIMIT", "300 per minute", as_rate_limit)
     # The push sources (POST /v1/tickets/resolved/<source>), a TOML file; unset, push is off.
     connectors_file: str | None = env("SURVEY_CONNECTORS_FILE", None)
+    # Subject access asks ingest-svc and analysis-svc over their admin APIs (with ADMIN_TOKEN,
+    # which the three services share); "" leaves that service's part out (complete: false).
+    ingest_admin_url: str = env("INGEST_ADMIN_URL", "http://127.0.0.1:8002")
+    analysis_admin_url: str = env("ANALYSIS_ADMIN_URL", "http://127.0.0.1:8003")
+    subject_access_timeout_s: float = env("SUBJECT_ACCESS_TIMEOUT_S", 10.0, as_float)
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":

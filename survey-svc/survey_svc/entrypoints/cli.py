@@ -12,6 +12,7 @@ from survey_svc.entrypoints.connectors_cli import connectors_group
 from survey_svc.entrypoints.erasure_cli import erasure_group
 from survey_svc.entrypoints.import_cli import imports
 from survey_svc.entrypoints.mapping_cli import mapping
+from survey_svc.entrypoints.subject_access_cli import subject_access_command
 
 
 def _bus(settings=None, **kwargs):
@@ -136,6 +137,7 @@ def dispatch():
 
 
 cli.add_command(audit_group(_bus))
+cli.add_command(subject_access_command(_bus))
 cli.add_command(erasure_group(_bus))
 cli.add_command(imports)
 cli.add_command(mapping)

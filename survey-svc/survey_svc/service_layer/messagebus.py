@@ -3,9 +3,11 @@ from chassis.messagebus import MessageBus
 from chassis.privacy.audit import RecordAccess, record_access
 
 from survey_svc.domain import commands
+from survey_svc.domain.subject_access import AnswerSubjectAccess
 from survey_svc.service_layer import answers, dispatch, erasure, intake, policies
 from survey_svc.service_layer.pulling import poll_connector
 from survey_svc.service_layer.retention import apply_retention
+from survey_svc.service_layer.subject_access import answer_subject_access
 from survey_svc.service_layer.writeback import deliver_write_backs, queue_write_back
 
 COMMAND_HANDLERS = {
@@ -21,6 +23,7 @@ COMMAND_HANDLERS = {
     commands.RequestErasure: erasure.request_erasure,
     commands.RecordErasureProgress: erasure.record_erasure_progress,
     RecordAccess: record_access,
+    AnswerSubjectAccess: answer_subject_access,
     commands.PollConnector: poll_connector,
     commands.QueueWriteBack: queue_write_back,
     commands.DeliverWriteBacks: deliver_write_backs,

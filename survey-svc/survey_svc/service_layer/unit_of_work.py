@@ -10,6 +10,7 @@ from survey_svc.adapters.lifecycle import envelopes_for
 from survey_svc.adapters.orm import privacy
 from survey_svc.adapters.repository import InvitationRepository
 from survey_svc.adapters.stores import Decisions, Inbox, OptOuts, Policies
+from survey_svc.adapters.subject_store import SubjectStore
 
 
 class SqlUnitOfWork:
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
         self.inbox = Inbox(self.db)
         self.erasures = ErasureStore(self.db)
         self.access_audit = AccessAudit(self.db, privacy["access_audit"])
+        self.subject_data = SubjectStore(self.db)
         self.checkpoints = Checkpoints(self.db)
         self.ticket_refs = TicketRefs(self.db)
         self.writebacks = WriteBacks(self.db)
