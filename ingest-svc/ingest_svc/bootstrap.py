@@ -7,6 +7,7 @@ from chassis import db
 from chassis.clock import SystemClock
 from chassis.messagebus import MessageBus
 from chassis.privacy.retention_runs import RetentionRuns
+from chassis.privacy.settings import vault_for
 
 from ingest_svc.adapters.delivery import BoundedPublisher, SpoolFlusher, SpoolingDelivery
 from ingest_svc.adapters.retention import sweeps as retention_sweeps
@@ -30,13 +31,16 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True, **overri
     publisher = given("publisher", lambda: BoundedPublisher(
         settings.kafka_bootstrap_servers, "ingest-svc", settings.ack_timeout_s))
     spool = given("spool", lambda: Spool(settings.spool_dir))
+    # Seals each answer's comment before it is published or spooled.
+    key_vault = given("key_vault", lambda: vault_for(settings, migrate_db=migrate_db))
     stop = given("stop", threading.Event)
     dependencies = dict(
         settings=settings, engine=engine, sessions=sessions, publisher=publisher, spool=spool,
         stop=stop, clock=given("clock", SystemClock),
-        delivery=given("delivery", lambda: SpoolingDelivery(publisher, spool)),
+        key_vault=key_vault,
+        delivery=given("delivery", lambda: SpoolingDelivery(publisher, spool, key_vault)),
         flusher=given("flusher", lambda: SpoolFlusher(spool, publisher, stop)),
-        close=given("close", lambda: partial(_close, stop, publisher, engine)),
+        close=given("close", lambda: partial(_close, stop, publisher, engine, key_vault)),
         retention_runs=given("retention_runs", lambda: RetentionRuns(engine)),
         retention_sweeps=given("retention_sweeps", lambda: retention_sweeps(engine, spool)))
     extra = {name: value for name, value in overrides.items() if name != "uow"}
@@ -50,8 +54,9 @@ def _engine(database_url: str, migrate_db: bool):
     return db.make_engine(database_url)
 
 
-def _close(stop: threading.Event, publisher, engine) -> None:
-    """Stop the background threads, then let go of the broker and the database."""
+def _close(stop: threading.Event, publisher, engine, key_vault=None) -> None:
+    """Stop the background threads, then let go of the broker and the databases."""
     stop.set()
     publisher.close()
     engine.dispose()
+    getattr(key_vault, "close", lambda: None)()

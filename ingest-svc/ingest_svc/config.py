@@ -4,11 +4,12 @@ from functools import cache
 
 from chassis.limits import LimitSettings, as_rate_limit
 from chassis.privacy.retention import RetentionSettings
+from chassis.privacy.settings import PrivacySettings
 from chassis.settings import BaseSettings, as_bool, as_float, as_int, as_list, as_pem, as_port, env
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(BaseSettings, LimitSettings, RetentionSettings):
+class Settings(BaseSettings, LimitSettings, RetentionSettings, PrivacySettings):
     # Secrets: no defaults in code (`devkit run` generates dev values).
     survey_verify_key: str = env("SURVEY_VERIFY_KEY", parse=as_pem)
     secret_key: str = env("INGEST_SECRET_KEY")

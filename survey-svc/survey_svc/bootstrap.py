@@ -9,6 +9,7 @@ from chassis.mail import SmtpMailer
 from chassis.messagebus import MessageBus
 from chassis.outbox import OutboxRelay
 from chassis.privacy.retention_runs import RetentionRuns
+from chassis.privacy.settings import vault_for
 from survey_svc.adapters.email import EmailRenderer
 from survey_svc.adapters.lifecycle import PRODUCER
 from survey_svc.adapters.retention import sweeps as retention_sweeps
@@ -36,12 +37,14 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True,
     sessions = overrides.pop("sessions", None) or session_factory(engine)
     publisher = overrides.pop("publisher", None) or KafkaPublisher(s.kafka_bootstrap_servers,
                                                                    PRODUCER)
+    # Seals the requester on invitation.created, opens tickets, shreds keys (erasure, retention).
+    key_vault = overrides.pop("key_vault", None) or vault_for(s, migrate_db=migrate_db)
     # SQLite has one writer: commits queue on this lock (threads and sender processes).
     uow = overrides.pop("uow", None) or partial(SqlUnitOfWork, engine, write_lock_for(engine),
-                                                s.reply_tag_key)
+                                                s.reply_tag_key, key_vault)
     deps = {
         "settings": s, "engine": engine, "sessions": sessions, "publisher": publisher,
-        "uow_factory": uow, "clock": SystemClock(),
+        "uow_factory": uow, "clock": SystemClock(), "key_vault": key_vault,
         "push_sources": overrides.pop("push_sources", None) or load_push_sources(
             s.connectors_file),
         "connectors": overrides.pop("connectors", None) or load_pull_connectors(
@@ -58,7 +61,6 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True,
         "retention_sweeps": retention_sweeps(engine, write_lock_for(engine)),
         "subject_peers": peers_from_settings(s),
     } | overrides
-    deps.setdefault("key_vault", None)  # chassis.privacy.vault.KeyVault: erasure shreds keys
     if "mailers" not in deps:
         deps["mailers"] = smtp_mailers(s, factory=deps["mailer_factory"])
     deps["close"] = partial(_close, deps)
@@ -78,4 +80,5 @@ def _close(deps: dict) -> None:
     for mailer in deps["mailers"]:
         mailer.close()
     deps["publisher"].close()
+    getattr(deps["key_vault"], "close", lambda: None)()
     deps["engine"].dispose()

@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from chassis.limits import LimitSettings, as_rate_limit
 from chassis.mail import SmtpSettings
 from chassis.privacy.retention import RetentionSettings
+from chassis.privacy.settings import PrivacySettings
 from chassis.settings import (BaseSettings, as_bool, as_float, as_int, as_pem, as_port, env,
                               from_env)
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings):
+class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings, PrivacySettings):
     """The common variables, SMTP_*, MAIL_FROM, RATE_LIMIT_*, RETENTION_* (chassis), and survey-svc's
     own."""
 

@@ -33,23 +33,33 @@ def _with(data: dict, values: dict[str, object]) -> dict:
     return out
 
 
-def seal_data(event_type: str, data: dict, vault, subject: str | None, at: datetime) -> dict:
-    """`data` with each personal plaintext sealed under subject's key for at's month."""
-    paths = [p for p in personal_fields_of(event_type)
-             if isinstance(_get(data, p), str) and not is_sealed(_get(data, p))]
-    if not paths:
-        return data
-    sealed = vault.seal_many([(subject, at, _get(data, p)) for p in paths])
-    return _with(data, dict(zip(paths, sealed)))
+def _plain(data: dict, path: str) -> bool:
+    value = _get(data, path)
+    return isinstance(value, str) and not is_sealed(value)
+
+
+def seal_envelopes(envelopes: list[Envelope], vault, subjects: list[str | None],
+                   ats: list[datetime | None] | None = None) -> list[Envelope]:
+    """Each envelope with its personal plaintexts sealed under its subject's key for the month of
+    its `at` (the data's own time; default occurred_at), so retention shreds it with that month.
+    One vault query for the keys of the whole batch."""
+    ats = ats or [None] * len(envelopes)
+    places = [(i, path) for i, env in enumerate(envelopes)
+              for path in personal_fields_of(env.event_type) if _plain(env.data, path)]
+    if not places:
+        return list(envelopes)
+    sealed = vault.seal_many([(subjects[i], ats[i] or envelopes[i].occurred_at,
+                               _get(envelopes[i].data, path)) for i, path in places])
+    changes: dict[int, dict] = {}
+    for (i, path), token in zip(places, sealed):
+        changes.setdefault(i, {})[path] = token
+    return [replace(env, data=_with(env.data, changes[i])) if i in changes else env
+            for i, env in enumerate(envelopes)]
 
 
 def seal_envelope(envelope: Envelope, vault, subject: str | None,
                   at: datetime | None = None) -> Envelope:
-    """The envelope with its personal fields sealed (at: the data's own time, default occurred_at:
-    its month picks the key, so retention can shred it with the month)."""
-    data = seal_data(envelope.event_type, envelope.data, vault, subject,
-                     at or envelope.occurred_at)
-    return envelope if data is envelope.data else replace(envelope, data=data)
+    return seal_envelopes([envelope], vault, [subject], [at])[0]
 
 
 def open_envelope(envelope: Envelope, vault) -> Envelope:

@@ -3,6 +3,7 @@ import logging
 import threading
 
 from chassis.kafka import KafkaPublisher, PublishError
+from chassis.privacy.envelopes import seal_envelopes
 from contracts import encode
 
 from ingest_svc.adapters.spool import Spool
@@ -24,13 +25,21 @@ class BoundedPublisher(KafkaPublisher):
 
 
 class SpoolingDelivery:
-    """The Delivery port. While anything is spooled, new events queue behind it (order per key)."""
+    """The Delivery port. While anything is spooled, new events queue behind it (order per key).
+    With a key vault, personal fields are sealed first: neither the log nor the spool has them
+    in clear (an answer under its `subject`'s key for the month it was given)."""
 
-    def __init__(self, publisher, spool: Spool):
+    def __init__(self, publisher, spool: Spool, vault=None):
         self.publisher = publisher
         self.spool = spool
+        self.vault = vault
 
     def deliver(self, envelopes) -> str:
+        envelopes = list(envelopes)
+        if self.vault is not None:
+            envelopes = seal_envelopes(envelopes, self.vault,
+                                       [e.data.get("subject") for e in envelopes],
+                                       [e.data.get("submitted_at") for e in envelopes])
         messages = [(e.topic, e.key, encode(e)) for e in envelopes]
         if not self.spool.pending():
             try:

@@ -16,7 +16,7 @@ _INSERT_KEY = insert(idempotency_keys)
 _SELECT_INVITATION = select(*(invitations.c[k] for k in (
     "invitation_id", "directorate", "service", "category", "team", "ticket_id", "channel", "language",
     "expires_at", "invitee", "closed"))).where(invitations.c.invitation_id == bindparam("i"))
-_ANSWER = ("score", "resolved", "comment", "channel", "source", "updated_at")
+_ANSWER = ("score", "resolved", "comment", "channel", "source", "updated_at", "subject")
 _AMEND_RESPONSE = (update(responses).where(responses.c.invitation_id == bindparam("inv"))
                    .values(version=responses.c.version + 1, **{k: bindparam(f"new_{k}") for k in _ANSWER})
                    .returning(responses.c.response_id, responses.c.version))
@@ -45,10 +45,11 @@ class ResponseRepository:
     def __init__(self, session):
         self.session = session
 
-    def record(self, invitation_id, response_id, answer: Answer, channel, source, at) -> tuple[str, int]:
+    def record(self, invitation_id, response_id, answer: Answer, channel, source, at,
+               subject: str | None = None) -> tuple[str, int]:
         """Store the answer; returns (response_id, version), amending the invitation's answer."""
         values = {"score": answer.score, "resolved": answer.resolved, "comment": answer.comment,
-                  "channel": channel, "source": source, "updated_at": at}
+                  "channel": channel, "source": source, "updated_at": at, "subject": subject}
         if invitation_id is not None:
             row = self.session.execute(_AMEND_RESPONSE, {
                 "inv": invitation_id, **{f"new_{k}": v for k, v in values.items()}}).first()
@@ -64,7 +65,7 @@ class ResponseRepository:
         except IntegrityError:
             if invitation_id is None:
                 raise
-            return self.record(invitation_id, response_id, answer, channel, source, at)
+            return self.record(invitation_id, response_id, answer, channel, source, at, subject)
         return response_id, 1
 
     def exists_for(self, invitation_id: str) -> bool:

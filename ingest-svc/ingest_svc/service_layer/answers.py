@@ -46,6 +46,15 @@ def stateless_event(cmd: commands.SubmitAnswer, now):
                                     cmd.channel, cmd.source, now)
 
 
+def answerer(inv, uow) -> str | None:
+    """The answerer's subject: the invitee's address hash (chassis.privacy.subject_of), from
+    the invitation a page's link token names when the claim did not carry it."""
+    if inv.invitee or not inv.invitation_id:
+        return inv.invitee
+    known = uow.invitations.get(inv.invitation_id)
+    return known.invitee if known is not None else None
+
+
 def record(cmd: commands.SubmitAnswer, uow, now) -> tuple[Receipt, object]:
     """Inside a unit of work: replay a known idempotency key, or store the answer."""
     inv = cmd.invitation
@@ -59,9 +68,12 @@ def record(cmd: commands.SubmitAnswer, uow, now) -> tuple[Receipt, object]:
             return (Receipt(prior["response_id"], prior["version"], "", replayed=True),
                     decode(prior["envelope"]))
     key = ("inv", inv.invitation_id) if inv.invitation_id else ("key", cmd.source, cmd.idempotency_key)
+    subject = answerer(inv, uow)
     response_id, version = uow.responses.record(
-        inv.invitation_id, envelopes.stable_response_id(*key), cmd.answer, cmd.channel, cmd.source, now)
-    event = envelopes.response_event(inv, cmd.answer, response_id, version, cmd.channel, cmd.source, now)
+        inv.invitation_id, envelopes.stable_response_id(*key), cmd.answer, cmd.channel, cmd.source,
+        now, subject)
+    event = envelopes.response_event(inv, cmd.answer, response_id, version, cmd.channel, cmd.source,
+                                     now, subject)
     if cmd.idempotency_key:
         uow.idempotency.add(cmd.source, cmd.idempotency_key, fingerprint(cmd), response_id,
                             version, encode(event).decode(), now)

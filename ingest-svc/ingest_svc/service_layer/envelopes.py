@@ -17,7 +17,7 @@ def stable_response_id(*parts: str) -> str:
 
 
 def response_event(invitation: Invitation, answer: Answer, response_id: str, version: int,
-                   channel: str, source: str, at: datetime) -> Envelope:
+                   channel: str, source: str, at: datetime, subject: str | None = None) -> Envelope:
     cohort = invitation.cohort
     data = {
         "directorate": cohort.directorate, "service": cohort.service,
@@ -26,7 +26,7 @@ def response_event(invitation: Invitation, answer: Answer, response_id: str, ver
         "ticket_id": invitation.ticket_id, "version": version, "score": answer.score,
         "resolved": answer.resolved, "comment": answer.comment, "channel": channel,
         "source": source, "language": invitation.language or "en",
-        "submitted_at": at.isoformat(),
+        "submitted_at": at.isoformat(), "subject": subject,
     }
     event_type = "response.submitted" if version == 1 else "response.amended"
     return make_envelope(event_type, data, PRODUCER)

@@ -2,6 +2,8 @@
 import re
 
 from chassis.auth import address_hash
+from chassis.privacy import subject_of
+from chassis.privacy.envelopes import seal_envelope
 from contracts.envelope import Envelope, make_envelope
 from contracts.text import NAME_REFUSED, TEXT_REFUSED
 
@@ -34,9 +36,17 @@ def _data(inv: Invitation, step: str, reason: str | None, at, address_key: str |
     return data
 
 
-def envelopes_for(inv: Invitation, address_key: str | None = None) -> list[Envelope]:
-    """Drain the invitation's new steps into envelopes, oldest first."""
+def envelopes_for(inv: Invitation, address_key: str | None = None,
+                  vault=None) -> list[Envelope]:
+    """Drain the invitation's new steps into envelopes, oldest first; with a vault, the
+    requester's id and name sealed under their subject's key for the month."""
     steps, inv.events[:] = list(inv.events), []
-    return [make_envelope(f"invitation.{step}", _data(inv, step, reason, at, address_key),
-                          PRODUCER)
-            for step, reason, at in steps]
+    envelopes = [make_envelope(f"invitation.{step}", _data(inv, step, reason, at, address_key),
+                               PRODUCER)
+                 for step, reason, at in steps]
+    if vault is None:
+        return envelopes
+    t = inv.ticket
+    subject = subject_of(address_key, email=t.requester_email, requester_id=t.requester_id)
+    return [seal_envelope(e, vault, subject, at=e.data["at"]) if e.event_type == "invitation.created"
+            else e for e in envelopes]

@@ -3,6 +3,7 @@ import logging
 import threading
 
 from chassis.kafka import dead_letter
+from chassis.privacy.envelopes import open_envelopes
 from chassis.privacy.retention_runs import apply_daily
 from contracts import topics
 from contracts.envelope import Envelope, decode
@@ -20,6 +21,8 @@ def command_for(envelope: Envelope):
     """The command an event asks for, or None for events survey-svc ignores."""
     data, kind = envelope.data, envelope.event_type
     if kind == "ticket.resolved":
+        if data["requester"].get("id") is None:  # sealed, and its person erased since
+            return None
         ticket = ticket_from_data(data)
         if data.get("reopened"):
             return commands.ReopenTicket(ticket.ticket_id, ticket.resolution)
@@ -37,19 +40,42 @@ def command_for(envelope: Envelope):
     return None
 
 
-def handle_message(topic: str, value: bytes, bus) -> None:
-    """One record: decided once, however often it is delivered."""
-    envelope = decode(value)
+def handle_message(topic: str, value: bytes, bus, envelope: Envelope | None = None) -> None:
+    """One record (`envelope`: already decoded and opened): decided once, however often it is
+    delivered."""
+    envelope = envelope or _opened([decode(value)], bus)[0]
     command = command_for(envelope)
     if command is not None:
         bus.handle(command)
     queue_write_back(envelope, bus)  # a note owed to the ticket, if a connector pulled it
 
 
-def handle_batch(records, bus) -> None:
-    for record in records:
+def _opened(envelopes: list[Envelope], bus) -> list[Envelope]:
+    """Tickets with their sealed requester opened, one vault query for all (None where erased)."""
+    vault = getattr(bus, "key_vault", None)
+    tickets = [i for i, e in enumerate(envelopes) if e.event_type == "ticket.resolved"]
+    if vault is None or not tickets:
+        return envelopes
+    opened = dict(zip(tickets, open_envelopes([envelopes[i] for i in tickets], vault)))
+    return [opened.get(i, e) for i, e in enumerate(envelopes)]
+
+
+def _decoded(records) -> dict[int, Envelope]:
+    found = {}
+    for i, record in enumerate(records):
         try:
-            handle_message(record.topic, record.value, bus)
+            found[i] = decode(record.value)
+        except InvalidEvent:
+            pass  # handle_message meets it again and dead-letters it
+    return found
+
+
+def handle_batch(records, bus) -> None:
+    decoded = _decoded(records)
+    opened = dict(zip(decoded, _opened(list(decoded.values()), bus)))
+    for i, record in enumerate(records):
+        try:
+            handle_message(record.topic, record.value, bus, opened.get(i))
         except InvalidEvent as err:
             if record.topic == topics.TICKETS_RESOLVED:  # ours to reject; others' DLQ is theirs
                 dead_letter(bus.publisher, record, str(err), err.messages, GROUP)

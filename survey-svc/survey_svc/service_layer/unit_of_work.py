@@ -17,11 +17,13 @@ class SqlUnitOfWork:
     """On a Core connection: every statement is Core, and an ORM session per mail sent
     cost the dispatcher more than the database did."""
 
-    def __init__(self, engine, write_lock=nullcontext(), address_key: str | None = None):
+    def __init__(self, engine, write_lock=nullcontext(), address_key: str | None = None,
+                 vault=None):
         # SQLite has one writer: threads of a process queue on this lock instead of each
         # sleeping in SQLite's busy handler (1 ms and up) whenever two commits overlap.
         self.engine, self.write_lock = engine, write_lock
         self.address_key = address_key  # REPLY_TAG_KEY: keys the invitee's address hash
+        self.vault = vault  # chassis.privacy KeyVault: seals the requester before the outbox
 
     def __enter__(self):
         self.db = self.engine.connect()
@@ -47,7 +49,7 @@ class SqlUnitOfWork:
             for invitation in self.invitations.seen.values():
                 if invitation.id not in self.invitations.added:
                     self.invitations.save(invitation)
-                for envelope in envelopes_for(invitation, self.address_key):
+                for envelope in envelopes_for(invitation, self.address_key, self.vault):
                     add_to_outbox(self.db, envelope)
             self.db.commit()
 

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from chassis.privacy import subject_of
+from chassis.privacy.settings import Unsealed
 from chassis.testing import FakeClock, FakePublisher
 from chassis.tokens import generate_keypair
 from contracts.envelope import decode
@@ -19,7 +20,7 @@ NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 KEY, KEYS = "reply-key", generate_keypair()
 
 
-class FakeVault:
+class FakeVault(Unsealed):  # seals nothing; records what is shredded
     def __init__(self):
         self.shredded = []
 

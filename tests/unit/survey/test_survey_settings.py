@@ -7,7 +7,7 @@ from survey_svc.config import Settings
 
 KEYS = generate_keypair()
 ENV = {"WEBHOOK_SECRET": "w", "ADMIN_TOKEN": "a", "REPLY_TAG_KEY": "r",
-       "SURVEY_SIGNING_KEY": KEYS[0]}
+       "SURVEY_SIGNING_KEY": KEYS[0], "PRIVACY_MASTER_KEY": "m" * 32}
 
 
 def test_defaults_refuse_the_replayable_signature_and_take_an_itsm_burst():
@@ -18,9 +18,10 @@ def test_defaults_refuse_the_replayable_signature_and_take_an_itsm_burst():
     assert settings.rate_limit_storage_uri == "memory://" and settings.trusted_proxy_hops == 0
 
 
-def test_the_reply_tag_key_is_required():
-    env = {k: v for k, v in ENV.items() if k != "REPLY_TAG_KEY"}
-    with pytest.raises(SettingsError, match="REPLY_TAG_KEY"):
+@pytest.mark.parametrize("secret", ["REPLY_TAG_KEY", "PRIVACY_MASTER_KEY"])
+def test_each_secret_is_required(secret):
+    env = {k: v for k, v in ENV.items() if k != secret}
+    with pytest.raises(SettingsError, match=secret):
         Settings.from_env(env)
 
 
