@@ -25,6 +25,7 @@ def create_app(bus=None) -> Flask:
     api.register_blueprint(push.blp)
     api.register_blueprint(admin.blp)
     api.register_blueprint(erasure.blp)
+    erasure.document_one_person(api.spec)
     api.register_blueprint(access_audit_blueprint())
     api.register_blueprint(subject_access.blp)
     limiter = install_limits(app, bus.settings, "survey-svc")
