@@ -9,6 +9,16 @@ from chassis.settings import (BaseSettings, as_bool, as_float, as_int, as_pem, a
                               from_env)
 
 
+def as_peer_url(raw: str) -> str:
+    """An http(s) base URL, or "off" (read as "": that service is not asked)."""
+    value = raw.strip()
+    if value.lower() == "off":
+        return ""
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f'must be an http(s) URL or "off", got {raw!r}')
+    return value
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings, PrivacySettings):
     """The common variables, SMTP_*, MAIL_FROM, RATE_LIMIT_*, RETENTION_* (chassis), and survey-svc's
@@ -40,9 +50,9 @@ class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings, Pri
     # The push sources (POST /v1/tickets/resolved/<source>), a TOML file; unset, push is off.
     connectors_file: str | None = env("SURVEY_CONNECTORS_FILE", None)
     # Subject access asks ingest-svc and analysis-svc over their admin APIs (with ADMIN_TOKEN,
-    # which the three services share); "" leaves that service's part out (complete: false).
-    ingest_admin_url: str = env("INGEST_ADMIN_URL", "http://127.0.0.1:8002")
-    analysis_admin_url: str = env("ANALYSIS_ADMIN_URL", "http://127.0.0.1:8003")
+    # which the three services share); "off" leaves that service's part out (complete: false).
+    ingest_admin_url: str = env("INGEST_ADMIN_URL", "http://127.0.0.1:8002", as_peer_url)
+    analysis_admin_url: str = env("ANALYSIS_ADMIN_URL", "http://127.0.0.1:8003", as_peer_url)
     subject_access_timeout_s: float = env("SUBJECT_ACCESS_TIMEOUT_S", 10.0, as_float)
 
     @classmethod
