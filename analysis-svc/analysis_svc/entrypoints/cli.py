@@ -6,6 +6,7 @@ import threading
 import click
 
 from chassis.cli import run_cli
+from chassis.privacy.audit_cli import audit_group
 from chassis.privacy.retention_cli import retention_group
 
 from analysis_svc.reports.cli import report as board_report
@@ -160,6 +161,7 @@ def tokens_revoke(token_id):
 
 # The board report command lives with the report (owned by the dashboard engineer).
 cli.add_command(board_report)
+cli.add_command(audit_group(_bus))
 
 
 def _apply_retention(**fields):
