@@ -27,6 +27,29 @@ def kafka_bootstrap(tmp_path_factory):
     broker.stop()
 
 
+TEST_MASTER_KEY = "test-only-privacy-master-key-0123456789abcdef"  # NOT SECRET: tests only
+
+
+@pytest.fixture(scope="session", autouse=True)
+def privacy_environment(tmp_path_factory):
+    """PRIVACY_MASTER_KEY and PRIVACY_VAULT_URL for every service a test starts from the
+    environment (a subprocess, Settings.from_env()): the services refuse to start without a
+    master key. One vault for the session, as the three services share one."""
+    vault = tmp_path_factory.mktemp("vault") / "vault.db"
+    os.environ.setdefault("PRIVACY_MASTER_KEY", TEST_MASTER_KEY)
+    os.environ.setdefault("PRIVACY_VAULT_URL", f"sqlite:///{vault}")
+    return {"privacy_master_key": os.environ["PRIVACY_MASTER_KEY"],
+            "privacy_vault_url": os.environ["PRIVACY_VAULT_URL"]}
+
+
+@pytest.fixture
+def privacy_settings(tmp_path):
+    """Settings fields for a test's own key vault (pass as Settings(..., **privacy_settings) to
+    every service of one test, so they seal and open with the same keys)."""
+    return {"privacy_master_key": TEST_MASTER_KEY,
+            "privacy_vault_url": f"sqlite:///{tmp_path / 'vault.db'}"}
+
+
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory):
     """A PostgreSQL server: TEST_POSTGRES_URL's, else one started for this session."""

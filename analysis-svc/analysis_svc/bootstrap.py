@@ -9,6 +9,7 @@ from chassis.db import make_engine, migrate, session_factory
 from chassis.kafka import KafkaPublisher, PublishError, dead_letter
 from chassis.mail import SmtpMailer
 from chassis.messagebus import MessageBus
+from chassis.privacy.settings import vault_for
 from chassis.privacy.retention_runs import RetentionRuns
 
 from analysis_svc.adapters.lazy_analyser import LazyAnalyser
@@ -48,6 +49,9 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True, **overri
     deps["sessions"] = provide("sessions", lambda: session_factory(deps["engine"]))
     deps["publisher"] = provide("publisher", lambda: KafkaPublisher(
         settings.kafka_bootstrap_servers, client_id=PRODUCER), "close")
+    # Opens comments and requester names from the log; seals the comments it publishes.
+    deps["key_vault"] = provide("key_vault", lambda: vault_for(settings, migrate_db=migrate_db),
+                                "close")
     deps["analyser"] = provide("analyser", lambda: LazyAnalyser(
         partial(_load_analyser, settings.model_dir or None, settings.asset_tag_pattern)))
     deps["tokens"] = TokenStore(deps["sessions"])

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chassis.limits import LimitSettings, as_rate_limit
 from chassis.mail import SmtpSettings
+from chassis.privacy.settings import PrivacySettings
 from chassis.privacy.retention import RetentionSettings
 from chassis.settings import (BaseSettings, as_bool, as_float, as_int, as_list, as_port, env,
                               from_env)
@@ -32,7 +33,7 @@ def as_networks(raw: str) -> tuple:
 
 
 @dataclass(frozen=True)
-class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings):
+class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings, PrivacySettings):
     database_url: str = env("ANALYSIS_DATABASE_URL", "sqlite:///var/analysis.db")
     host: str = env("ANALYSIS_HOST", "127.0.0.1")
     port: int = env("ANALYSIS_PORT", 8003, as_port)

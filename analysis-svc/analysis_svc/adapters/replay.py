@@ -22,6 +22,11 @@ class TopicReplay:
         self.consumer.assign([TopicPartition(t, p, OFFSET_BEGINNING) for (t, p) in marks
                               if self.end[t, p] > self.begin[t, p]])
 
+    def trimmed(self) -> list[tuple[str, int, int]]:
+        """(topic, partition, first offset) of each partition no longer starting at offset 0:
+        retention (or someone) deleted its beginning."""
+        return sorted((t, p, low) for (t, p), low in self.begin.items() if low > 0)
+
     def batches(self):
         """Yield lists of Records until every partition reached its end offset of the start."""
         remaining = {tp for tp in self.end if self.end[tp] > self.begin[tp]}

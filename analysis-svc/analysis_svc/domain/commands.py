@@ -16,6 +16,9 @@ class ReplayBatch:
 
     records: Sequence
     publish: bool = False
+    # (response_id, version) -> the reading feedback.scored recorded for an answer whose comment
+    # can no longer be opened (its person erased or past retention): used instead of the text.
+    readings: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
+from chassis.privacy.envelopes import open_envelopes, seal_envelopes
 from contracts.envelope import decode
 from contracts.errors import InvalidEvent
 
@@ -40,6 +41,8 @@ class Pipeline:
     dead_letter: Callable  # (publisher, record, reason, errors) -> None
     transient: tuple[type[BaseException], ...] = ()
     notify: Callable | None = None  # (repo, alert envelopes, now): stages alert emails
+    vault: object = None  # chassis.privacy KeyVault: opens what comes in, seals what goes out
+    readings: dict | None = None  # rebuild: recorded readings of comments no longer readable
 
 
 def process(records, p: Pipeline) -> int:
@@ -55,6 +58,8 @@ def process(records, p: Pipeline) -> int:
             pairs.append((record, envelope))
     if not pairs:
         return 0
+    if p.vault is not None:  # comments and requester names, one vault query for the batch
+        pairs = list(zip([r for r, _ in pairs], open_envelopes([e for _, e in pairs], p.vault)))
     try:
         return _apply([e for _, e in pairs], p).stored
     except p.transient:
@@ -80,14 +85,24 @@ def _apply(envelopes, p: Pipeline) -> Outcome:
     now = p.clock.now()
     with p.uow:
         repo = p.uow.analysis
-        outcome = handle_events(repo, envelopes, p.analyser, p.policy, now)
+        outcome = handle_events(repo, envelopes, p.analyser, p.policy, now, p.readings)
         forget_erased(p.uow.erasures, envelopes, outcome)
         alerts = [e for e in outcome.events if e.event_type.startswith("alert.")]
         if p.notify and alerts:
             p.notify(repo, alerts, now)
         # Published before the commit with stable event ids: a retry re-sends the same ids.
         if outcome.events:
-            p.publisher.publish_many(outcome.events)
+            p.publisher.publish_many(_sealed(outcome, p.vault))
         p.uow.commit()
     p.learner.add(outcome.learn)
     return outcome
+
+
+def _sealed(outcome: Outcome, vault) -> list:
+    """The batch's events with each redacted comment sealed as its answer's comment was: under
+    the answerer's key for the month it was given (one key to shred for both)."""
+    if vault is None:
+        return outcome.events
+    owners = [outcome.owners.get(e.data.get("response_id"), (None, None)) for e in outcome.events]
+    return seal_envelopes(outcome.events, vault, [subject for subject, _ in owners],
+                          [at for _, at in owners])

@@ -24,18 +24,19 @@ class _Discard:
 
 
 def consume_batch(cmd: commands.ConsumeBatch, uow, analyser, publisher, policy, clock, learner,
-                  dead_letter, transient, notify) -> int:
+                  dead_letter, transient, notify, key_vault) -> int:
     """Store, score and roll up a polled batch; returns how many responses it stored."""
     return process(cmd.records, Pipeline(uow, analyser, publisher, policy, clock, learner,
-                                         dead_letter, transient, notify))
+                                         dead_letter, transient, notify, key_vault))
 
 
 def replay_batch(cmd: commands.ReplayBatch, uow, analyser, publisher, policy, clock, learner,
-                 dead_letter, transient) -> int:
+                 dead_letter, transient, key_vault) -> int:
     """As consume_batch, but a replay never emails an alert again."""
     publisher = publisher if cmd.publish else _Discard()
     return process(cmd.records, Pipeline(uow, analyser, publisher, policy, clock, learner,
-                                         dead_letter, transient))
+                                          dead_letter, transient, vault=key_vault,
+                                          readings=cmd.readings))
 
 
 def prepare_rebuild(cmd: commands.PrepareRebuild, uow) -> None:

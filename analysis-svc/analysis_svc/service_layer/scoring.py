@@ -7,11 +7,13 @@ from contracts.envelope import Envelope, make_envelope
 from analysis_svc.domain.alerts import detractor_alert_id, is_detractor, stable_event_id
 from analysis_svc.domain.periods import local_day, periods_of_day
 from analysis_svc.service_layer.drops import find_drops
-from analysis_svc.service_layer.ports import AnalysisItem
+from analysis_svc.service_layer.ports import AnalysisItem, TextAnalysis
 from analysis_svc.service_layer.rollups import Deltas
 
 PRODUCER = "analysis-svc"
 RESPONSE_EVENTS = {"response.submitted", "response.amended"}
+# The text of an answer rebuilt from its recorded reading: the person is gone, the figures stay.
+ERASED_COMMENT = "[comment no longer held]"
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,11 @@ class Outcome:
     learn: list[tuple[str, int]] = field(default_factory=list)
     stored: int = 0
     duplicates: int = 0
+    owners: dict[str, tuple] = field(default_factory=dict)  # response_id -> (subject, submitted_at)
 
 
 def handle_events(repo, envelopes: list[Envelope], analyser, policy: Policy,
-                  now: datetime) -> Outcome:
+                  now: datetime, readings: dict | None = None) -> Outcome:
     """Apply a batch of decoded events inside the caller's transaction."""
     outcome = Outcome()
     fresh = _fresh(repo, envelopes)
@@ -43,7 +46,7 @@ def handle_events(repo, envelopes: list[Envelope], analyser, policy: Policy,
         if env.event_type.startswith("invitation."):
             _record_invitation(repo, env, deltas)
     _store_responses(repo, [e for e in fresh if e.event_type in RESPONSE_EVENTS], analyser,
-                     policy, now, deltas, outcome)
+                     policy, now, deltas, outcome, readings or {})
     repo.apply(deltas)
     touched = {(key[0], key[3], key[4]) for key in deltas.cells}
     for event_id, data in find_drops(repo, touched, min_cell=policy.min_cell,
@@ -78,7 +81,7 @@ def _record_invitation(repo, env: Envelope, deltas: Deltas) -> None:
                               data["at"])
 
 
-def _store_responses(repo, envelopes, analyser, policy, now, deltas, outcome) -> None:
+def _store_responses(repo, envelopes, analyser, policy, now, deltas, outcome, readings) -> None:
     latest: dict[str, dict] = {}
     for env in envelopes:
         data = env.data
@@ -90,13 +93,18 @@ def _store_responses(repo, envelopes, analyser, policy, now, deltas, outcome) ->
             if rid not in stored or d["version"] > stored[rid]["version"]]
     if not todo:
         return
+    recorded = [None if _comment(d) else readings.get((d["response_id"], d["version"]))
+                for d in todo]
     names = repo.requester_names([d.get("invitation_id") for d in todo])
-    analyses = analyser.analyse_many([
-        AnalysisItem(_comment(d), names.get(d.get("invitation_id")), d["score"]) for d in todo])
+    fresh = iter(analyser.analyse_many([
+        AnalysisItem(_comment(d), names.get(d.get("invitation_id")), d["score"])
+        for d, reading in zip(todo, recorded) if reading is None]))
+    analyses = [reading or next(fresh) for reading in recorded]
     new_rows, changed, detractors = [], [], []
-    for data, analysis in zip(todo, analyses):
+    for data, analysis, reading in zip(todo, analyses, recorded):
         old = stored.get(data["response_id"])
-        row = _row(data, analysis, now, policy.zone)
+        row = _row(data, analysis, now, policy.zone, recorded=reading is not None)
+        outcome.owners[row["response_id"]] = (row["subject"], row["submitted_at"])
         (changed if old else new_rows).append(row)
         deltas.replace_response(old, row)
         outcome.events.append(_scored(row))
@@ -117,8 +125,15 @@ def _comment(data: dict) -> str | None:
     return text or None
 
 
-def _row(data: dict, analysis, now: datetime, zone: tzinfo) -> dict:
-    redacted = analysis.redacted if _comment(data) else None
+def recorded_reading(scored: dict) -> TextAnalysis:
+    """What a response.scored event recorded, for an answer whose comment can no longer be
+    opened: its figures exactly as they were, its text a placeholder (counted as commented)."""
+    return TextAnalysis(scored["label"], scored["compound"], list(scored.get("themes") or []),
+                        ERASED_COMMENT, bool(scored.get("disagreement")))
+
+
+def _row(data: dict, analysis, now: datetime, zone: tzinfo, recorded: bool = False) -> dict:
+    redacted = analysis.redacted if _comment(data) or recorded else None
     periods = {kind: period for kind, period, _ in
                periods_of_day(local_day(data["submitted_at"], zone))}
     return {
@@ -131,7 +146,7 @@ def _row(data: dict, analysis, now: datetime, zone: tzinfo) -> dict:
         "label": analysis.label, "compound": max(-1.0, min(1.0, float(analysis.compound))),
         "themes": list(analysis.themes or []), "disagreement": bool(analysis.disagreement),
         "submitted_at": data["submitted_at"], "week": periods["week"],
-        "month": periods["month"], "updated_at": now,
+        "month": periods["month"], "updated_at": now, "subject": data.get("subject"),
     }
 
 

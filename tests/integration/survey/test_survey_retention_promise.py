@@ -13,7 +13,7 @@ from survey_svc.domain.model import Invitation, Ticket
 NOW = datetime.now(timezone.utc)
 KEYS = generate_keypair()
 ENV = {"WEBHOOK_SECRET": "w", "ADMIN_TOKEN": "a", "REPLY_TAG_KEY": "r",
-       "SURVEY_SIGNING_KEY": KEYS[0]}
+       "SURVEY_SIGNING_KEY": KEYS[0], "PRIVACY_MASTER_KEY": "m" * 32}
 
 
 def _parts(language: str, kept_for: Period | None) -> tuple[str, str]:

@@ -18,20 +18,21 @@ from analysis_svc.config import Settings
 ])
 def test_a_pattern_that_is_not_linear_or_useless_stops_start_up(pattern, reason):
     with pytest.raises(SettingsError, match=rf"REDACTION_ASSET_TAG: .*{reason}"):
-        Settings.from_env({"REDACTION_ASSET_TAG": pattern})
+        Settings.from_env({"REDACTION_ASSET_TAG": pattern, "PRIVACY_MASTER_KEY": "m" * 32})
 
 
 def test_the_default_is_the_redaction_default():
-    assert Settings.from_env({}).asset_tag_pattern == ASSET_TAG
+    assert Settings.from_env({"PRIVACY_MASTER_KEY": "m" * 32}).asset_tag_pattern == ASSET_TAG
 
 
 def test_a_nested_quantifier_is_accepted_because_re2_runs_it_in_linear_time():
-    settings = Settings.from_env({"REDACTION_ASSET_TAG": r"(?:AS+)+\d{4}"})
+    settings = Settings.from_env({"REDACTION_ASSET_TAG": r"(?:AS+)+\d{4}", "PRIVACY_MASTER_KEY": "m" * 32})
     assert settings.asset_tag_pattern == r"(?:AS+)+\d{4}"
 
 
 def test_the_configured_pattern_is_what_the_services_analyser_redacts_with(tmp_path):
-    settings = Settings.from_env({"REDACTION_ASSET_TAG": r"KCC\d{6}",
+    settings = Settings.from_env({"REDACTION_ASSET_TAG": r"KCC\d{6}", "PRIVACY_MASTER_KEY": "m" * 32,
+                                  "PRIVACY_VAULT_URL": f"sqlite:///{tmp_path / 'vault.db'}",
                                   "ANALYSIS_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
                                   "ANALYSIS_MODEL_DIR": ""})
     bus = build(settings, publisher=FakePublisher())

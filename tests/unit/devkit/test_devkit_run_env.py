@@ -39,7 +39,8 @@ def test_ports_are_bare_and_links_follow_them(monkeypatch):
     monkeypatch.setenv("ANALYSIS_PORT", "18003")
     monkeypatch.setenv("ANALYSIS_HOST", "0.0.0.0")
     from analysis_svc.config import Settings
-    assert Settings.from_env({"ANALYSIS_PORT": "18003", "ANALYSIS_HOST": "0.0.0.0"}).bind == "0.0.0.0:18003"
+    assert Settings.from_env({"ANALYSIS_PORT": "18003", "ANALYSIS_HOST": "0.0.0.0",
+                              "PRIVACY_MASTER_KEY": "m" * 32}).bind == "0.0.0.0:18003"
     env = service_env({})
     assert env["PUBLIC_SURVEY_URL"] == "http://127.0.0.1:18002"
     assert env["ANALYSIS_PUBLIC_URL"] == "http://127.0.0.1:18003"
