@@ -278,7 +278,8 @@ def suite_topics() -> dict[str, int]:
 
 def create_topics(bootstrap: str, specs: dict[str, int] | None = None,
                   timeout: float = 30.0, security: dict | None = None) -> dict[str, int]:
-    """Create missing topics (replication 1); existing ones are left alone. Returns partitions."""
+    """Create missing topics (replication 1) with the suite's settings (contracts.topics:
+    retention); an existing suite topic gets its retention set again. Returns partitions."""
     from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
     from kafka.errors import TopicAlreadyExistsError
@@ -287,16 +288,33 @@ def create_topics(bootstrap: str, specs: dict[str, int] | None = None,
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="devkit-topics",
                              **client_security(security))
     try:
-        missing = [NewTopic(name, partitions, 1) for name, partitions in specs.items()
-                   if name not in set(admin.list_topics())]
+        existing = set(admin.list_topics())
+        missing = [NewTopic(name, partitions, 1, topic_configs=_topic_config(name))
+                   for name, partitions in specs.items() if name not in existing]
         if missing:
             try:
                 admin.create_topics(missing, timeout_ms=int(timeout * 1000))
             except TopicAlreadyExistsError:
                 pass
+        _set_retention(admin, [name for name in specs if name in existing])
         return _wait_partitions(admin, list(specs), timeout)
     finally:
         admin.close()
+
+
+def _topic_config(name: str) -> dict[str, str]:
+    from contracts.topics import RETENTION_MS, topic_config
+    return topic_config(name) if name in RETENTION_MS else {}
+
+
+def _set_retention(admin, names: list[str]) -> None:
+    """Bring existing topics to the suite's retention (one created before it was set kept the
+    broker's 7-day default, which silently deletes the history a rebuild replays)."""
+    from kafka.admin import ConfigResource, ConfigResourceType
+    resources = [ConfigResource(ConfigResourceType.TOPIC, name, configs=_topic_config(name))
+                 for name in names if _topic_config(name)]
+    if resources:
+        admin.alter_configs(resources)
 
 
 def topic_partitions(bootstrap: str, names: list[str], security: dict | None = None) -> dict[str, int]:

@@ -7,8 +7,8 @@ import psycopg
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from contracts.topics import TOPICS
-from devkit.kafka import topic_partitions
+from contracts.topics import RETENTION_MS, TOPICS
+from devkit.kafka import create_topics, topic_partitions
 from devkit.mailcatcher import MailCatcher
 from devkit.procs import free_port
 
@@ -17,6 +17,32 @@ pytestmark = pytest.mark.integration
 
 def test_broker_has_every_topic_with_its_partitions(kafka_bootstrap):
     assert topic_partitions(kafka_bootstrap, list(TOPICS)) == TOPICS
+
+
+def _retention(bootstrap: str) -> dict[str, int]:
+    from kafka import KafkaAdminClient
+    from kafka.admin import ConfigResource, ConfigResourceType
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="devkit-test")
+    try:
+        found = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)
+                                        for name in TOPICS])
+    finally:
+        admin.close()
+    return {name: int(configs["retention.ms"]["value"]) for name, configs in found["topic"].items()}
+
+
+def test_every_topic_keeps_the_suites_retention_even_one_created_before(kafka_bootstrap):
+    from kafka import KafkaAdminClient
+    from kafka.admin import ConfigResource, ConfigResourceType
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap, client_id="devkit-test")
+    try:  # as a topic created before retention was set: the broker's 7-day default
+        admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, "feedback.alerts",
+                                            configs={"retention.ms": str(7 * 86_400_000)})])
+    finally:
+        admin.close()
+    assert _retention(kafka_bootstrap)["feedback.alerts"] == 7 * 86_400_000
+    create_topics(kafka_bootstrap)
+    assert _retention(kafka_bootstrap) == RETENTION_MS
 
 
 def test_private_broker_keeps_data_across_restart_and_kill(private_broker):

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from contracts.topics import TOPICS
+from contracts.topics import RETENTION_MS, TOPICS
 from devkit import repo_root
 
 COMPOSE_FILE = repo_root() / "docker-compose.yml"
 TEST_ENV = repo_root() / "infra" / "compose" / "test.env"  # what `make test` validates with
 SECRETS = ["WEBHOOK_SECRET", "ADMIN_TOKEN", "INGEST_SECRET_KEY", "INGEST_API_TOKENS",
-           "INGEST_INBOUND_TOKEN", "DASHBOARD_SESSION_SECRET", "REPLY_TAG_KEY", "POSTGRES_PASSWORD",
+           "INGEST_INBOUND_TOKEN", "DASHBOARD_SESSION_SECRET", "REPLY_TAG_KEY", "PRIVACY_MASTER_KEY",
+           "POSTGRES_PASSWORD",
            "SURVEY_SIGNING_KEY_FILE", "SURVEY_VERIFY_KEY_FILE"]
 OPTIONAL_CREDENTIALS = {"SMTP_USERNAME", "SMTP_PASSWORD"}  # empty: a relay without auth
 PUBLIC = {("ingest-svc", 8002)}
@@ -43,6 +44,8 @@ def test_compose_topic_init_matches_contracts():
     script = (repo_root() / "infra" / "kafka" / "create-topics.sh").read_text()
     listed = re.search(r'TOPICS="([^"]+)"', script).group(1).split()
     assert {name: int(count) for name, count in (s.split(":") for s in listed)} == TOPICS
+    retention = re.search(r'RETENTION="([^"]+)"', script).group(1).split()
+    assert {name: int(ms) for name, ms in (s.split(":") for s in retention)} == RETENTION_MS
 
 
 def test_compose_file_is_valid():
