@@ -125,7 +125,7 @@ class ApiClient:
         error = state.outcome.exception()
         if isinstance(error, ItsmError) and error.retry_after is not None:
             return min(error.retry_after, self.max_wait)
-        return wait_exponential_jitter(initial=0.5, max=self.max_wait)(state)
+        return wait_exponential_jitter(max=self.max_wait)(state)  # 1, 2, 4... s plus jitter
 
 
 def utc(moment: datetime) -> datetime:
