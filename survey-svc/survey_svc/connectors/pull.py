@@ -74,8 +74,8 @@ class Spec:
         variable = variable or self.secret_env
         value = (self.environ or {}).get(variable or "", "")
         if not value:
-            raise ConnectorsError(f"pull.{self.name}: environment variable {variable!r} "
-                                  f"(its secret_env) is not set")
+            raise ConnectorsError(f"environment variable {variable!r} (named by secret_env or "
+                                  f"app_token_env) is not set")
         return value
 
     def client(self, base_url: str, **kwargs) -> ApiClient:
@@ -137,10 +137,19 @@ def connector(name: str, raw: dict, environ, where: str) -> Connector:
         start = as_datetime(str(raw["start"])) if "start" in raw else None
     except (MappingFileError, ValueProblem, ValueError, TypeError) as err:
         raise ConnectorsError(f"{where}: {err}") from None
+    rules = _rules(raw.get("writeback", {}), where)
+    reopens = rules.default.reopen or any(r.reopen for r in rules.directorates.values())
+    if kind == "jira" and reopens and not options.get("reopen_transition"):
+        raise ConnectorsError(f"{where}: writeback reopens, but options.reopen_transition (the "
+                              f"id of the workflow's reopen transition) is not set")
     module = importlib.import_module(f"survey_svc.connectors.{kind}")
-    return Connector(name=name, kind=kind, mapping=mapping, source=module.build(spec),
+    try:
+        source = module.build(spec)
+    except ConnectorsError as err:
+        raise ConnectorsError(f"{where}: {err}") from None
+    return Connector(name=name, kind=kind, mapping=mapping, source=source,
                      interval_s=float(raw.get("interval", 300)), start=start,
-                     writeback=_rules(raw.get("writeback", {}), where),
+                     writeback=rules,
                      link=raw.get("link", module.LINK).replace("{url}", url))
 
 
