@@ -106,7 +106,7 @@ def test_an_unordered_desk_moves_its_checkpoint_once_a_whole_poll_is_done(survey
 
 
 def test_a_backfill_reads_from_its_date_and_never_moves_the_checkpoint_back(survey):
-    records = [record("OLD", -3000), record("NEW", 60)]  # OLD: two days ago
+    records = [record("OLD", -3000, email="old@example.org"), record("NEW", 60)]  # two days ago
     bus = survey(FakeDesk(records))
     bus.handle(PollConnector("desk"))
     assert decided(bus) == [("NEW", 1)]  # the start is a day ago: OLD is older
