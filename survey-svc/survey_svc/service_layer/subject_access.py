@@ -27,8 +27,9 @@ def answer_subject_access(cmd: AnswerSubjectAccess, uow, clock, subject_peers, k
         person = uow.erasures.person(email, cmd.requester_id,
                                      subject_of(uow.address_key, email=identity_address(email)))
         hashes = subjects_of(uow.address_key, person)
-        refs = set(hashes) | person.invitation_ids
         ours = uow.subject_data.held(person.invitation_ids, person.requester_ids, set(hashes))
+        # Reads named by their subjects, invitations, or erasure requests (target erasure:<id>).
+        refs = set(hashes) | person.invitation_ids | {r["id"] for r in ours["erasure_requests"]}
         ours["access_audit"] = uow.access_audit.about(refs)
     for kept in ours["outbox_events"]:
         kept["event"] = readable_event(kept["event"], key_vault)

@@ -119,9 +119,14 @@ def test_the_read_is_audited_by_subject_never_by_address_or_id(bus):
 
 
 def test_earlier_reads_about_the_person_are_part_of_the_document(bus):
-    resolve(bus, "INC1")
-    bus.handle(RecordAccess("admin-token", "erasure.status", "erasure:r1", {"subjects": [PAT]}, 1))
+    invitation = resolve(bus, "INC1")
+    request, _ = bus.handle(commands.RequestErasure(None, "p-17", "dpo"))
+    resolve(bus, "INC2")  # after the erasure, the address leads here again
+    bus.handle(RecordAccess("admin-token", "subject_access.read", f"subject:{PAT}",
+                            {"subjects": [PAT]}, 1))
+    bus.handle(RecordAccess("admin-token", "erasure.status", f"erasure:{request['id']}", {}, 1))
+    bus.handle(RecordAccess("admin-token", "invitations.list", None, {"ids": [invitation]}, 1))
     bus.handle(RecordAccess("admin-token", "responses.list", "responses", {}, 3))
     found = bus.handle(AnswerSubjectAccess("pat@example.org", None, "admin-token"))
     assert [e["action"] for e in found["services"]["survey-svc"]["access_audit"]] == [
-        "erasure.status"]
+        "subject_access.read", "erasure.status"]
