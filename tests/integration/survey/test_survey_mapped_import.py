@@ -20,8 +20,11 @@ def cli_env(survey_settings, survey, monkeypatch, tmp_path):
     for name, value in {"WEBHOOK_SECRET": s.webhook_secret, "ADMIN_TOKEN": s.admin_token,
                         "REPLY_TAG_KEY": s.reply_tag_key,
                         "SURVEY_SIGNING_KEY": str(key), "SURVEY_DATABASE_URL": s.database_url,
-                        "SMTP_PORT": str(s.smtp_port)}.items():
-        monkeypatch.setenv(name, value)
+                        "SMTP_PORT": str(s.smtp_port),
+                        # the privacy work's vault key, where the settings have one
+                        "PRIVACY_MASTER_KEY": getattr(s, "privacy_master_key", None)}.items():
+        if value is not None:
+            monkeypatch.setenv(name, value)
 
 
 def test_a_servicenow_export_is_imported_through_its_mapping(cli_env, tmp_path, capsys, client,
