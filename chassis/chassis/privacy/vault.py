@@ -204,6 +204,8 @@ class KeyVault:
         with self._lock:
             for key in loaded.values():
                 self._remember(key)
+                # the one live key of its (subject, month): what was opened can be sealed again
+                self._current[key.subject, key.month] = key.key_id
             for key_id in set(missing) - set(loaded):
                 self._forget(key_id)
         return found | loaded
