@@ -93,3 +93,38 @@ def test_a_read_the_audit_cannot_record_is_refused(analysis, monkeypatch):
         raise OSError("disk full")
     monkeypatch.setattr(audit.AccessAudit, "add", broken)
     assert client.get("/v1/responses", headers=PARTNER).status_code == 503
+
+
+def test_the_overview_and_the_board_report_record_the_comments_they_show(make_services):
+    services = make_services()
+    services.handle(IssueToken(("Adults",), "Adults BP", None, token="partner-adults"))
+    handle_records(services, [record(response(
+        score=5, submitted_at=T0,
+        comment="Absolutely terrible, awful and useless, the worst service I have ever had"))])
+    client = create_app(services).test_client()
+    assert client.get("/dashboard?directorate=Adults", headers=PARTNER).status_code == 200
+    assert client.get("/reports/board?from=2026-10-01&to=2026-10-31",
+                      headers=PARTNER).status_code == 200
+    entries = client.get("/v1/access-audit", headers=ADMIN).json["items"]
+    assert [(e["action"], e["actor"], e["rows"]) for e in reversed(entries)] == [
+        ("dashboard.disagreements", "token#1 (Adults BP)", 1),
+        ("reports.board", "token#1 (Adults BP)", 1)]
+
+
+def test_a_dashboard_reader_is_named_by_how_they_signed_in(make_services):
+    services = make_services(trusted_header_name="X-Forwarded-Email",
+                             trusted_header_secret="proxy-secret",
+                             trusted_admins=("dpo@council.example",))
+    services.handle(IssueToken(("Adults",), "Adults BP", "bp@council.example", token="partner-adults"))
+    app = create_app(services)
+    app.config["WTF_CSRF_ENABLED"] = False
+    signed_in = app.test_client()
+    assert signed_in.post("/dashboard/sign-in", data={"token": "admin-secret"}).status_code == 302
+    signed_in.get("/dashboard/comments")
+    app.test_client().get("/dashboard/comments", headers={
+        "X-Forwarded-Email": "DPO@council.example", "X-Trusted-Proxy-Secret": "proxy-secret"})
+    app.test_client().get("/dashboard/comments", headers={
+        "X-Forwarded-Email": "bp@council.example", "X-Trusted-Proxy-Secret": "proxy-secret"})
+    entries = app.test_client().get("/v1/access-audit", headers=ADMIN).json["items"]
+    assert [e["actor"] for e in reversed(entries)] == [
+        "admin-token (dashboard session)", "sso:dpo@council.example", "sso:bp@council.example"]
