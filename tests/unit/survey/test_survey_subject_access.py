@@ -130,3 +130,24 @@ def test_earlier_reads_about_the_person_are_part_of_the_document(bus):
     found = bus.handle(AnswerSubjectAccess("pat@example.org", None, "admin-token"))
     assert [e["action"] for e in found["services"]["survey-svc"]["access_audit"]] == [
         "subject_access.read", "erasure.status"]
+
+
+def test_announced_events_are_shown_opened_and_gone_once_the_key_is_shredded(tmp_path, peers):
+    from chassis.privacy.vault import KeyVault
+    vault = KeyVault.from_url(f"sqlite:///{tmp_path / 'vault.db'}", "m" * 40)
+    settings = Settings(webhook_secret="w", admin_token="a", reply_tag_key=KEY,
+                        signing_key=KEYS[0], database_url=f"sqlite:///{tmp_path / 'v.db'}")
+    bus = build(settings, publisher=FakePublisher(), clock=FakeClock(NOW), mailers=(),
+                subject_peers=peers, key_vault=vault)
+    try:
+        resolve(bus, "INC1")
+
+        def announced_name():
+            found = bus.handle(AnswerSubjectAccess("pat@example.org", None, "admin-token"))
+            [event] = [e["event"] for e in found["services"]["survey-svc"]["outbox_events"]]
+            return event["data"]["requester_name"]
+        assert announced_name() == "Pat O'Neill"
+        vault.shred_subjects([PAT])
+        assert announced_name() is None
+    finally:
+        bus.close()
