@@ -42,6 +42,8 @@ class Suite:
         keys, unique = generate_keypair(), uuid.uuid4().hex[:10]
         self.bootstrap, self.threads = bootstrap, []
         vault = {"privacy_vault_url": database_url("vault"), "privacy_master_key": MASTER_KEY}
+        # Other tests share the broker: this suite's people and figures are told apart by these.
+        self.directorate, self.unique = f"Erasure {unique}", unique
         self.groups = {"survey": f"survey-erasure-{unique}", "ingest": f"ingest-erasure-{unique}",
                        "analysis": f"analysis-erasure-{unique}"}
         self.survey = build_survey(SurveySettings(
