@@ -47,6 +47,11 @@ def test_a_request_is_taken_and_shown(client):
     shown = client.get(taken.headers["Location"], headers=ADMIN)
     assert shown.status_code == 200 and shown.json["status"] == "pending"
     assert set(shown.json["services"]) == {"survey-svc", "ingest-svc", "analysis-svc"}
+    entries = client.get("/v1/access-audit", headers=ADMIN).json["items"]
+    assert {(e["action"], e["target"]) for e in entries} >= {
+        ("erasure.request", f"erasure:{taken.json['id']}"),
+        ("erasure.status", f"erasure:{taken.json['id']}")}
+    assert "p-1" not in str(entries)
     missing = client.get("/v1/erasure-requests/no-such-request", headers=ADMIN)
     assert missing.status_code == 404 and missing.json["message"] == "No such erasure request."
 

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import ValidationError, validate
 
 from chassis import auth
+from chassis.privacy.audit_api import audit_read
 from contracts.text import NAME
 from survey_svc.domain.commands import RequestErasure
 from survey_svc.entrypoints.api import erasure_schemas as s
@@ -46,6 +47,9 @@ class ErasureRequests(MethodView):
         """Erase a person everywhere, by email or requester id; each service reports back."""
         view, _ = _bus().handle(RequestErasure(args.get("email"), args.get("requester_id"),
                                                _actor()))
+        # Audited by the request, never by the address or id it named.
+        audit_read("erasure.request", rows=1, target=f"erasure:{view['id']}",
+                   filters={"asked_by": view["asked_by"]})
         return view, 202, {"Location": url_for("erasure.ErasureRequest", request_id=view["id"])}
 
 
@@ -58,6 +62,7 @@ class ErasureRequest(MethodView):
         view = show_erasure(_bus().uow_factory(), request_id)
         if view is None:
             abort(404, message="No such erasure request.")
+        audit_read("erasure.status", rows=1, target=f"erasure:{request_id}", filters={})
         return view
 
 
