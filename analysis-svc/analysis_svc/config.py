@@ -12,6 +12,8 @@ from chassis.privacy.retention import RetentionSettings
 from chassis.settings import (BaseSettings, as_bool, as_float, as_int, as_list, as_port, env,
                               from_env)
 
+from analysis_svc.domain.ticket_links import parse_ticket_links
+
 
 def as_zone(raw: str) -> str:
     try:
@@ -72,6 +74,9 @@ class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings, Pri
     feed_rate_limit: str = env("ANALYSIS_FEED_RATE_LIMIT", "600 per minute", as_rate_limit)
     # Per client address, PDF board reports only (each one is a Chromium run).
     report_pdf_rate_limit: str = env("REPORT_PDF_RATE_LIMIT", "6 per minute", as_rate_limit)
+    # The detractor page links each ticket into its service desk: "PREFIX=URL{ticket_id} ..."
+    # (analysis_svc.domain.ticket_links); unset, it shows the ticket id alone.
+    ticket_links: tuple = env("TICKET_LINKS", (), parse_ticket_links)
     # Chromium renders at once in this process; one more gets 503 + Retry-After.
     pdf_renders_at_once: int = env("REPORT_PDF_CONCURRENCY", 2, as_int)
     # The board report's PDF printer (default: chromium on the PATH).

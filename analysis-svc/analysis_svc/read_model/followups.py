@@ -14,7 +14,8 @@ from analysis_svc.domain.periods import UTC, local_midnight
 def detractor_queue(session, scope, directorate: str | None = None, done: bool = False,
                     limit: int = 50) -> list[dict]:
     """Detractor responses still waiting for a follow-up (or, with done, those followed up)."""
-    columns = (responses.c.response_id, responses.c.directorate, responses.c.service, responses.c.score,
+    columns = (responses.c.response_id, responses.c.ticket_id, responses.c.directorate,
+               responses.c.service, responses.c.score,
                responses.c.redacted_comment, responses.c.submitted_at, followups.c.note,
                followups.c.followed_up_by, followups.c.followed_up_at)
     if done:  # few rows: start from the follow-ups

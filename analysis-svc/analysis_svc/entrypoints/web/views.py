@@ -10,6 +10,7 @@ from analysis_svc import read_model
 from analysis_svc.domain.commands import MarkFollowedUp
 from analysis_svc.domain.followup import InvalidFollowUp
 from analysis_svc.domain.periods import period_start
+from analysis_svc.domain.ticket_links import ticket_link
 from analysis_svc.entrypoints.audit import audit_read, viewer_actor
 from analysis_svc.entrypoints.web import presenters
 from analysis_svc.entrypoints.web.auth import current_viewer, signed_in
@@ -122,8 +123,10 @@ def detractors():
         done = read_model.detractor_queue(db, _scope(), choice.directorate, done=True, limit=20)
     audit_read("dashboard.detractors", rows=len(waiting) + len(done), target="responses",
                actor=viewer_actor())
+    links = _bus().settings.ticket_links
     return render_template("dashboard_detractors.html", choice=choice, names=names,
-                           waiting=waiting, done=done, p=presenters)
+                           waiting=waiting, done=done, p=presenters,
+                           ticket_link=lambda ticket_id: ticket_link(ticket_id, links))
 
 
 @blp.post("/detractors/<response_id>/follow-up")
