@@ -12,6 +12,7 @@ Auth: HTTP Basic, the account's email (username) and an API token (secret_env).
 - reopen: POST /rest/api/3/issue/<key>/transitions {"transition": {"id": "<reopen_transition>"}}
 """
 from datetime import datetime
+from urllib.parse import quote
 
 from survey_svc.connectors.http import ApiClient
 from survey_svc.connectors.pull import Pulled, Spec, floor_minute, parse_time, query_time
@@ -53,13 +54,13 @@ class Jira:
             params = {**params, "nextPageToken": token}
 
     def add_note(self, ref: str, text: str) -> None:
-        self.client.request("POST", f"/rest/servicedeskapi/request/{ref}/comment",
+        self.client.request("POST", f"/rest/servicedeskapi/request/{quote(ref, safe='')}/comment",
                             json={"body": text, "public": self.public})
 
     def reopen(self, ref: str) -> None:
         if not self.transition:
             raise ValueError(f"pull.{self.spec.name}: options.reopen_transition is not set")
-        self.client.request("POST", f"/rest/api/3/issue/{ref}/transitions",
+        self.client.request("POST", f"/rest/api/3/issue/{quote(ref, safe='')}/transitions",
                             json={"transition": {"id": str(self.transition)}})
 
 

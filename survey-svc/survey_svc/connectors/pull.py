@@ -129,7 +129,8 @@ def connector(name: str, raw: dict, environ, where: str) -> Connector:
     try:
         spec = Spec(name=name, kind=kind, url=url, username=raw.get("username"),
                     secret_env=raw.get("secret_env"), app_token_env=raw.get("app_token_env"),
-                    rate=float(raw.get("rate", 2)) or None, page_size=int(raw.get("page_size", 100)),
+                    rate=float(raw.get("rate", 2)) or None,
+                    page_size=int(raw.get("page_size", 100)),
                     timeout=float(raw.get("timeout", 30)), attempts=int(raw.get("attempts", 5)),
                     options=options, environ=environ,
                     timezone=zone(raw.get("timezone", "UTC")))

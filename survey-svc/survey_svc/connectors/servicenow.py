@@ -9,6 +9,7 @@ Auth: HTTP Basic (username + secret_env's password) for an integration user with
 - PATCH /api/now/table/<table>/<sys_id> {"work_notes": "..."}; reopen {"state": "2"}
 """
 from datetime import datetime
+from urllib.parse import quote
 
 from survey_svc.connectors.http import ApiClient
 from survey_svc.connectors.pull import Pulled, Spec, keyset_pages, parse_time, query_time
@@ -46,11 +47,11 @@ class ServiceNow:
                 for item in body.get("result") or []]
 
     def add_note(self, ref: str, text: str) -> None:
-        self.client.request("PATCH", f"/api/now/table/{self.table}/{ref}",
+        self.client.request("PATCH", f"/api/now/table/{self.table}/{quote(ref, safe='')}",
                             json={self.note_field: text})
 
     def reopen(self, ref: str) -> None:
-        self.client.request("PATCH", f"/api/now/table/{self.table}/{ref}",
+        self.client.request("PATCH", f"/api/now/table/{self.table}/{quote(ref, safe='')}",
                             json={"state": self.reopen_state})
 
 

@@ -1,4 +1,4 @@
-"""The customer's answer back in the service desk ticket: which answers, what note, reopen or not."""
+"""The customer's answer back in the ticket: which answers, what note, reopen or not."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
