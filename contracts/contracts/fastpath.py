@@ -78,6 +78,9 @@ def _aware_datetime(field):
 
 def _list_of(field):
     inner = _loader(field.inner, None)
+    if inner is None and type(field.inner) is fields.Nested:
+        # a list of small objects (response answers): the nested schema checks each one
+        inner = lambda value, data: field.inner.deserialize(value)  # noqa: E731
     if inner is None:
         return None
 

@@ -24,5 +24,7 @@ class InvitationCreated(InvitationEvent):
     requester_email_hash = text(64, load_default=None, allow_none=True)
     channel = text(50, load_default=None, allow_none=True)
     language = text(10, load_default="en")
+    # The question set it was sent with ("<name>@<version>", contracts.questions); None: the default.
+    question_set = text(60, load_default=None, allow_none=True)
     due_at = timestamp(required=True)
     expires_at = timestamp(required=True)

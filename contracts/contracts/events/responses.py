@@ -1,10 +1,32 @@
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from contracts.events.common import (RESOLVED_ANSWERS, SCORES, CohortFields, EventSchema,
                                      any_text, free_text, required_text, text, timestamp)
 from contracts.personal import sealable
+from contracts.text import NAME as NAME_RULE
 
 MAX_COMMENT = 1200
+# The extra questions' short texts, as one JSON object {question_id: text}: one personal field,
+# sealed like the comment (contracts.questions.MAX_TEXT_ANSWER each, three at most).
+MAX_TEXT_ANSWERS = 1200
+
+
+class AnswerValue(fields.Field):
+    """A scale point (NPS 0-10, CES 1-7) or a choice's option id."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is int and -1000 < value < 1000:
+            return value
+        if isinstance(value, str) and 0 < len(value) <= 40 and NAME_RULE(value):
+            return value
+        raise ValidationError("Must be a whole number or an option id.")
+
+
+class Answer(EventSchema):
+    """One extra question's answer (contracts.questions)."""
+
+    question_id = required_text(40)
+    value = AnswerValue(required=True, metadata={"type": ["integer", "string"]})
 
 
 class ResponseSubmitted(CohortFields):
@@ -22,6 +44,13 @@ class ResponseSubmitted(CohortFields):
     source = text(100, load_default=None, allow_none=True)
     language = text(10, load_default="en")
     submitted_at = timestamp(required=True)
+    # Version 2 (optional): the question set the invitation was sent with ("<name>@<version>"),
+    # the extra questions' answers, and their short texts (personal, sealed).
+    question_set = text(60, load_default=None, allow_none=True)
+    answers = fields.List(fields.Nested(Answer), load_default=list,
+                          validate=validate.Length(max=10))
+    text_answers = sealable(free_text(MAX_TEXT_ANSWERS, load_default=None, allow_none=True),
+                            MAX_TEXT_ANSWERS)
     # Who answered, when ingest-svc knows (chassis.privacy.subject_of): erasure finds it by this.
     subject = text(64, load_default=None, allow_none=True)
 

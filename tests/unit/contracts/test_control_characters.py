@@ -17,7 +17,7 @@ from contracts.registry import EVENTS, schema_for
 
 EXAMPLES = {p.stem: json.loads(p.read_text())
             for p in (Path(contracts.__file__).parent / "examples").glob("*.json")}
-FREE_TEXT = {"comment", "redacted_comment", "reason"}
+FREE_TEXT = {"comment", "redacted_comment", "reason", "text_answers"}
 DEAD_LETTER = "message.rejected"  # keeps whatever was refused, by design
 HEADER_INJECTION = "Adult Social Care\r\nBcc: everyone@example.com"
 

@@ -35,8 +35,8 @@ def test_each_event_type_names_its_personal_fields():
     assert {name: fields for name, fields in PERSONAL.items() if fields} == {
         "ticket.resolved": ("requester.id", "requester.email", "requester.name"),
         "invitation.created": ("requester_id", "requester_name"),
-        "response.submitted": ("comment",),
-        "response.amended": ("comment",),
+        "response.submitted": ("comment", "text_answers"),
+        "response.amended": ("comment", "text_answers"),
         "response.scored": ("redacted_comment",),
         "alert.detractor": ("redacted_comment",),
     }
