@@ -12,7 +12,10 @@ from chassis.privacy.retention import RetentionSettings
 from chassis.settings import (BaseSettings, as_bool, as_float, as_int, as_list, as_port, env,
                               from_env)
 
+from analysis_svc.domain.channels import ChannelRules, parse_routes, parse_webhooks, rules_from_mapping
+from analysis_svc.domain.schedule import parse_schedule
 from analysis_svc.domain.ticket_links import parse_ticket_links
+from analysis_svc.sign_on_settings import SignOnSettings
 
 
 def as_zone(raw: str) -> str:
@@ -29,13 +32,30 @@ def as_asset_tag(raw: str) -> str:
     return linear_tag(raw)
 
 
+def as_channels_file(raw: str) -> ChannelRules:
+    """ALERT_CHANNELS_FILE: a TOML file of channels and routes (domain.channels), checked now."""
+    import tomllib
+    from pathlib import Path
+    try:
+        return rules_from_mapping(tomllib.loads(Path(raw).read_text(encoding="utf-8")))
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{raw}: not valid TOML ({err})") from None
+
+
+def as_schedule(raw: str) -> str:
+    """REPORT_SCHEDULE, checked now (its zone defaults to REPORTING_TIMEZONE later)."""
+    parse_schedule(raw)
+    return raw.strip()
+
+
 def as_networks(raw: str) -> tuple:
     """Comma-separated addresses or CIDRs (10.0.0.0/8, ::1)."""
     return tuple(ipaddress.ip_network(part, strict=False) for part in as_list(raw))
 
 
 @dataclass(frozen=True)
-class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings, PrivacySettings):
+class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings, PrivacySettings,
+               SignOnSettings):
     database_url: str = env("ANALYSIS_DATABASE_URL", "sqlite:///var/analysis.db")
     host: str = env("ANALYSIS_HOST", "127.0.0.1")
     port: int = env("ANALYSIS_PORT", 8003, as_port)
@@ -84,6 +104,18 @@ class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings, Pri
     # Redaction: the asset-tag format (after "laptop", "asset", "tag"...); default "LT-123456".
     asset_tag_pattern: str = env("REDACTION_ASSET_TAG", r"[A-Z]{2,4}-?\d{4,8}", as_asset_tag)
 
+    # Alerts to Teams/Slack incoming webhooks by directorate (domain/channels.py): a file,
+    # and variables that override it channel by channel and route by route.
+    alert_channels_file: ChannelRules = env("ALERT_CHANNELS_FILE", ChannelRules(), as_channels_file)
+    alert_webhooks: tuple = env("ALERT_WEBHOOKS", (), parse_webhooks)
+    alert_routes: tuple = env("ALERT_ROUTES", (), parse_routes)
+    # The board report by email on a schedule (domain/schedule.py), e.g. "monthly on the 2nd at
+    # 08:00 Europe/London" or "0 8 2 * *"; unset: only when asked.
+    report_schedule: str | None = env("REPORT_SCHEDULE", None, as_schedule)
+    report_recipients: tuple = env("REPORT_RECIPIENTS", (), as_list)
+    # Each partner with an email (tokens create --email) also gets their directorates' summary.
+    report_partner_summaries: bool = env("REPORT_PARTNER_SUMMARIES", True, as_bool)
+
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
         return from_env(cls, environ)
@@ -101,6 +133,14 @@ class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings, Pri
         if self.secure_cookie is not None:
             return self.secure_cookie
         return self.public_url.lower().startswith("https://")
+
+    def alert_channels(self) -> ChannelRules:
+        """The file's rules with the variables' on top; ValueError names a bad route."""
+        return self.alert_channels_file.merged(ChannelRules(self.alert_webhooks, self.alert_routes))
+
+    def schedule(self):
+        """The parsed REPORT_SCHEDULE (None when unset), in REPORTING_TIMEZONE unless it names a zone."""
+        return parse_schedule(self.report_schedule, self.reporting_timezone) if self.report_schedule else None
 
     def session_key(self) -> str:
         return self.session_secret or secrets.token_hex(32)
