@@ -1,5 +1,5 @@
 """Who read personal data here, for the access audit: the admin token, a partner token (by its id
-and label), or the user a trusted proxy named. The same precedence as web.auth.current_viewer:
+and label), the person the identity provider signed in, or the user a trusted proxy named. The same precedence as web.auth.current_viewer:
 session cookie, then bearer token, then the trusted header."""
 from flask import current_app, request, session
 
@@ -34,6 +34,8 @@ def viewer_actor() -> str:
     """The signed-in dashboard viewer: how they signed in, and as whom."""
     if session.get("token_hash"):
         return _token_actor(session["token_hash"], "dashboard session")
+    if session.get("sso_user"):  # the identity provider's account, never a group or token
+        return f"oidc:{session['sso_user']} (dashboard session)"
     if (token := request_bearer()) is not None:
         return _token_actor(token_hash(token), "bearer")
     header = _bus().settings.trusted_header_name

@@ -1,8 +1,9 @@
-"""Who is looking: a token signed in to the session, or a trusted proxy header when configured.
+"""Who is looking: a token or a person (single sign-on) signed in to the session, a bearer token,
+or a trusted proxy header when configured.
 
-The session holds the hash of the token signed in with, never its scope: each request looks the
-token up again (a revoked token is signed out on its next request), and a session ends
-`session_hours` after sign-in however busy it is.
+The session holds the hash of the token signed in with, or the groups the identity provider named,
+never a scope: each request maps them again (a revoked token or an unmapped group is signed out
+on its next request), and a session ends `session_hours` after sign-in however busy it is.
 """
 import ipaddress
 import secrets
@@ -14,6 +15,7 @@ from flask import current_app, g, redirect, request, session, url_for
 
 from chassis.auth import request_bearer, same_secret, token_hash, unauthorised
 
+from analysis_svc.domain.sign_on import NoMappedGroup, scope_for_groups
 from analysis_svc.service_layer.auth import Unauthorised, scope_for
 
 PROXY_SECRET_HEADER = "X-Trusted-Proxy-Secret"
@@ -89,13 +91,33 @@ def _now():
     return current_app.extensions["bus"].clock.now()
 
 
-def sign_in(token: str) -> None:
-    """A new session for a checked token: whatever the browser came with is dropped (fixation)."""
+def _new_session(**identity) -> None:
+    """A new session: whatever the browser came with is dropped (fixation)."""
     session.clear()
-    session.update(token_hash=token_hash(token.strip()), signed_in_at=_now().timestamp(),
-                   sid=secrets.token_urlsafe(16))
+    session.update(signed_in_at=_now().timestamp(), sid=secrets.token_urlsafe(16), **identity)
     session.permanent = True
     g.pop("viewer", None)
+
+
+def sign_in(token: str) -> None:
+    """A new session for a checked token."""
+    _new_session(token_hash=token_hash(token.strip()))
+
+
+def sign_in_person(user: str, name: str, groups) -> None:
+    """A new session for someone the identity provider vouched for, with the groups it named."""
+    _new_session(sso_user=user, sso_name=name, sso_groups=list(groups))
+
+
+def viewer_for_groups(settings, name: str, groups) -> Viewer | None:
+    """The viewer a signed-on person's groups make them now (None once no group is mapped)."""
+    if not settings.sign_on_enabled:
+        return None
+    try:
+        scope = scope_for_groups(groups, settings.oidc_group_scopes)
+    except NoMappedGroup:
+        return None
+    return Viewer(name, scope)
 
 
 def _session_viewer(bus) -> Viewer | None:
@@ -105,6 +127,9 @@ def _session_viewer(bus) -> Viewer | None:
     lifetime = timedelta(hours=bus.settings.session_hours).total_seconds()
     if age is None or not -60 <= age <= lifetime:
         return None
+    if session.get("sso_user"):  # the mapping is read again each request, like a token's scope
+        return viewer_for_groups(bus.settings, session.get("sso_name") or session["sso_user"],
+                                 session.get("sso_groups") or ())
     return viewer_for_hash(bus.tokens, bus.settings.admin_token, session["token_hash"])
 
 
@@ -114,7 +139,7 @@ def current_viewer() -> Viewer | None:
         return g.viewer
     bus = current_app.extensions["bus"]
     settings, viewer = bus.settings, None
-    if session.get("token_hash"):
+    if session.get("token_hash") or session.get("sso_user"):
         viewer = _session_viewer(bus)
         if viewer is None:
             session.clear()  # revoked or expired: the cookie goes too

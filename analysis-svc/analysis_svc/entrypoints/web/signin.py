@@ -1,11 +1,11 @@
-"""Signing in with a token (kept in the session cookie) and signing out."""
+"""Signing in with a token (kept in the session cookie), or single sign-on (sso.py); signing out."""
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 
 from analysis_svc.entrypoints.web.auth import sign_in as remember, viewer_for_token
 from analysis_svc.entrypoints.web.views import blp
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only ever go back to a dashboard or report page on this site."""
     if target and target.startswith(("/dashboard", "/reports/")) and "//" not in target and "\\" not in target:
         return target
@@ -21,9 +21,11 @@ def sign_in():
         token = request.form.get("token", "")
         if viewer_for_token(bus.tokens, bus.settings.admin_token, token):
             remember(token)
-            return redirect(_safe_next(request.form.get("next")))
+            return redirect(safe_next(request.form.get("next")))
         error = "Enter a valid access token" if request.form.get("token") else "Enter your access token"
-    return render_template("dashboard_sign_in.html", error=error, next=request.values.get("next", "")), (
+    settings = current_app.extensions["bus"].settings
+    return render_template("dashboard_sign_in.html", error=error, next=request.values.get("next", ""),
+                           sign_on_name=settings.sign_on_enabled and settings.oidc_provider_name), (
         400 if error else 200)
 
 
