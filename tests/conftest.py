@@ -174,3 +174,23 @@ def request_tracker(tmp_path_factory):
     rt = RequestTracker(port=free_port(), data_dir=tmp_path_factory.mktemp("rt")).start()
     yield rt
     rt.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """A real OpenID provider (npm oidc-provider under Node) on a free port, with two people:
+    one in a group mapped to a directorate, one in no group. The dashboard it serves must listen
+    on `.app_url` (its registered redirect URI)."""
+    from types import SimpleNamespace
+    from devkit.oidc_provider import OidcProvider
+    app_url = f"http://127.0.0.1:{free_port()}"
+    client = {"client_id": "satisfaction-dashboard", "client_secret": "test-" + uuid.uuid4().hex,
+              "redirect_uris": [f"{app_url}/dashboard/sign-in/sso/callback"]}
+    users = {"ada.partner": {"email": "ada.partner@council.example", "name": "Ada Partner",
+                             "groups": ["dashboard-adult-social-care", "staff"]},
+             "no.group": {"email": "no.group@council.example", "name": "Nobody Mapped",
+                          "groups": ["staff"]}}
+    idp = OidcProvider([client], users, log_path=tmp_path_factory.mktemp("oidc") / "idp.log").start()
+    yield SimpleNamespace(issuer=idp.issuer, client_id=client["client_id"],
+                          client_secret=client["client_secret"], app_url=app_url, users=users)
+    idp.stop()
