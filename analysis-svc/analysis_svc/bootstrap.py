@@ -11,17 +11,19 @@ from chassis.mail import SmtpMailer
 from chassis.messagebus import MessageBus
 from chassis.privacy.settings import vault_for
 from chassis.privacy.retention_runs import RetentionRuns
+from chassis.settings import SettingsError
 
 from analysis_svc.adapters.lazy_analyser import LazyAnalyser
 from analysis_svc.adapters.mail_outbox import MailRelay
 from analysis_svc.adapters.pdf import PdfPrinter, chromium_pdf
 from analysis_svc.adapters.retention import sweeps as retention_sweeps
 from analysis_svc.adapters.token_store import TokenStore
+from analysis_svc.adapters.webhook_outbox import WebhookRelay, staged_rows
 from analysis_svc.adapters.topics import replayer, subscriber
 from analysis_svc.config import Settings
 from analysis_svc.service_layer import messagebus
 from analysis_svc.service_layer.batches import Learner
-from analysis_svc.service_layer.notify import make_notifier
+from analysis_svc.service_layer.notify import combined, make_channel_notifier, make_notifier
 from analysis_svc.service_layer.scoring import PRODUCER, Policy
 from analysis_svc.service_layer.unit_of_work import SqlUnitOfWork
 
@@ -31,6 +33,7 @@ MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 def build(settings: Settings | None = None, *, migrate_db: bool = True, **overrides) -> MessageBus:
     """Migrate the database and wire every adapter; overrides replace any dependency by name."""
     settings = settings or Settings.from_env()
+    channel_rules, _ = _checked_channels_and_schedule(settings)
     if migrate_db:
         migrate(settings.database_url, MIGRATIONS)
     closers: list = []
@@ -58,8 +61,13 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True, **overri
     # The cap wraps whatever prints (tests override print_pdf with a slow fake).
     deps["pdf_printer"] = PdfPrinter(provide("print_pdf", lambda: partial(
         chromium_pdf, chromium_path=settings.chromium_path)), settings.pdf_renders_at_once)
+    deps["channel_rules"] = channel_rules
     deps |= _pipeline(settings, deps)
     deps["mail_relay"] = provide("mail_relay", lambda: _mail_relay(settings, deps, closers))
+    deps["webhook_relay"] = provide("webhook_relay", lambda: WebhookRelay(
+        deps["sessions"], channel_rules, deps["clock"], settings.public_url)
+        if channel_rules.routes else None)
+    deps["report_mailer"] = provide("report_mailer", lambda: SmtpMailer.from_settings(settings), "close")
     deps["subscribe"], deps["replay"] = subscriber(settings), replayer(settings)
     deps["retention_runs"] = RetentionRuns(deps["engine"])
     deps["retention_sweeps"] = retention_sweeps(deps["engine"])
@@ -84,8 +92,22 @@ def _pipeline(settings: Settings, deps: dict) -> dict:
         "learner": Learner(deps["analyser"], s.learn_every),
         "dead_letter": partial(dead_letter, producer=PRODUCER),
         "transient": (OperationalError, InterfaceError, PublishError),
-        "notify": notify,
+        "notify": combined(notify, make_channel_notifier(deps["channel_rules"], staged_rows)
+                           if deps["channel_rules"].routes else None),
     }
+
+
+def _checked_channels_and_schedule(settings: Settings):
+    """Alert channel routes and REPORT_SCHEDULE, refused at start-up naming what is wrong."""
+    try:
+        rules = settings.alert_channels()
+    except ValueError as err:
+        raise SettingsError(f"ALERT_CHANNELS_FILE / ALERT_WEBHOOKS / ALERT_ROUTES: {err}") from None
+    try:
+        schedule = settings.schedule()
+    except ValueError as err:
+        raise SettingsError(f"REPORT_SCHEDULE: {err}") from None
+    return rules, schedule
 
 
 def _mail_relay(settings: Settings, deps: dict, closers: list) -> MailRelay | None:

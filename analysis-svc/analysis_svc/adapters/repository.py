@@ -7,6 +7,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from chassis import inbox
 
 from analysis_svc.adapters.mail_outbox import alert_mail_outbox
+from analysis_svc.adapters.webhook_outbox import alert_webhook_outbox
 from analysis_svc.adapters.orm import (invitations, metadata, raised_alerts, rollup_themes, rollups,
                                        responses)
 from analysis_svc.service_layer.measures import COUNTERS
@@ -104,6 +105,11 @@ class SqlRepository:
         """Stage alert emails (alert_event_id, recipient, subject, body, created_at) once each."""
         if rows:
             self.session.execute(self._insert(alert_mail_outbox).on_conflict_do_nothing(), rows)
+
+    def stage_webhooks(self, rows: list[dict]) -> None:
+        """Stage alerts for Teams/Slack channels (webhook_outbox.staged_rows) once each."""
+        if rows:
+            self.session.execute(self._insert(alert_webhook_outbox).on_conflict_do_nothing(), rows)
 
     def claim_alert(self, alert_id: str, kind: str, directorate: str, now: datetime) -> bool:
         """True the first time an alert id is raised (alerts are raised once)."""

@@ -69,3 +69,10 @@ class EraseSubjects:
     subjects: tuple[str, ...]
     invitation_ids: tuple[str, ...]
     report: bool = True
+
+
+@dataclass(frozen=True)
+class SendScheduledReport:
+    """The board report by email: the due scheduled moment, or (now=True) at once."""
+
+    now: bool = False

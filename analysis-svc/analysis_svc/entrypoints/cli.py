@@ -9,6 +9,7 @@ from chassis.cli import run_cli
 from chassis.privacy.audit_cli import audit_group
 from chassis.privacy.retention_cli import retention_group
 
+from analysis_svc.entrypoints.report_schedule import reports_group
 from analysis_svc.reports.cli import report as board_report
 
 
@@ -161,6 +162,7 @@ def tokens_revoke(token_id):
 
 # The board report command lives with the report (owned by the dashboard engineer).
 cli.add_command(board_report)
+cli.add_command(reports_group(_bus))
 cli.add_command(audit_group(_bus))
 
 

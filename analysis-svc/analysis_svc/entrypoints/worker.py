@@ -8,6 +8,7 @@ from chassis.privacy.retention_runs import apply_daily
 from analysis_svc.adapters.topics import TOPICS
 from analysis_svc.domain.commands import ApplyRetention, ConsumeBatch
 from analysis_svc.entrypoints import erasure_worker as erasures
+from analysis_svc.entrypoints import report_schedule
 
 __all__ = ["TOPICS", "handle_records", "make_worker", "run"]
 log = logging.getLogger(__name__)
@@ -54,6 +55,12 @@ def run(bus, stop: threading.Event, *, group_id: str | None = None) -> None:
     if bus.mail_relay is not None:
         threading.Thread(target=bus.mail_relay.relay_forever, args=(stop,),
                          name="alert-mail-relay", daemon=True).start()
+    if getattr(bus, "webhook_relay", None) is not None:  # Teams/Slack routes configured
+        threading.Thread(target=bus.webhook_relay.relay_forever, args=(stop,),
+                         name="alert-webhook-relay", daemon=True).start()
+    if bus.settings.report_schedule:
+        threading.Thread(target=report_schedule.run_forever, args=(bus, stop),
+                         name="report-schedule", daemon=True).start()
     threading.Thread(target=apply_daily, name="retention", daemon=True, args=(
         bus, lambda: ApplyRetention(trigger="worker"), stop)).start()
     while not stop.is_set():

@@ -5,6 +5,7 @@ from chassis.privacy.audit import RecordAccess, record_access
 from analysis_svc.domain import commands
 from analysis_svc.service_layer import erasure, handlers
 from analysis_svc.service_layer.retention import apply_retention
+from analysis_svc.reports.schedule import send_scheduled_report
 
 COMMAND_HANDLERS = {
     commands.ConsumeBatch: handlers.consume_batch,
@@ -16,6 +17,7 @@ COMMAND_HANDLERS = {
     commands.ApplyRetention: apply_retention,
     commands.EraseSubjects: erasure.erase_subjects,
     RecordAccess: record_access,
+    commands.SendScheduledReport: send_scheduled_report,
 }
 EVENT_HANDLERS: dict = {}
 

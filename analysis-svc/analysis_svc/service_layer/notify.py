@@ -1,4 +1,5 @@
-"""Optional alert emails to the directorate's business partners, staged with the batch."""
+"""Alerts staged with the batch: emails to the directorate's business partners (optional), and
+messages to the Teams/Slack channels the directorate's routes name (domain.channels)."""
 from typing import Callable
 
 
@@ -28,4 +29,28 @@ def make_notifier(emails_for: Callable[[str], list[str]], dashboard_url: str):
                       "body": body + f"\nDashboard: {dashboard_url}/dashboard\n"}
                      for address in emails_for(envelope.data["directorate"])]
         repo.stage_mails(rows)
+    return notify
+
+
+def make_channel_notifier(rules, staged_rows: Callable):
+    """notify(repo, alerts, now): stage one row per alert and channel its directorate routes to;
+    staged_rows(envelope, channel names, now) shapes them (adapters.webhook_outbox)."""
+    def notify(repo, alerts, now) -> None:
+        rows = []
+        for envelope in alerts:
+            names = rules.for_directorate(envelope.data["directorate"])
+            rows += staged_rows(envelope, names, now) if names else []
+        repo.stage_webhooks(rows)
+    return notify
+
+
+def combined(*notifiers):
+    """One notify that runs each given one (None: off) in turn; None when all are off."""
+    active = [n for n in notifiers if n is not None]
+    if not active:
+        return None
+
+    def notify(repo, alerts, now) -> None:
+        for each in active:
+            each(repo, alerts, now)
     return notify
