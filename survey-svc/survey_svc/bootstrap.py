@@ -10,6 +10,7 @@ from chassis.messagebus import MessageBus
 from chassis.outbox import OutboxRelay
 from chassis.privacy.retention_runs import RetentionRuns
 from chassis.privacy.settings import vault_for
+from contracts.question_sets import load_catalogue
 from survey_svc.adapters.email import EmailRenderer
 from survey_svc.adapters.lifecycle import PRODUCER
 from survey_svc.adapters.retention import sweeps as retention_sweeps
@@ -60,6 +61,8 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True,
         "retention_runs": RetentionRuns(engine, write_lock_for(engine)),
         "retention_sweeps": retention_sweeps(engine, write_lock_for(engine)),
         "subject_peers": peers_from_settings(s),
+        # Checked here: a bad file stops start-up with a message naming the problem.
+        "question_sets": load_catalogue(s.question_sets_file),
     } | overrides
     if "mailers" not in deps:
         deps["mailers"] = smtp_mailers(s, factory=deps["mailer_factory"])

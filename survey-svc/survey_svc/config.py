@@ -49,6 +49,9 @@ class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings, Pri
     admin_rate_limit: str = env("SURVEY_ADMIN_RATE_LIMIT", "300 per minute", as_rate_limit)
     # The push sources (POST /v1/tickets/resolved/<source>), a TOML file; unset, push is off.
     connectors_file: str | None = env("SURVEY_CONNECTORS_FILE", None)
+    # The question sets (contracts.question_sets), a JSON file shared with ingest-svc; unset,
+    # every invitation asks the default questions.
+    question_sets_file: str | None = env("QUESTION_SETS_FILE", None)
     # Subject access asks ingest-svc and analysis-svc over their admin APIs (with ADMIN_TOKEN,
     # which the three services share); "off" leaves that service's part out (complete: false).
     ingest_admin_url: str = env("INGEST_ADMIN_URL", "http://127.0.0.1:8002", as_peer_url)

@@ -32,7 +32,8 @@ def _data(inv: Invitation, step: str, reason: str | None, at, address_key: str |
                     # Keyed (REPLY_TAG_KEY): ingest-svc can tell the invitee's reply from
                     # anyone else's without the address itself on the stream.
                     requester_email_hash=address_hash(address_key, t.requester_email),
-                    language=_clean(t.language), due_at=inv.due_at, expires_at=inv.expires_at)
+                    language=_clean(t.language), question_set=inv.question_set,
+                    due_at=inv.due_at, expires_at=inv.expires_at)
     return data
 
 

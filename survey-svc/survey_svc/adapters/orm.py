@@ -45,6 +45,8 @@ invitations = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", String(500)),
     _when("created_at", False),
+    # contracts.questions: the set it was sent with; None, the default questions.
+    Column("question_set", String(60)),
     UniqueConstraint("ticket_id", "resolution", name="uq_invitation_ticket_resolution"),
     Index("ix_invitations_status_due", "status", "due_at"),
     Index("ix_invitations_requester", "requester_id", "due_at"),

@@ -10,7 +10,7 @@ from survey_svc.domain.model import CANCELLED, OPEN, PENDING, Invitation, Ticket
 # keep_plus_tag only shapes the identity at intake; the row keeps its hash (requester_key).
 _TICKET_FIELDS = tuple(name for name in Ticket.__dataclass_fields__ if name != "keep_plus_tag")
 _STATE_FIELDS = ("status", "due_at", "expires_at", "reminder_days", "sent_at", "remind_at",
-                 "reminded_at", "answered_at", "attempts", "last_error")
+                 "reminded_at", "answered_at", "attempts", "last_error", "question_set")
 
 
 _HEX = "0123456789abcdef"

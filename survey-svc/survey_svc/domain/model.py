@@ -76,6 +76,8 @@ class Invitation:
     answered_at: datetime | None = None
     attempts: int = 0
     last_error: str | None = None
+    # The question set it is sent with ("<name>@<version>"); None, the default questions.
+    question_set: str | None = None
     # Lifecycle steps not yet announced: (step, reason, at).
     events: list[tuple[str, str | None, datetime]] = field(default_factory=list, compare=False)
 

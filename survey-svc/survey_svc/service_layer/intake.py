@@ -20,7 +20,7 @@ class Outcome:
     duplicate: bool = False
 
 
-def resolve_ticket(cmd: ResolveTicket, uow, clock) -> Outcome:
+def resolve_ticket(cmd: ResolveTicket, uow, clock, question_sets=None) -> Outcome:
     """Decide once per (ticket, resolution); a redelivery changes nothing."""
     ticket, now = cmd.ticket, clock.now()
     with uow:
@@ -42,6 +42,8 @@ def resolve_ticket(cmd: ResolveTicket, uow, clock) -> Outcome:
             invitation = Invitation(uuid.uuid4().hex, ticket, decision.due_at,
                                     decision.due_at + timedelta(days=policy.expiry_days),
                                     policy.reminder_days)
+            qset = question_sets and question_sets.for_ticket(ticket.directorate, ticket.service)
+            invitation.question_set = qset.reference if qset else None
             invitation.created(now)
             uow.invitations.add(invitation, now, requester_key=key)
         try:

@@ -37,7 +37,8 @@ class PollResult:
     reasons: dict[str, int] = field(default_factory=dict)
 
 
-def poll_connector(cmd: PollConnector, uow, connectors: dict, clock) -> PollResult:
+def poll_connector(cmd: PollConnector, uow, connectors: dict, clock,
+                   question_sets=None) -> PollResult:
     """One poll from the checkpoint (or `cmd.since`, a backfill); a tool error is recorded on
     the connector and raised (the caller logs it and tries again next interval)."""
     connector = connectors.get(cmd.name)
@@ -59,7 +60,7 @@ def poll_connector(cmd: PollConnector, uow, connectors: dict, clock) -> PollResu
 
     try:
         for page in connector.source.pages(since):
-            _page(connector, page, result, uow, clock)
+            _page(connector, page, result, uow, clock, question_sets)
             if connector.source.ordered:
                 advance(max(r.moment for r in page))
         advance(result.checkpoint if connector.source.ordered
@@ -72,7 +73,8 @@ def poll_connector(cmd: PollConnector, uow, connectors: dict, clock) -> PollResu
     return result
 
 
-def _page(connector: Connector, page: list, result: PollResult, uow, clock) -> None:
+def _page(connector: Connector, page: list, result: PollResult, uow, clock,
+          question_sets=None) -> None:
     commands, refs = [], []
     for pulled in page:
         result.fetched += 1
@@ -96,14 +98,14 @@ def _page(connector: Connector, page: list, result: PollResult, uow, clock) -> N
         uow.ticket_refs.put(connector.name, refs, clock.now())
         uow.commit()
     for command in commands:
-        _decide(command, result, uow, clock)
+        _decide(command, result, uow, clock, question_sets)
 
 
-def _decide(command, result: PollResult, uow, clock) -> None:
+def _decide(command, result: PollResult, uow, clock, question_sets=None) -> None:
     if not isinstance(command, ResolveTicket):
         result.reopened += bool(intake.reopen_ticket(command, uow, clock))
         return
-    outcome = intake.resolve_ticket(command, uow, clock)
+    outcome = intake.resolve_ticket(command, uow, clock, question_sets)
     if outcome.duplicate:
         result.duplicates += 1
     elif outcome.surveyed:
