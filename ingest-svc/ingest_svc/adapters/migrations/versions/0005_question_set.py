@@ -1,0 +1,22 @@
+"""Invitations keep the question set they were sent with ("<name>@<version>", contracts.questions).
+
+Revision ID: 0005
+Revises: 0004
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("invitations") as batch:
+        batch.add_column(sa.Column("question_set", sa.String(60)))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("invitations") as batch:
+        batch.drop_column("question_set")
