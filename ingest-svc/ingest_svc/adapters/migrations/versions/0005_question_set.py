@@ -1,13 +1,13 @@
 """Invitations keep the question set they were sent with ("<name>@<version>", contracts.questions).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0005_question_set
+Revises: 0004_privacy
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0005_question_set"
+down_revision = "0004_privacy"
 branch_labels = None
 depends_on = None
 
