@@ -174,7 +174,7 @@ body, [class*="govuk-"] {{ font-family: {font}; }}
 .govuk-header__link, .govuk-header__link:visited, .govuk-header__service-name,
 .brand-header__name {{ color: {header_text}; }}
 .govuk-link:link, .govuk-link:visited {{ color: {link}; }}
-.govuk-button {{ background-color: {button}; color: {button_text}; }}
+.govuk-button:not(.govuk-button--warning):not(.govuk-button--secondary) {{ background-color: {button}; color: {button_text}; }}
 .govuk-panel--confirmation {{ background-color: {button}; color: {button_text}; }}
 .brand-logo {{ max-height: 40px; vertical-align: middle; margin-right: 10px; }}
 .brand-language {{ margin-top: 15px; }}

@@ -8,11 +8,12 @@ from chassis.web import create_service_app
 from ingest_svc import bootstrap, subject_data
 from ingest_svc.entrypoints import limits
 from ingest_svc.entrypoints.api import inbound_email, responses
-from ingest_svc.entrypoints.web import guards, pages
+from ingest_svc.entrypoints.web import guards, i18n, pages
 
 
-def create_app(bus: MessageBus | None = None, *, background: bool = False):
-    """The Flask app around a bus (bootstrap.build() when none is given)."""
+def create_app(bus: MessageBus | None = None, *, background: bool = False, branding=None):
+    """The Flask app around a bus (bootstrap.build() when none is given); branding from
+    BRANDING_FILE and its variables when none is given."""
     bus = bus or bootstrap.build()
     settings = bus.settings
     app, api = create_service_app("ingest-svc", settings, title="ingest-svc", readiness={
@@ -22,6 +23,7 @@ def create_app(bus: MessageBus | None = None, *, background: bool = False):
                       SESSION_COOKIE_SECURE=settings.public_survey_url.startswith("https://"))
     app.extensions["bus"] = bus
     guards.install(app)
+    i18n.install(app, branding)
     api.register_blueprint(pages.blp)
     api.register_blueprint(responses.blp)
     api.register_blueprint(inbound_email.blp)

@@ -108,13 +108,19 @@ def test_security_headers_on_pages(app_env, make_token):
 
 
 def test_pages_declare_the_language_they_are_written_in(app_env, make_token):
-    """A Welsh invitation's page is still English text: lang="cy" would make screen readers
-    read English with a Welsh voice."""
+    """A Welsh invitation opens Welsh pages (lang="cy"), each with a switch to English."""
     app, _ = app_env
     client, token = app.test_client(), make_token(lang="cy")
-    for path in (f"/s/{token}", f"/s/{token}/unsubscribe"):
+    for path, heading in ((f"/s/{token}", "Sut wnaethon ni?"),
+                          (f"/s/{token}/unsubscribe", "Atal yr arolygon hyn")):
         body = client.get(path).get_data(as_text=True)
-        assert '<html lang="en"' in body, path
+        assert '<html lang="cy"' in body and heading in body, path
+        assert f'href="{path}?lang=en" hreflang="en" lang="en">English</a>' in body, path
+    english = client.get(f"/s/{token}?lang=en").get_data(as_text=True)
+    assert '<html lang="en"' in english and "How did we do?" in english
+    assert 'lang="cy">Cymraeg</a>' in english
+    # The choice sticks for the rest of the visit.
+    assert '<html lang="en"' in client.get(f"/s/{token}/unsubscribe").get_data(as_text=True)
 
 
 def test_unsubscribe_one_click_publishes_optout(app_env, make_token, kafka_bootstrap, topic_reader):

@@ -1,6 +1,7 @@
 """Friendly HTML pages, with the right status, for everything that can go wrong on a page."""
 import logging
 
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, TooManyRequests
 
@@ -13,28 +14,28 @@ log = logging.getLogger(__name__)
 
 
 def csrf_failed(_err):
-    return message("Your form has timed out",
-                   ["Open the link in the email again and send your answer."], 400)
+    return message(_("Your form has timed out"),
+                   [_("Open the link in the email again and send your answer.")], 400)
 
 
 def too_large(_err):
-    return message("Your answer is too long", ["Please shorten your comment and try again."], 413)
+    return message(_("Your answer is too long"), [_("Please shorten your comment and try again.")], 413)
 
 
 def too_many(_err):
-    return message("Too many attempts", ["Please wait a minute and try again."], 429)
+    return message(_("Too many attempts"), [_("Please wait a minute and try again.")], 429)
 
 
 def bad_request(err):
-    return message("Sorry, we could not read your answer",
-                   [err.description or "Please go back and try again."], 400)
+    return message(_("Sorry, we could not read your answer"),
+                   [err.description or _("Please go back and try again.")], 400)
 
 
 def unavailable(err):
     """The broker, database or disk is away (chassis.web answers the API with JSON)."""
     log.warning("dependency unavailable", extra={"error": type(err).__name__})
-    body, status, headers = message("Sorry, there is a problem with the service",
-                                    ["Nothing was saved. Please try again in a few minutes."], 503)
+    body, status, headers = message(_("Sorry, there is a problem with the service"),
+                                    [_("Nothing was saved. Please try again in a few minutes.")], 503)
     return body, status, {**headers, "Retry-After": str(RETRY_AFTER_S)}
 
 

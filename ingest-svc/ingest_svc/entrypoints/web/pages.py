@@ -4,6 +4,7 @@ import uuid
 
 from flask import current_app, redirect, request, url_for
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from ingest_svc import views
@@ -36,7 +37,7 @@ def _invitation(token: str, with_state: bool = False):
 
 
 def survey_form(token: str, invitation, form: dict, errors=None, status=200, amending=False):
-    return page("survey.html", status, title="How did we do?", form=form, errors=errors or {},
+    return page("survey.html", status, title=_("How did we do?"), form=form, errors=errors or {},
                 has_errors=bool(errors), anchors=_ANCHORS, ticket_id=invitation.ticket_id,
                 scores=list(SCORE_LABELS.items()), resolved_options=list(RESOLVED_LABELS.items()),
                 max_comment=MAX_COMMENT, submission_id=uuid.uuid4().hex,
@@ -78,10 +79,10 @@ class Thanks(MethodView):
     def get(self, token):
         """The thank-you page."""
         _invitation(token)
-        return message("Thank you for your feedback", panel=True,
-                       panel_body="We have your answer",
-                       paragraphs=["We read every comment and use them to improve our service.",
-                                   "You can change your answer with the link in the email until it expires."])
+        return message(_("Thank you for your feedback"), panel=True,
+                       panel_body=_("We have your answer"),
+                       paragraphs=[_("We read every comment and use them to improve our service."),
+                                   _("You can change your answer with the link in the email until it expires.")])
 
 
 @blp.route("/<token>/provisional")
@@ -94,11 +95,11 @@ class Provisional(MethodView):
         score = parse_score(form.get("score"))
         guards.protect_csrf()
         if score is None:
-            return message("Choose a rating", status=400)
+            return message(_("Choose a rating"), status=400)
         # Set by the page script only after a trusted pointer, touch or key event; a scanner
         # posting here directly could forge it, so the script's own check is the real guard.
         if form.get("interaction") not in PERSON_EVENTS:
-            return message("Nothing was kept", ["Choose a rating and press Send."], status=400)
+            return message(_("Nothing was kept"), [_("Choose a rating and press Send.")], status=400)
         _bus().handle(commands.RecordProvisionalRating(invitation, score))
         return "", 204
 
@@ -109,7 +110,7 @@ class Unsubscribe(MethodView):
     def get(self, token):
         """Ask the person to confirm they want no more surveys."""
         invitation = _invitation(token)
-        return page("unsubscribe.html", title="Stop these surveys",
+        return page("unsubscribe.html", title=_("Stop these surveys"),
                     action=url_for("pages.Unsubscribe", token=token))
 
     @blp.doc(responses=HTML)
@@ -121,7 +122,7 @@ class Unsubscribe(MethodView):
             guards.protect_csrf()
         channel = "list_unsubscribe_post" if one_click else "survey_page"
         _bus().handle(commands.RequestOptOut(invitation.invitation_id, channel))
-        return message("You will not get these surveys again", panel=True)
+        return message(_("You will not get these surveys again"), panel=True)
 
 
 errors.install(blp)

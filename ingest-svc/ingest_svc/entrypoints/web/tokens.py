@@ -2,6 +2,10 @@
 import re
 from datetime import datetime, timezone
 
+import jwt
+from flask import g
+from flask_babel import lazy_gettext as _l
+
 from chassis.tokens import TokenExpired, TokenInvalid, verify_token
 
 from ingest_svc.domain.model import Cohort, Invitation
@@ -15,14 +19,21 @@ class LinkProblem(Exception):
         self.status, self.title, self.paragraphs = status, title, paragraphs
 
 
-EXPIRED = LinkProblem(410, "This survey link has expired",
-                      ["Survey links work for a limited time after your request was resolved.",
-                       "Thank you for wanting to tell us how we did."])
-CLOSED = LinkProblem(410, "This survey is closed",
-                     ["Your request was reopened, so we are no longer asking about it.",
-                      "We may ask you again once it is resolved."])
-INVALID = LinkProblem(404, "This survey link is not recognised",
-                      ["Check you used the whole link from the email. It may have been cut off."])
+# Lazy: each page shows them in the language of its request.
+EXPIRED = LinkProblem(410, _l("This survey link has expired"),
+                      [_l("Survey links work for a limited time after your request was resolved."),
+                       _l("Thank you for wanting to tell us how we did.")])
+CLOSED = LinkProblem(410, _l("This survey is closed"),
+                     [_l("Your request was reopened, so we are no longer asking about it."),
+                      _l("We may ask you again once it is resolved.")])
+INVALID = LinkProblem(404, _l("This survey link is not recognised"),
+                      [_l("Check you used the whole link from the email. It may have been cut off.")])
+
+
+def _expired_language(token: str) -> None:
+    """Say "expired" in the invitation's language: its signature was good, only its time is up."""
+    lang = jwt.decode(token, options={"verify_signature": False}).get("lang")
+    g.invitation_lang = lang if isinstance(lang, str) else None
 
 
 def invitation_from_token(public_pem: str, token: str) -> Invitation:
@@ -31,6 +42,7 @@ def invitation_from_token(public_pem: str, token: str) -> Invitation:
     try:
         claims = verify_token(public_pem, token)
     except TokenExpired:
+        _expired_language(token)
         raise EXPIRED from None
     except TokenInvalid:
         raise INVALID from None
@@ -42,6 +54,8 @@ def invitation_from_token(public_pem: str, token: str) -> Invitation:
         value = claims.get(name)
         return str(value)[:limit] if value is not None else None
 
-    return Invitation(inv, Cohort(directorate[:100], text("svc"), text("cat"), text("team")),
-                      text("tkt"), text("ch", 50), text("lang", 10) or "en",
-                      datetime.fromtimestamp(claims["exp"], timezone.utc))
+    invitation = Invitation(inv, Cohort(directorate[:100], text("svc"), text("cat"), text("team")),
+                            text("tkt"), text("ch", 50), text("lang", 10) or "en",
+                            datetime.fromtimestamp(claims["exp"], timezone.utc))
+    g.invitation_lang = invitation.language  # the page opens in the invitation's language
+    return invitation

@@ -1,0 +1,83 @@
+"""The pages' language (Flask-Babel catalogues) and the organisation's branding on every page."""
+from importlib.resources import files
+
+from flask import Response, current_app, g, request, send_file, session, url_for
+from flask_babel import Babel, get_locale
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from chassis.branding import Branding, load_branding
+
+LANGUAGES = {"en": "English", "cy": "Cymraeg"}
+TRANSLATIONS = str(files("ingest_svc") / "translations")
+# Welsh retention wording after "am fwy na" (soft/aspirate mutation), as survey-svc's email says it.
+_CY_YEARS = {1: "blwyddyn", 2: "dwy flynedd", 3: "thair blynedd", 4: "phedair blynedd",
+             5: "phum mlynedd", 10: "deng mlynedd"}
+_CY_UNITS = {"months": "mis", "weeks": "wythnos", "days": "diwrnod"}
+
+
+def choose_language() -> str:
+    """A switch the person pressed (?lang=), then their earlier choice, then the invitation's."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    return g.get("invitation_lang") if g.get("invitation_lang") in LANGUAGES else "en"
+
+
+def remember_language() -> None:
+    if request.args.get("lang") in LANGUAGES:
+        session["lang"] = request.args["lang"]
+
+
+def kept_for(period, lang: str) -> str:
+    if lang != "cy":
+        return str(period)
+    if period.unit == "years":
+        return _CY_YEARS.get(period.count) or f"{period.count * 12} mis"
+    return f"{period.count} {_CY_UNITS[period.unit]}"
+
+
+def page_context() -> dict:
+    """What base.html needs: the language, its switch and the branding in that language."""
+    lang = str(get_locale() or "en")
+    branding: Branding = current_app.extensions["branding"]
+    other = "en" if lang == "cy" else "cy"
+    period = current_app.config["SETTINGS"].longest_personal_period.in_largest_unit()
+    return {"lang": lang, "brand": branding.in_language(lang),
+            "brand_logo": bool(branding.logo), "brand_logo_alt": branding.text("logo_alt", lang),
+            "kept_for": kept_for(period, lang),
+            "switch": {"lang": other, "name": LANGUAGES[other],
+                       "href": f"{request.path}?lang={other}"}}
+
+
+def stylesheet():
+    css = current_app.extensions["branding"].stylesheet()
+    return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
+
+
+def logo():
+    branding = current_app.extensions["branding"]
+    if not branding.logo:
+        return Response(status=404)
+    return send_file(branding.logo, mimetype=branding.logo_type, max_age=300)
+
+
+def install(app, branding: Branding | None = None) -> None:
+    """Babel, the branding (checked: a bad file stops start-up) and its stylesheet and logo."""
+    branding = branding or load_branding()
+    app.extensions["branding"] = branding
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = TRANSLATIONS
+    Babel(app, locale_selector=choose_language)
+    if branding.templates_dir:
+        # The organisation's own templates first, the packaged ones as the fallback.
+        app.jinja_env.loader = ChoiceLoader([FileSystemLoader(branding.templates_dir),
+                                             app.create_global_jinja_loader()])
+    app.add_url_rule("/s/brand/style.css", "brand_css", stylesheet)
+    app.add_url_rule("/s/brand/logo", "brand_logo", logo)
+    app.context_processor(lambda: page_context() if request.blueprint == "pages" else {})
+    app.before_request(remember_language)
+
+
+def brand_urls() -> dict:
+    return {"css": url_for("brand_css"), "logo": url_for("brand_logo")}
