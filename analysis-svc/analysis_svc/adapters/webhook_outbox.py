@@ -53,7 +53,7 @@ def staged_rows(envelope, channel_names: list[str], now) -> list[dict]:
     """One row per channel for an alert envelope (its redacted comment left out)."""
     alert = {k: v for k, v in envelope.data.items() if k != "redacted_comment"}
     alert["kind"] = envelope.event_type
-    return [{"alert_event_id": envelope.event_id, "channel": name, "alert": json.dumps(alert),
+    return [{"alert_event_id": envelope.event_id, "channel": name, "alert": json.dumps(alert, default=str),
              "response_id": envelope.data.get("response_id"), "created_at": now}
             for name in channel_names]
 
@@ -79,18 +79,19 @@ class WebhookRelay:
             for row in rows:
                 if row["channel"] in down:
                     continue
-                if self._send(session, row):
-                    sent += 1
-                else:
+                outcome = self._send(session, row)
+                sent += outcome == "sent"
+                if outcome == "later":
                     down.add(row["channel"])
         return sent
 
-    def _send(self, session, row) -> bool:
+    def _send(self, session, row) -> str:
+        """"sent", "parked" or "later"."""
         t = alert_webhook_outbox
         channel = self.rules.channel(row["channel"])
         if channel is None:
             self._park(session, row["id"], f"channel {row['channel']!r} is no longer configured")
-            return True
+            return "parked"
         name = f"{KIND_NAMES[channel.kind]} webhook {channel.name!r}"
         message = SHAPES[channel.kind](json.loads(row["alert"]), self._comment(session, row),
                                        self.dashboard_url)
@@ -98,12 +99,12 @@ class WebhookRelay:
             self.post(channel.url, message)
         except WebhookRefused as err:
             self._park(session, row["id"], f"{name} refused the message: {err}")
-            return True
+            return "parked"
         except WebhookUnavailable as err:
             self._later(session, row, f"{name}: {err}")
-            return False
+            return "later"
         session.execute(t.update().where(t.c.id == row["id"]).values(sent_at=self.clock.now()))
-        return True
+        return "sent"
 
     def _comment(self, session, row) -> str | None:
         if not row["response_id"]:
