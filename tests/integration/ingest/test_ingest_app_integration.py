@@ -49,7 +49,8 @@ def test_invalid_lifecycle_message_is_dead_lettered(app_env, kafka_bootstrap, to
 def test_cli_reports_missing_secret_in_one_line(tmp_path):
     cli = str(Path(sys.executable).with_name("ingest-svc"))
     result = subprocess.run([cli, "flush-spool"], capture_output=True, text=True, timeout=60,
-                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+                                 "PRIVACY_MASTER_KEY": "m" * 32})
     assert result.returncode == 2
     assert result.stderr.strip() == "error: SURVEY_VERIFY_KEY: required but not set"
 
