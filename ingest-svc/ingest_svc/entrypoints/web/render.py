@@ -13,4 +13,5 @@ def message(title: str, paragraphs=(), status=200, **context):
 
 
 def link_problem(err: LinkProblem):
-    return message(err.title, err.paragraphs, err.status)
+    # str(): in this request's language, and escaped like any text (lazy strings are Markup).
+    return message(str(err.title), [str(p) for p in err.paragraphs], err.status)
