@@ -78,7 +78,8 @@ def start_ingest(bootstrap: str, folder: str, workers: int, threads: int,
            "INGEST_DATABASE_URL": f"sqlite:///{folder}/ingest.db",
            "INGEST_SPOOL_DIR": f"{folder}/spool", "SURVEY_VERIFY_KEY": generate_keypair()[1],
            "INGEST_SECRET_KEY": uuid.uuid4().hex, "INGEST_API_TOKENS": f"bench:{TOKEN}",
-           "REPLY_TAG_KEY": uuid.uuid4().hex,
+           "REPLY_TAG_KEY": uuid.uuid4().hex, "PRIVACY_MASTER_KEY": uuid.uuid4().hex * 2,
+           "PRIVACY_VAULT_URL": f"sqlite:///{folder}/vault.db",
            "INGEST_WORKERS": str(workers), "INGEST_THREADS": str(threads), "LOG_LEVEL": "WARNING"}
     if os.environ.get("BENCH_WITHOUT_INVITATIONS") != "1":
         announce_invitations(env, invitations)

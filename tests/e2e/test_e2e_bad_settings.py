@@ -25,7 +25,7 @@ def test_a_bad_variable_stops_the_service_with_one_readable_line(service, variab
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "WEBHOOK_SECRET": "w",
            "ADMIN_TOKEN": "a", "REPLY_TAG_KEY": "r", "SURVEY_SIGNING_KEY": private, "SURVEY_VERIFY_KEY": public,
            "INGEST_SECRET_KEY": "s", "INGEST_API_TOKENS": "kiosk:t", "INGEST_INBOUND_TOKEN": "i",
-           "DASHBOARD_SESSION_SECRET": "d", variable: value}
+           "DASHBOARD_SESSION_SECRET": "d", "PRIVACY_MASTER_KEY": "m" * 32, variable: value}
     result = subprocess.run([str(BIN / service), "serve"], env=env, cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
