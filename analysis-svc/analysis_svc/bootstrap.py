@@ -9,8 +9,9 @@ from chassis.db import make_engine, migrate, session_factory
 from chassis.kafka import KafkaPublisher, PublishError, dead_letter
 from chassis.mail import SmtpMailer
 from chassis.messagebus import MessageBus
-from chassis.privacy.settings import vault_for
 from chassis.privacy.retention_runs import RetentionRuns
+from chassis.privacy.settings import vault_for
+from chassis.privacy.vault import MasterKeyMismatch
 from chassis.settings import SettingsError
 
 from analysis_svc.adapters.lazy_analyser import LazyAnalyser
@@ -91,7 +92,8 @@ def _pipeline(settings: Settings, deps: dict) -> dict:
                          detractor_compound=s.detractor_compound, zone=s.zone),
         "learner": Learner(deps["analyser"], s.learn_every),
         "dead_letter": partial(dead_letter, producer=PRODUCER),
-        "transient": (OperationalError, InterfaceError, PublishError),
+        # re-read later, never dead-lettered: a vault with another master key is a set-up error
+        "transient": (OperationalError, InterfaceError, PublishError, MasterKeyMismatch),
         "notify": combined(notify, make_channel_notifier(deps["channel_rules"], staged_rows)
                            if deps["channel_rules"].routes else None),
     }
