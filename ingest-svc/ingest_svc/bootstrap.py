@@ -8,6 +8,7 @@ from chassis.clock import SystemClock
 from chassis.messagebus import MessageBus
 from chassis.privacy.retention_runs import RetentionRuns
 from chassis.privacy.settings import vault_for
+from contracts.question_sets import load_catalogue
 
 from ingest_svc.adapters.delivery import BoundedPublisher, SpoolFlusher, SpoolingDelivery
 from ingest_svc.adapters.retention import sweeps as retention_sweeps
@@ -38,6 +39,8 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True, **overri
         settings=settings, engine=engine, sessions=sessions, publisher=publisher, spool=spool,
         stop=stop, clock=given("clock", SystemClock),
         key_vault=key_vault,
+        # Checked at start-up: a bad file stops it with a message naming the problem.
+        question_sets=given("question_sets", lambda: load_catalogue(settings.question_sets_file)),
         delivery=given("delivery", lambda: SpoolingDelivery(publisher, spool, key_vault)),
         flusher=given("flusher", lambda: SpoolFlusher(spool, publisher, stop)),
         close=given("close", lambda: partial(_close, stop, publisher, engine, key_vault)),

@@ -42,6 +42,8 @@ class Settings(BaseSettings, LimitSettings, RetentionSettings, PrivacySettings):
     inbound_rate_limit: str = env("INGEST_INBOUND_RATE_LIMIT", "600 per minute", as_rate_limit)
     provisional_grace_s: float = env("INGEST_PROVISIONAL_GRACE_S", 1800.0, as_float)
     consumer_group: str = env("INGEST_CONSUMER_GROUP", "ingest-svc")
+    # The question sets (contracts.question_sets), the same JSON file survey-svc reads.
+    question_sets_file: str | None = env("QUESTION_SETS_FILE", None)
 
     def api_sources(self) -> dict[str, str]:
         """Bearer token -> source system name (parsed once per token list, not per request)."""

@@ -26,6 +26,7 @@ invitations = Table(
     Column("expires_at", UtcDateTime()),
     Column("closed", String(50)),
     Column("invitee", String(64)),  # chassis.auth.address_hash of the invited address
+    Column("question_set", String(60)),  # "<name>@<version>" (contracts.questions), or None
 )
 
 responses = Table(

@@ -15,7 +15,7 @@ _INSERT_KEY = insert(idempotency_keys)
 # In the order Invitation takes them: an API answer's check reads one row by primary key.
 _SELECT_INVITATION = select(*(invitations.c[k] for k in (
     "invitation_id", "directorate", "service", "category", "team", "ticket_id", "channel", "language",
-    "expires_at", "invitee", "closed"))).where(invitations.c.invitation_id == bindparam("i"))
+    "expires_at", "invitee", "closed", "question_set"))).where(invitations.c.invitation_id == bindparam("i"))
 _ANSWER = ("score", "resolved", "comment", "channel", "source", "updated_at", "subject")
 _AMEND_RESPONSE = (update(responses).where(responses.c.invitation_id == bindparam("inv"))
                    .values(version=responses.c.version + 1, **{k: bindparam(f"new_{k}") for k in _ANSWER})
@@ -115,6 +115,8 @@ class InvitationRepository:
             values["closed"] = closed
         if inv.invitee:  # only invitation.created names the invitee; later steps keep it
             values["invitee"] = inv.invitee
+        if inv.question_set:  # likewise its question set
+            values["question_set"] = inv.question_set
         found = self.session.execute(update(invitations).where(
             invitations.c.invitation_id == inv.invitation_id).values(**values)).rowcount
         if not found:

@@ -42,6 +42,7 @@ class Invitation:
     expires_at: datetime | None = None
     invitee: str | None = None
     closed: str | None = None
+    question_set: str | None = None  # "<name>@<version>"; None: the default questions
 
     def why_closed(self, now: datetime) -> str | None:
         """Why this invitation no longer takes answers ("invitation expired"...), or None."""
@@ -80,6 +81,9 @@ class Answer:
     score: int
     resolved: str | None = None
     comment: str | None = None
+    # The question set's extra questions, as given: (question_id, value) pairs, checked against
+    # the invitation's set when recorded (service_layer.questions).
+    given: tuple[tuple[str, object], ...] = ()
 
 
 def parse_score(raw) -> int | None:

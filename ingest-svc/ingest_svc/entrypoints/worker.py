@@ -20,7 +20,8 @@ def invitation_of(data: dict) -> Invitation:
     return Invitation(data["invitation_id"], Cohort(data["directorate"], data.get("service"),
                                                     data.get("category"), data.get("team")),
                       data.get("ticket_id"), data.get("channel"), data.get("language") or "en",
-                      data.get("expires_at"), data.get("requester_email_hash"))
+                      data.get("expires_at"), data.get("requester_email_hash"),
+                      question_set=data.get("question_set"))
 
 
 def handle_message(record: Record, bus) -> None:

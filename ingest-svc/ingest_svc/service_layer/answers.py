@@ -8,6 +8,7 @@ from contracts import decode, encode
 from ingest_svc.domain import commands
 from ingest_svc.domain.model import claim_errors
 from ingest_svc.service_layer import envelopes
+from ingest_svc.service_layer.questions import ExtraAnswersRefused, extra_answers
 
 
 class Conflict(Exception):
@@ -15,8 +16,8 @@ class Conflict(Exception):
 
 
 class InvitationMismatch(Exception):
-    """A source answer naming an unknown or closed invitation, or another cohort than its own;
-    `errors` maps each field to what is wrong with it."""
+    """A source answer naming an unknown or closed invitation, or another cohort than its own,
+    or answering questions its set does not ask; `errors` maps each field to what is wrong."""
 
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("The answer does not match its invitation.")
@@ -41,6 +42,13 @@ def stateless(cmd: commands.SubmitAnswer) -> bool:
     return not cmd.invitation.invitation_id and not cmd.idempotency_key
 
 
+def _refuse_extras(answer) -> None:
+    """No invitation, so no question set: only the default questions can be answered."""
+    if answer.given:
+        raise InvitationMismatch({f"answers.{qid}": ["Not a question of this survey."]
+                                  for qid, _ in answer.given})
+
+
 def stateless_event(cmd: commands.SubmitAnswer, now):
     return envelopes.response_event(cmd.invitation, cmd.answer, uuid.uuid4().hex, 1,
                                     cmd.channel, cmd.source, now)
@@ -55,7 +63,7 @@ def answerer(inv, uow) -> str | None:
     return known.invitee if known is not None else None
 
 
-def record(cmd: commands.SubmitAnswer, uow, now) -> tuple[Receipt, object]:
+def record(cmd: commands.SubmitAnswer, uow, now, question_sets=None) -> tuple[Receipt, object]:
     """Inside a unit of work: replay a known idempotency key, or store the answer."""
     inv = cmd.invitation
     if cmd.idempotency_key:
@@ -67,13 +75,17 @@ def record(cmd: commands.SubmitAnswer, uow, now) -> tuple[Receipt, object]:
             # and consumers drop it as a duplicate otherwise.
             return (Receipt(prior["response_id"], prior["version"], "", replayed=True),
                     decode(prior["envelope"]))
+    try:
+        questions = extra_answers(inv, cmd.answer, uow, question_sets)
+    except ExtraAnswersRefused as err:
+        raise InvitationMismatch(err.errors) from None
     key = ("inv", inv.invitation_id) if inv.invitation_id else ("key", cmd.source, cmd.idempotency_key)
     subject = answerer(inv, uow)
     response_id, version = uow.responses.record(
         inv.invitation_id, envelopes.stable_response_id(*key), cmd.answer, cmd.channel, cmd.source,
         now, subject)
     event = envelopes.response_event(inv, cmd.answer, response_id, version, cmd.channel, cmd.source,
-                                     now, subject)
+                                     now, subject, questions)
     if cmd.idempotency_key:
         uow.idempotency.add(cmd.source, cmd.idempotency_key, fingerprint(cmd), response_id,
                             version, encode(event).decode(), now)
@@ -94,29 +106,32 @@ def checked(cmd: commands.SubmitSourceAnswer, uow, now) -> commands.SubmitAnswer
     return commands.SubmitAnswer(invitation, cmd.answer, cmd.channel, cmd.source, cmd.idempotency_key)
 
 
-def submit_source_answer(cmd: commands.SubmitSourceAnswer, uow, delivery, clock) -> Receipt:
+def submit_source_answer(cmd: commands.SubmitSourceAnswer, uow, delivery, clock,
+                         question_sets=None) -> Receipt:
     """Check a source system's answer against its invitation, then record and deliver it."""
     if cmd.claim.invitation_id is None:
-        return submit_answer(checked(cmd, uow, clock.now()), uow, delivery, clock)
+        return submit_answer(checked(cmd, uow, clock.now()), uow, delivery, clock, question_sets)
     with uow:
         now = clock.now()
-        receipt, event = record(checked(cmd, uow, now), uow, now)
+        receipt, event = record(checked(cmd, uow, now), uow, now, question_sets)
         uow.commit()
     return replace(receipt, delivery=delivery.deliver([event]))
 
 
-def submit_answer(cmd: commands.SubmitAnswer, uow, delivery, clock) -> Receipt:
+def submit_answer(cmd: commands.SubmitAnswer, uow, delivery, clock,
+                  question_sets=None) -> Receipt:
     """Record a new answer (or an amendment), then hand its event to the broker or spool."""
     if stateless(cmd):
+        _refuse_extras(cmd.answer)
         event = stateless_event(cmd, clock.now())
         return Receipt(event.data["response_id"], 1, delivery.deliver([event]))
     with uow:
-        receipt, event = record(cmd, uow, clock.now())
+        receipt, event = record(cmd, uow, clock.now(), question_sets)
         uow.commit()
     return replace(receipt, delivery=delivery.deliver([event]))
 
 
-def submit_answers(cmd: commands.SubmitAnswers, uow, delivery, clock) -> list:
+def submit_answers(cmd: commands.SubmitAnswers, uow, delivery, clock, question_sets=None) -> list:
     """Record many answers in one transaction and deliver their events together, in order;
     one Receipt per answer, or the Conflict or InvitationMismatch that refused it."""
     results, events = [], []
@@ -125,10 +140,11 @@ def submit_answers(cmd: commands.SubmitAnswers, uow, delivery, clock) -> list:
             try:
                 answer = checked(source_answer, uow, clock.now())
                 if stateless(answer):
+                    _refuse_extras(answer.answer)
                     event = stateless_event(answer, clock.now())
                     receipt = Receipt(event.data["response_id"], 1, "")
                 else:
-                    receipt, event = record(answer, uow, clock.now())
+                    receipt, event = record(answer, uow, clock.now(), question_sets)
             except (Conflict, InvitationMismatch) as err:
                 results.append(err)
                 continue

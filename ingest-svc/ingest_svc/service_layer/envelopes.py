@@ -1,4 +1,5 @@
 """Turn accepted answers into contract events."""
+import json
 import uuid
 from datetime import datetime
 
@@ -17,7 +18,9 @@ def stable_response_id(*parts: str) -> str:
 
 
 def response_event(invitation: Invitation, answer: Answer, response_id: str, version: int,
-                   channel: str, source: str, at: datetime, subject: str | None = None) -> Envelope:
+                   channel: str, source: str, at: datetime, subject: str | None = None,
+                   questions=None) -> Envelope:
+    """`questions`: (set reference, [{question_id, value}], {question_id: short text}) or None."""
     cohort = invitation.cohort
     data = {
         "directorate": cohort.directorate, "service": cohort.service,
@@ -28,6 +31,11 @@ def response_event(invitation: Invitation, answer: Answer, response_id: str, ver
         "source": source, "language": invitation.language or "en",
         "submitted_at": at.isoformat(), "subject": subject,
     }
+    if questions is not None:
+        ref, answers, texts = questions
+        # The short texts travel as one personal field, sealed like the comment.
+        data.update(question_set=ref, answers=answers,
+                    text_answers=json.dumps(texts, ensure_ascii=False) if texts else None)
     event_type = "response.submitted" if version == 1 else "response.amended"
     return make_envelope(event_type, data, PRODUCER)
 

@@ -2,6 +2,7 @@
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from contracts import fastpath
+from contracts.questions import MAX_TEXT_ANSWER
 from contracts.text import FREE_TEXT, NAME
 
 from ingest_svc.domain.model import MAX_COMMENT, RESOLVED_LABELS
@@ -43,6 +44,37 @@ class WholeNumber(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class AnswerValue(fields.Field):
+    """A scale point (a whole number), a choice's option id or a short text."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1000:
+            value = int(value)
+        if type(value) is int and abs(value) < 1000:
+            return value
+        if isinstance(value, str) and len(value) <= MAX_TEXT_ANSWER:
+            return value
+        raise ValidationError(f"Must be a whole number, or text of at most {MAX_TEXT_ANSWER} "
+                              "characters.")
+
+
+class AnswerIn(Schema):
+    """One answer to an extra question of the invitation's question set."""
+
+    class Meta:
+        unknown = RAISE
+
+    question_id = _name(40, min_len=1, required=True)
+    value = AnswerValue(required=True, metadata={"type": ["integer", "string"],
+                                                 "maxLength": MAX_TEXT_ANSWER})
+
+
+def _distinct_questions(answers: list) -> None:
+    ids = [answer["question_id"] for answer in answers]
+    if len(ids) != len(set(ids)):
+        raise ValidationError("Each question may be answered once.")
+
+
 class ResponseIn(QuickLoad, Schema):
     class Meta:
         unknown = RAISE
@@ -60,6 +92,9 @@ class ResponseIn(QuickLoad, Schema):
                                   validate=validate.Regexp(r"^[0-9a-f]{32}$"))
     ticket_id = _name(100, **OPTIONAL)
     language = _name(10, min_len=2, load_default="en")
+    # The extra questions of the invitation's question set (contracts.questions), if it has one.
+    answers = fields.List(fields.Nested(AnswerIn), load_default=list,
+                          validate=[validate.Length(max=10), _distinct_questions])
     channel = _name(50, validate.NoneOf(
         SURVEY_CHANNELS, error="The survey's own channels ({values}) are not for other systems."), min_len=1, **OPTIONAL)
 

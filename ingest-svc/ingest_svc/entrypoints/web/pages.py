@@ -10,8 +10,8 @@ from flask_smorest import Blueprint
 from ingest_svc import views
 from ingest_svc.domain import commands
 from ingest_svc.domain.model import (MAX_COMMENT, RESOLVED_LABELS, SCORE_LABELS, InvalidAnswer,
-                                     make_answer, parse_score)
-from ingest_svc.entrypoints.web import errors, guards
+                                     parse_score)
+from ingest_svc.entrypoints.web import errors, guards, questions
 from ingest_svc.entrypoints.web.render import message, page
 from ingest_svc.entrypoints.web.tokens import CLOSED, invitation_from_token
 
@@ -37,8 +37,10 @@ def _invitation(token: str, with_state: bool = False):
 
 
 def survey_form(token: str, invitation, form: dict, errors=None, status=200, amending=False):
+    extra = questions.for_page(invitation)
     return page("survey.html", status, title=_("How did we do?"), form=form, errors=errors or {},
-                has_errors=bool(errors), anchors=_ANCHORS, ticket_id=invitation.ticket_id,
+                has_errors=bool(errors), anchors={**_ANCHORS, **questions.anchors(extra)},
+                questions=extra, ticket_id=invitation.ticket_id,
                 scores=list(SCORE_LABELS.items()), resolved_options=list(RESOLVED_LABELS.items()),
                 max_comment=MAX_COMMENT, submission_id=uuid.uuid4().hex,
                 action=url_for("pages.Survey", token=token),
@@ -63,7 +65,7 @@ class Survey(MethodView):
         form = guards.utf8_form()
         guards.protect_csrf()
         try:
-            answer = make_answer(form.get("score"), form.get("resolved"), form.get("comment"))
+            answer = questions.answer_from(form, invitation)
         except InvalidAnswer as err:
             return survey_form(token, invitation, form, err.errors, 400)
         digest = hashlib.sha256(repr(answer).encode()).hexdigest()[:16]
