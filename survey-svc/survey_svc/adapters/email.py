@@ -5,9 +5,10 @@ from email.utils import formatdate, parseaddr
 from importlib.resources import files
 
 from cryptography.hazmat.primitives import serialization
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from chassis.auth import reply_tag
+from chassis.branding import Branding, load_branding
 from chassis.mail import Mail, PermanentMailError
 from chassis.privacy.retention import Period, RetentionSettings
 from chassis.tokens import sign_token
@@ -26,7 +27,8 @@ def languages() -> set[str]:
 
 class EmailRenderer:
     def __init__(self, *, public_survey_url: str, signing_key: str, mail_from: str,
-                 reply_domain: str, reply_tag_key: str, kept_for: Period | None = None):
+                 reply_domain: str, reply_tag_key: str, kept_for: Period | None = None,
+                 branding: Branding | None = None):
         self.base = public_survey_url.rstrip("/")
         # Parsed once: PyJWT accepts the key object, and parsing PEM per mail is costly.
         self.signing_key = serialization.load_pem_private_key(signing_key.encode(), None)
@@ -34,8 +36,14 @@ class EmailRenderer:
         self.mail_from = mime.mailbox(from_name, self.sender)
         self.reply_domain, self.reply_tag_key = reply_domain, reply_tag_key
         self.mail_domain = self.sender.rpartition("@")[2] or "localhost"
-        # Templates ship with the package: compiled once, no stat() per mail.
-        env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
+        # Read here, at start-up: a colour pair below AA contrast stops the service.
+        self.branding = branding or load_branding()
+        # Templates ship with the package (compiled once, no stat() per mail); the organisation's
+        # own, in <templates_dir>/email/<lang>/, come first.
+        loaders = [FileSystemLoader(str(TEMPLATES))]
+        if self.branding.templates_dir:
+            loaders.insert(0, FileSystemLoader(f"{self.branding.templates_dir}/email"))
+        env = Environment(loader=ChoiceLoader(loaders),
                           autoescape=select_autoescape(["html"]), auto_reload=False,
                           trim_blocks=True, lstrip_blocks=True)
         self.templates = {lang: [env.get_template(f"{lang}/{part}") for part in PARTS]
@@ -48,13 +56,15 @@ class EmailRenderer:
         self.kept_for = {lang: str(env.get_template(f"{lang}/retention.j2").module
                                    .kept_for(kept.count, kept.unit)) for lang in self.templates}
 
-    def token(self, inv: Invitation) -> str:
+    def token(self, inv: Invitation, test: bool = False) -> str:
         # iat is when the token was really signed (verifiers reject a future iat); the
         # expiry is the invitation's, whatever the clock.
         t, now = inv.ticket, datetime.now(timezone.utc)
         claims = {"inv": inv.id, "tkt": t.ticket_id, "res": t.resolution, "dir": t.directorate,
                   "svc": t.service, "cat": t.category, "team": t.team, "ch": t.channel,
                   "lang": t.language}
+        if test:
+            claims["test"] = True  # ingest-svc shows the page but records nothing for it
         return sign_token(self.signing_key, claims, ttl=inv.expires_at - now, now=now)
 
     def reply_address(self, inv: Invitation) -> str:
@@ -62,20 +72,31 @@ class EmailRenderer:
         tag it can recompute from REPLY_TAG_KEY, so an invitation id alone cannot answer."""
         return f"survey+{inv.id}.{reply_tag(self.reply_tag_key, inv.id)}@{self.reply_domain}"
 
-    def render(self, inv: Invitation, kind: str) -> Mail:
+    def parts(self, inv: Invitation, kind: str, test: bool = False) -> dict:
+        """Subject, text and HTML of the mail, its language and its survey link."""
+        lang = inv.ticket.language if inv.ticket.language in self.templates else "en"
+        subject, text, html = self.templates[lang]
+        token = self.token(inv, test)
+        unsubscribe = f"{self.base}/s/{token}/unsubscribe"
+        context = {"inv": inv, "ticket": inv.ticket, "reminder": kind == "reminder", "test": test,
+                   "lang": lang, "unsubscribe_url": unsubscribe, "kept_for": self.kept_for[lang],
+                   "brand": self.branding.in_language(lang), "colours": self.branding.colours,
+                   "logo_url": f"{self.base}/s/brand/logo" if self.branding.logo else "",
+                   "links": [(score, label, f"{self.base}/s/{token}?score={score}")
+                             for score, label in self.ratings[lang]]}
+        title = " ".join(subject.render(context).split())
+        return {"subject": f"[TEST] {title}" if test else title, "text": text.render(context),
+                "html": html.render(context), "lang": lang, "unsubscribe_url": unsubscribe,
+                "survey_url": f"{self.base}/s/{token}"}
+
+    def render(self, inv: Invitation, kind: str, test: bool = False) -> Mail:
         ticket, recipient = inv.ticket, inv.ticket.requester_email or ""
         if not _ADDRESS.fullmatch(recipient):
             raise PermanentMailError(f"unusable email address {recipient[:100]!r}")
-        lang = ticket.language if ticket.language in self.templates else "en"
-        subject, text, html = self.templates[lang]
-        token = self.token(inv)
-        unsubscribe = f"{self.base}/s/{token}/unsubscribe"
-        context = {"inv": inv, "ticket": ticket, "reminder": kind == "reminder",
-                   "lang": lang, "unsubscribe_url": unsubscribe, "kept_for": self.kept_for[lang],
-                   "links": [(score, label, f"{self.base}/s/{token}?score={score}")
-                             for score, label in self.ratings[lang]]}
+        part = self.parts(inv, kind, test)
+        lang, unsubscribe = part["lang"], part["unsubscribe_url"]
         headers = [
-            ("Subject", mime.unstructured("Subject", " ".join(subject.render(context).split()))),
+            ("Subject", mime.unstructured("Subject", part["subject"])),
             ("From", self.mail_from),
             ("To", mime.mailbox(ticket.requester_name, recipient)),
             ("Reply-To", self.reply_address(inv)),
@@ -85,6 +106,6 @@ class EmailRenderer:
             ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
             ("X-Auto-Response-Suppress", "OOF, AutoReply"),
             ("Content-Language", lang),
-        ]
-        data = mime.alternative(headers, text.render(context), html.render(context))
+        ] + ([("X-Survey-Test", "yes")] if test else [])
+        data = mime.alternative(headers, part["text"], part["html"])
         return Mail(self.sender, (recipient,), data, smtputf8=not recipient.isascii())

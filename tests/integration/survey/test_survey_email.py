@@ -86,7 +86,8 @@ def test_welsh_set_speaks_welsh_with_its_own_labels_and_five_links():
     assert all(label in english for label in ENGLISH_LABELS)
 
 
-def test_survey_page_labels_are_unaffected_by_a_welsh_email(kafka_bootstrap, tmp_path):
+def test_a_welsh_email_opens_the_welsh_survey_page(kafka_bootstrap, tmp_path):
+    """The link carries the invitation's language: the page speaks Welsh, labels as the email's."""
     from ingest_svc.app import create_app
     from ingest_svc.bootstrap import build
     from ingest_svc.config import Settings
@@ -100,7 +101,7 @@ def test_survey_page_labels_are_unaffected_by_a_welsh_email(kafka_bootstrap, tmp
         page = create_app(bus).test_client().get(link)
         assert page.status_code == 200
         body = page.get_data(as_text=True)
-        assert all(label in body for label in ENGLISH_LABELS)
-        assert 'id="score-2"' in body and not any(label in body for label in WELSH_LABELS)
+        assert '<html lang="cy"' in body and all(label in body for label in WELSH_LABELS)
+        assert 'id="score-2"' in body and "Very satisfied" not in body
     finally:
         bus.close()
