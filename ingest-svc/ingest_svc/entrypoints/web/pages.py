@@ -2,7 +2,7 @@
 import hashlib
 import uuid
 
-from flask import current_app, redirect, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
@@ -36,6 +36,11 @@ def _invitation(token: str, with_state: bool = False):
     return (invitation, answered) if with_state else invitation
 
 
+def _test_only():
+    """The answer to a preview's test email: shown like the real page, never recorded."""
+    return message(_("This was a test"), [_("This survey was sent as a test. Nothing was recorded.")])
+
+
 def survey_form(token: str, invitation, form: dict, errors=None, status=200, amending=False):
     extra = questions.for_page(invitation)
     return page("survey.html", status, title=_("How did we do?"), form=form, errors=errors or {},
@@ -64,6 +69,8 @@ class Survey(MethodView):
         invitation = _invitation(token)
         form = guards.utf8_form()
         guards.protect_csrf()
+        if g.test_send:
+            return _test_only()
         try:
             answer = questions.answer_from(form, invitation)
         except InvalidAnswer as err:
@@ -96,6 +103,8 @@ class Provisional(MethodView):
         form = guards.utf8_form()
         score = parse_score(form.get("score"))
         guards.protect_csrf()
+        if g.test_send:
+            return "", 204
         if score is None:
             return message(_("Choose a rating"), status=400)
         # Set by the page script only after a trusted pointer, touch or key event; a scanner
@@ -122,6 +131,8 @@ class Unsubscribe(MethodView):
         one_click = guards.utf8_form().get("List-Unsubscribe") == "One-Click"
         if not one_click:
             guards.protect_csrf()
+        if g.test_send:
+            return _test_only()
         channel = "list_unsubscribe_post" if one_click else "survey_page"
         _bus().handle(commands.RequestOptOut(invitation.invitation_id, channel))
         return message(_("You will not get these surveys again"), panel=True)

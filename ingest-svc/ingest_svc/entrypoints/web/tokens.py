@@ -58,4 +58,6 @@ def invitation_from_token(public_pem: str, token: str) -> Invitation:
                             text("tkt"), text("ch", 50), text("lang", 10) or "en",
                             datetime.fromtimestamp(claims["exp"], timezone.utc))
     g.invitation_lang = invitation.language  # the page opens in the invitation's language
+    # A preview's test send (survey-svc): its pages show, but nothing it posts is recorded.
+    g.test_send = claims.get("test") is True
     return invitation
