@@ -45,6 +45,11 @@ responses = Table(
     Column("month", String(10), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("subject", String(64)),  # address hash of who answered, when known (erasure)
+    # The question set's answers (contracts.questions), as given; nps and ces pulled out.
+    Column("question_set", String(60)),
+    Column("answers", JSON),
+    Column("nps", Integer),
+    Column("ces", Integer),
     Index("ix_responses_scope_time", "directorate", "submitted_at", "response_id"),
     Index("ix_responses_time", "submitted_at", "response_id"),
 )
@@ -82,6 +87,9 @@ rollups = Table(
     Column("sentiment_sum", Float, nullable=False, default=0.0),
     Column("sentiment_sq_sum", Float, nullable=False, default=0.0),
     Column("commented", Integer, nullable=False, default=0),
+    *[Column(name, Integer, nullable=False, default=0, server_default="0") for name in (
+        "nps_responses", "nps_promoters", "nps_detractors", "ces_responses", "ces_sum",
+        "ces_sq_sum")],
     UniqueConstraint("directorate", "service", "team", "period_kind", "period",
                      name="uq_rollups_cell"),
     Index("ix_rollups_kind_start", "period_kind", "period_start", "directorate"),

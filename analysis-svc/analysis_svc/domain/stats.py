@@ -52,6 +52,23 @@ def mean_interval(total: float, sq_total: float, n: int, level: float = 0.95,
     return Interval(max(bounds[0], mean - half), min(bounds[1], mean + half))
 
 
+def net_promoter(promoters: int, detractors: int, n: int, z: float = Z95) -> tuple | None:
+    """(NPS, Interval) on the -100..100 scale, or None when n is 0.
+
+    NPS = 100 (p_P - p_D). Promoters, passives and detractors are one multinomial draw, so
+    Var(p_P - p_D) = (p_P + p_D - (p_P - p_D)^2) / n (the variance of a difference of two
+    proportions from the same sample); the interval is NPS +- z * 100 * sqrt(Var), a Wald
+    interval clipped to [-100, 100].
+    """
+    if n <= 0:
+        return None
+    p_p, p_d = promoters / n, detractors / n
+    score = p_p - p_d
+    half = z * math.sqrt(max(0.0, p_p + p_d - score * score) / n)
+    return 100 * score, Interval(max(-100.0, 100 * (score - half)),
+                                 min(100.0, 100 * (score + half)))
+
+
 def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float | None:
     """Two-sided p-value of the pooled two-proportion z-test (period vs previous period)."""
     if n1 <= 0 or n2 <= 0:

@@ -1,10 +1,34 @@
 """Turn summed rollup counters into published measures, suppressing small cells."""
-from analysis_svc.domain.stats import mean_interval, trend_test, two_proportion_p, wilson
+from analysis_svc.domain.stats import (mean_interval, net_promoter, trend_test, two_proportion_p,
+                                       wilson)
 
 COUNTERS = ("responses", "invited_responses", "invitations", "satisfied", "detractors",
-            "score_sum", "sentiment_sum", "sentiment_sq_sum", "commented")
+            "score_sum", "sentiment_sum", "sentiment_sq_sum", "commented",
+            # question sets (contracts.questions): NPS 0-10, CES 1-7
+            "nps_responses", "nps_promoters", "nps_detractors", "ces_responses", "ces_sum",
+            "ces_sq_sum")
+QUESTION_MEASURES = ("nps_responses", "nps", "nps_low", "nps_high", "ces_responses", "ces",
+                     "ces_low", "ces_high")
 MEASURES = ("responses", "invitations", "response_rate", "csat", "csat_low", "csat_high",
-            "mean_score", "mean_sentiment", "sentiment_ci_low", "sentiment_ci_high", "detractors")
+            "mean_score", "mean_sentiment", "sentiment_ci_low", "sentiment_ci_high",
+            "detractors") + QUESTION_MEASURES
+
+
+def question_measures(sums: dict, min_cell: int) -> dict:
+    """NPS (-100..100, interval from the variance of a difference of proportions) and mean CES
+    (1..7, Student-t interval); each None under min_cell answers to its own question."""
+    out = dict.fromkeys(QUESTION_MEASURES)
+    n = sums.get("nps_responses") or 0
+    if n >= min_cell:
+        score, band = net_promoter(sums["nps_promoters"], sums["nps_detractors"], n)
+        out.update(nps_responses=n, nps=round(score, 1), nps_low=round(band.low, 1),
+                   nps_high=round(band.high, 1))
+    n = sums.get("ces_responses") or 0
+    if n >= min_cell:
+        band = mean_interval(sums["ces_sum"], sums["ces_sq_sum"], n, bounds=(1.0, 7.0))
+        out.update(ces_responses=n, ces=round(sums["ces_sum"] / n, 2),
+                   ces_low=round(band.low, 2), ces_high=round(band.high, 2))
+    return out
 
 
 def measures(sums: dict, min_cell: int) -> dict:
@@ -31,7 +55,7 @@ def measures(sums: dict, min_cell: int) -> dict:
         "sentiment_ci_high": round(band.high, 3) if band else None,
         "detractors": sums["detractors"],
         "suppressed": False,
-    }
+    } | question_measures(sums, min_cell)
 
 
 def change(current: dict | None, previous: dict | None, min_cell: int, alpha: float) -> dict | None:

@@ -24,11 +24,27 @@ def contribution(row: dict) -> tuple[dict[str, float], list[str]]:
         counters["satisfied"] = 1
     elif score <= 2:
         counters["detractors"] = 1
+    counters.update(_question_counters(row))
     if not row.get("redacted_comment"):
         return counters, []
     compound = row["compound"]
     counters.update(sentiment_sum=compound, sentiment_sq_sum=compound ** 2, commented=1)
     return counters, list(dict.fromkeys(row.get("themes") or []))
+
+
+def _question_counters(row: dict) -> dict[str, int]:
+    """NPS: promoters 9-10, detractors 0-6 (passives 7-8 count in the total only); CES sums."""
+    counters = {}
+    nps, ces = row.get("nps"), row.get("ces")
+    if nps is not None:
+        counters["nps_responses"] = 1
+        if nps >= 9:
+            counters["nps_promoters"] = 1
+        elif nps <= 6:
+            counters["nps_detractors"] = 1
+    if ces is not None:
+        counters.update(ces_responses=1, ces_sum=ces, ces_sq_sum=ces * ces)
+    return counters
 
 
 class Deltas:

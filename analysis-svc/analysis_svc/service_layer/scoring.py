@@ -103,7 +103,8 @@ def _store_responses(repo, envelopes, analyser, policy, now, deltas, outcome, re
     new_rows, changed, detractors = [], [], []
     for data, analysis, reading in zip(todo, analyses, recorded):
         old = stored.get(data["response_id"])
-        row = _row(data, analysis, now, policy.zone, recorded=reading is not None)
+        row = _with_answers(_row(data, analysis, now, policy.zone, recorded=reading is not None),
+                            data, old)
         outcome.owners[row["response_id"]] = (row["subject"], row["submitted_at"])
         (changed if old else new_rows).append(row)
         deltas.replace_response(old, row)
@@ -148,6 +149,22 @@ def _row(data: dict, analysis, now: datetime, zone: tzinfo, recorded: bool = Fal
         "submitted_at": data["submitted_at"], "week": periods["week"],
         "month": periods["month"], "updated_at": now, "subject": data.get("subject"),
     }
+
+
+def _with_answers(row: dict, data: dict, old: dict | None) -> dict:
+    """The question set's answers; an amendment answering none of them (an email reply adding a
+    comment) keeps the earlier ones."""
+    answers = list(data.get("answers") or [])
+    if not answers and old is not None and old.get("answers"):
+        return row | {k: old.get(k) for k in ("question_set", "answers", "nps", "ces")}
+    values = {a["question_id"]: a["value"] for a in answers}
+    return row | {"question_set": data.get("question_set"), "answers": answers or None,
+                  "nps": _scale(values.get("nps"), 0, 10), "ces": _scale(values.get("ces"), 1, 7)}
+
+
+def _scale(value, low: int, high: int) -> int | None:
+    """A point on the scale, or None (a value out of range is kept in answers, not counted)."""
+    return value if type(value) is int and low <= value <= high else None
 
 
 def _public(row: dict) -> dict:

@@ -120,6 +120,20 @@ class MeasuresSchema(Schema):
     sentiment_ci_high = fields.Float(allow_none=True, metadata={
         "description": "95% Student-t upper bound of mean_sentiment."})
     detractors = fields.Integer(allow_none=True)
+    nps_responses = fields.Integer(allow_none=True, metadata={
+        "description": "Answers to the Net Promoter question (0-10) of a question set."})
+    nps = fields.Float(allow_none=True, metadata={
+        "description": "Net Promoter Score, -100..100: % promoters (9-10) - % detractors (0-6); "
+                       "null under MIN_CELL_SIZE answers."})
+    nps_low = fields.Float(allow_none=True, metadata={
+        "description": "95% lower bound of nps: Wald, Var = (pP + pD - (pP - pD)^2) / n."})
+    nps_high = fields.Float(allow_none=True, metadata={"description": "95% upper bound of nps."})
+    ces_responses = fields.Integer(allow_none=True, metadata={
+        "description": "Answers to the Customer Effort question (1-7) of a question set."})
+    ces = fields.Float(allow_none=True, metadata={
+        "description": "Mean Customer Effort score, 1-7 (7 easiest); null under MIN_CELL_SIZE."})
+    ces_low = fields.Float(allow_none=True, metadata={"description": "95% Student-t lower bound."})
+    ces_high = fields.Float(allow_none=True, metadata={"description": "95% Student-t upper bound."})
     suppressed = fields.Boolean(metadata={"description": "Fewer responses than MIN_CELL_SIZE."})
 
 
