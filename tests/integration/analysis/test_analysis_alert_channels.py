@@ -132,3 +132,14 @@ def test_a_webhook_still_failing_waits_for_later_rounds_then_is_parked(channel_s
     assert services.webhook_relay.relay() == 0
     [row] = _rows(services)
     assert row["parked_at"] is not None and row["park_reason"].startswith("gave up after 2 rounds")
+
+
+def test_an_erasure_before_the_send_leaves_the_comment_out(channel_services, hooks, unique):
+    from analysis_svc.domain.commands import EraseSubjects
+    slack = hooks()
+    services = channel_services(f"s=slack:{slack.url}/hook", "*=s")
+    _detractor(services, unique)
+    services.handle(EraseSubjects(f"req-{unique}", (), (f"inv-{unique}",)))
+    assert services.webhook_relay.relay() == 1
+    [seen] = slack.requests
+    assert "still broken" not in seen.body.decode() and "(no comment)" in seen.body.decode()
