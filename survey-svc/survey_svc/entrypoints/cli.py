@@ -12,6 +12,7 @@ from survey_svc.entrypoints.connectors_cli import connectors_group
 from survey_svc.entrypoints.erasure_cli import erasure_group
 from survey_svc.entrypoints.import_cli import imports
 from survey_svc.entrypoints.mapping_cli import mapping
+from survey_svc.entrypoints.preview_cli import preview_command
 from survey_svc.entrypoints.subject_access_cli import subject_access_command
 
 
@@ -141,6 +142,7 @@ cli.add_command(subject_access_command(_bus))
 cli.add_command(erasure_group(_bus))
 cli.add_command(imports)
 cli.add_command(mapping)
+cli.add_command(preview_command(_bus))
 cli.add_command(connectors_group(_bus))
 
 
