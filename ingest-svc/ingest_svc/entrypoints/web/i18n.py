@@ -16,13 +16,16 @@ _CY_UNITS = {"months": "mis", "weeks": "wythnos", "days": "diwrnod"}
 
 
 def choose_language() -> str:
-    """A switch the person pressed (?lang=), then their earlier choice, then the invitation's."""
+    """A switch the person pressed (?lang=), their earlier choice, the invitation's, the browser's."""
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         return asked
     if session.get("lang") in LANGUAGES:
         return session["lang"]
-    return g.get("invitation_lang") if g.get("invitation_lang") in LANGUAGES else "en"
+    if g.get("invitation_lang") in LANGUAGES:
+        return g.invitation_lang
+    # No invitation to go by (an unrecognised link): the browser's preference.
+    return request.accept_languages.best_match(LANGUAGES) or "en"
 
 
 def remember_language() -> None:
