@@ -166,7 +166,7 @@ def _translations(data: dict, where: str) -> dict:
 
 _CSS = """:root {{ --brand-text: {text}; --brand-background: {background}; --brand-link: {link}; }}
 /* GOV.UK Frontend's own switch ($govuk-font-family) needs a Sass build; the precompiled CSS is
-   overridden instead, so no element asks for GDS Transport and its files are never fetched. */
+   overridden instead, so no element asks for the gov.uk-only typeface and it is never fetched. */
 body, body * {{ font-family: {font} !important; }}
 .govuk-template, .govuk-template__body {{ background-color: {background}; color: {text}; }}
 .govuk-body, .govuk-heading-l, .govuk-heading-m, .govuk-label, .govuk-fieldset__legend,
