@@ -12,7 +12,7 @@ def create_app(bus=None) -> Flask:
     """The Flask app around a bus (bootstrap.build() when none is given)."""
     from survey_svc import bootstrap
     from survey_svc.entrypoints.api import push
-    from survey_svc.entrypoints.api import admin, erasure, subject_access, tickets
+    from survey_svc.entrypoints.api import admin, erasure, preview, subject_access, tickets
 
     bus = bus or bootstrap.build()
     app, api = create_service_app(
@@ -24,6 +24,7 @@ def create_app(bus=None) -> Flask:
     api.register_blueprint(tickets.blp)
     api.register_blueprint(push.blp)
     api.register_blueprint(admin.blp)
+    api.register_blueprint(preview.blp)
     api.register_blueprint(erasure.blp)
     erasure.document_one_person(api.spec)
     api.register_blueprint(access_audit_blueprint())
@@ -32,6 +33,7 @@ def create_app(bus=None) -> Flask:
     limit_blueprint(limiter, tickets.blp, bus.settings.webhook_rate_limit)
     limit_blueprint(limiter, push.blp, bus.settings.webhook_rate_limit)
     limit_blueprint(limiter, admin.blp, bus.settings.admin_rate_limit)
+    limit_blueprint(limiter, preview.blp, bus.settings.admin_rate_limit)
     limit_blueprint(limiter, subject_access.blp, bus.settings.admin_rate_limit)
     limit_blueprint(limiter, erasure.blp, bus.settings.admin_rate_limit)
     return app
