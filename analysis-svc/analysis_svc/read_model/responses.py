@@ -19,7 +19,7 @@ EXPORT_COLUMNS = ("response_id", "version", "submitted_at", "directorate", "serv
 _SELECTED = [responses.c[name] for name in (
     "response_id", "version", "invitation_id", "submitted_at", "directorate", "service", "team",
     "category", "channel", "score", "resolved", "label", "compound", "themes", "disagreement",
-    "redacted_comment")]
+    "redacted_comment", "question_set", "answers")]
 
 
 class BadCursor(ValueError):
@@ -72,6 +72,8 @@ def _row(row) -> dict:
     for name in ("service", "team"):
         item[name] = item[name] or None
     item["themes"] = list(item["themes"] or [])
+    # As given, whatever version of the set they answered: an old set's ids stay readable.
+    item["answers"] = list(item["answers"] or [])
     return item
 
 

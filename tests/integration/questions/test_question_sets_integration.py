@@ -190,10 +190,16 @@ def test_a_question_set_is_sent_answered_and_its_nps_reaches_the_totals(suite, q
     assert sum(decode(r.value).data["text_answers"] is not None for r in events) == 4
 
     handle_records(analysis, created + events)
-    totals = analysis_app(analysis).test_client().get(
-        "/v1/totals", query_string={"directorate": directorate, "period": "month"},
-        headers={"Authorization": "Bearer admin-secret"})
+    feeds = analysis_app(analysis).test_client()
+    totals = feeds.get("/v1/totals", query_string={"directorate": directorate, "period": "month"},
+                       headers={"Authorization": "Bearer admin-secret"})
     assert totals.status_code == 200, totals.json
     [row] = totals.json
     assert (row["nps_responses"], row["nps"], row["nps_low"], row["nps_high"]) == EXPECTED
     assert row["responses"] == len(NPS) and row["ces"] is None
+    # each stored answer readable with its set's ids
+    items = feeds.get("/v1/responses", query_string={"directorate": directorate},
+                      headers={"Authorization": "Bearer admin-secret"}).json["items"]
+    assert sorted(a["value"] for i in items for a in i["answers"] if a["question_id"] == "nps") \
+        == sorted(NPS)
+    assert {i["question_set"] for i in items} == {"digital@1"}

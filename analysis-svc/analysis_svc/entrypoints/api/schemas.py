@@ -171,6 +171,11 @@ class ThemesRowSchema(Schema):
     themes = fields.List(fields.Nested(ThemeShareSchema))
 
 
+class AnswerSchema(Schema):
+    question_id = fields.String()
+    value = fields.Raw(metadata={"type": ["integer", "string"]})
+
+
 class ResponseSchema(Schema):
     response_id = fields.String()
     version = fields.Integer()
@@ -189,6 +194,10 @@ class ResponseSchema(Schema):
     themes = fields.List(fields.String())
     disagreement = fields.Boolean()
     comment = fields.String(allow_none=True, metadata={"description": "Redacted comment."})
+    question_set = fields.String(allow_none=True, metadata={
+        "description": "The question set answered, <name>@<version>; null: the default questions."})
+    answers = fields.List(fields.Nested(AnswerSchema), metadata={
+        "description": "Its scale and choice answers as given (short texts are not kept)."})
 
 
 class ResponsePageSchema(Schema):
