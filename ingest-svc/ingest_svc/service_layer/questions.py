@@ -24,6 +24,9 @@ def extra_answers(inv, answer, uow, question_sets) -> tuple[str | None, list, di
     ref = question_set_of(inv, uow)
     if not answer.given:
         return ref, [], {}
+    ids = [qid for qid, _ in answer.given]
+    if len(ids) != len(set(ids)):  # a rule between items, which the API's schema cannot say
+        raise ExtraAnswersRefused({"answers": ["Each question may be answered once."]})
     qset = question_sets.get(ref) if question_sets is not None else None
     answers, texts, errors = check_answers(qset, dict(answer.given))
     if errors:

@@ -69,12 +69,6 @@ class AnswerIn(Schema):
                                                  "maxLength": MAX_TEXT_ANSWER})
 
 
-def _distinct_questions(answers: list) -> None:
-    ids = [answer["question_id"] for answer in answers]
-    if len(ids) != len(set(ids)):
-        raise ValidationError("Each question may be answered once.")
-
-
 class ResponseIn(QuickLoad, Schema):
     class Meta:
         unknown = RAISE
@@ -94,7 +88,7 @@ class ResponseIn(QuickLoad, Schema):
     language = _name(10, min_len=2, load_default="en")
     # The extra questions of the invitation's question set (contracts.questions), if it has one.
     answers = fields.List(fields.Nested(AnswerIn), load_default=list,
-                          validate=[validate.Length(max=10), _distinct_questions])
+                          validate=validate.Length(max=10))
     channel = _name(50, validate.NoneOf(
         SURVEY_CHANNELS, error="The survey's own channels ({values}) are not for other systems."), min_len=1, **OPTIONAL)
 
