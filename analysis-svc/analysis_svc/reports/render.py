@@ -1,11 +1,15 @@
 """Render the board report to HTML (Jinja2, autoescaped) and to PDF (headless Chromium)."""
+import base64
 import shutil
 import subprocess
 import tempfile
 from functools import cache
 from pathlib import Path
 
+from flask import current_app, has_app_context
 from jinja2 import Environment, PackageLoader, select_autoescape
+
+from chassis.branding import Branding, load_branding
 
 from analysis_svc.entrypoints.web.presenters import pct, theme_name
 
@@ -36,10 +40,34 @@ def _inline_assets() -> dict:
             "report_css": (STATIC / "report.css").read_text()}
 
 
+@cache
+def _own_branding() -> Branding:
+    return load_branding()
+
+
+def branding() -> Branding:
+    """The dashboard's (checked at its start-up), or BRANDING_FILE's for the CLI and schedule."""
+    if has_app_context() and "branding" in current_app.extensions:
+        return current_app.extensions["branding"]
+    return _own_branding()
+
+
 def render_html(report: dict, standalone: bool = False) -> str:
     """The report page; standalone inlines its scripts so the file works on its own."""
     assets = _inline_assets() if standalone else {}
-    return _env().get_template("board.html").render(r=report, standalone=standalone, **assets)
+    brand = branding()
+    return _env().get_template("board.html").render(r=report, standalone=standalone, brand=brand,
+                                                    brand_css=brand.stylesheet(),
+                                                    logo_src=_logo_src(brand, standalone), **assets)
+
+
+def _logo_src(brand: Branding, standalone: bool) -> str:
+    """The served logo, or inlined (data: URI) for a file that must work on its own."""
+    if not brand.logo:
+        return ""
+    if not standalone:
+        return "/dashboard/brand/logo"
+    return f"data:{brand.logo_type};base64,{base64.b64encode(Path(brand.logo).read_bytes()).decode()}"
 
 
 def chromium(configured: str | None = None) -> str:

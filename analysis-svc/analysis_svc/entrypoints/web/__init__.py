@@ -10,7 +10,7 @@ log = logging.getLogger(__name__)
 
 def init_dashboard(app, settings) -> None:
     """Register the dashboard and board-report pages on an analysis-svc app (its bus is set)."""
-    from analysis_svc.entrypoints.web import signin, sso, views  # noqa: F401  (routes register on import)
+    from analysis_svc.entrypoints.web import branding, signin, sso, views  # noqa: F401  (routes register on import)
     from analysis_svc.entrypoints.web.auth import current_viewer
     from analysis_svc.entrypoints.web.presenters import theme_name
     from analysis_svc.reports.privacy import coverage_statement
@@ -24,6 +24,7 @@ def init_dashboard(app, settings) -> None:
                       SESSION_REFRESH_EACH_REQUEST=False, WTF_CSRF_CHECK_DEFAULT=False)
     app.context_processor(lambda: {"current_viewer": current_viewer, "redaction": coverage_statement})
     app.add_template_filter(theme_name, "theme_name")
+    branding.install(app, getattr(app.extensions["bus"], "branding", None))
     sso.init_sign_on(app, settings)
     CSRFProtect(app)  # checked by the dashboard blueprint only: the JSON API stays bearer-token only
     app.register_blueprint(views.blp)

@@ -73,8 +73,8 @@ def install(app, branding: Branding | None = None) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = TRANSLATIONS
     Babel(app, locale_selector=choose_language)
     if branding.templates_dir:
-        # The organisation's own templates first, the packaged ones as the fallback.
-        app.jinja_env.loader = ChoiceLoader([FileSystemLoader(branding.templates_dir),
+        # The organisation's own (<templates_dir>/pages/) first, the packaged ones as the fallback.
+        app.jinja_env.loader = ChoiceLoader([FileSystemLoader(f"{branding.templates_dir}/pages"),
                                              app.create_global_jinja_loader()])
     app.add_url_rule("/s/brand/style.css", "brand_css", stylesheet)
     app.add_url_rule("/s/brand/logo", "brand_logo", logo)
