@@ -48,9 +48,9 @@ class AnswerValue(fields.Field):
     """A scale point (a whole number), a choice's option id or a short text."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, float) and value.is_integer() and abs(value) < 1000:
+        if isinstance(value, float) and value.is_integer():
             value = int(value)
-        if type(value) is int and abs(value) < 1000:
+        if type(value) is int:  # its range is the question's: a 422 from the set check
             return value
         if isinstance(value, str) and len(value) <= MAX_TEXT_ANSWER:
             return value
