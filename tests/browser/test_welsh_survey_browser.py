@@ -93,6 +93,8 @@ def test_a_welsh_invitation_is_answered_in_welsh_and_carries_the_branding(browse
     page.get_by_label("Bodlon iawn").check()
     page.get_by_label("Do", exact=True).check()
     page.get_by_label("Dywedwch fwy wrthym (dewisol)").fill("Diolch, roedd y peiriannydd yn wych")
+    # GOV.UK Frontend's own counter speaks Welsh too (its data-i18n attributes).
+    assert "nod ar ôl" in page.inner_text(".govuk-character-count__status")
     page.get_by_role("button", name="Anfon").click()
     page.wait_for_url("**/thanks")
     assert page.get_attribute("html", "lang") == "cy"
