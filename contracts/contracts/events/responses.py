@@ -7,8 +7,8 @@ from contracts.text import NAME as NAME_RULE
 
 MAX_COMMENT = 1200
 # The extra questions' short texts, as one JSON object {question_id: text}: one personal field,
-# sealed like the comment (contracts.questions.MAX_TEXT_ANSWER each, three at most).
-MAX_TEXT_ANSWERS = 1200
+# sealed like the comment (three at most, MAX_TEXT_ANSWER characters each, 2000 once escaped).
+MAX_TEXT_ANSWERS = 2000
 
 
 class AnswerValue(fields.Field):

@@ -99,3 +99,12 @@ def test_blank_answers_are_skipped_and_bad_ones_named():
 
 def test_without_a_set_any_extra_answer_is_refused():
     assert check_answers(None, {"nps": 9})[2] == {"nps": ["Not a question of this survey."]}
+
+
+def test_three_longest_short_texts_fit_the_event_once_escaped():
+    import json as _json
+
+    from contracts.events.responses import MAX_TEXT_ANSWERS
+    from contracts.questions import MAX_TEXT_ANSWER
+    texts = {f"question_{i:031d}": '"\\\n' * (MAX_TEXT_ANSWER // 3) for i in range(3)}
+    assert len(_json.dumps(texts, ensure_ascii=False)) <= MAX_TEXT_ANSWERS
