@@ -165,6 +165,8 @@ def test_a_question_set_is_sent_answered_and_its_nps_reaches_the_totals(suite, q
     client = ingest_app(ingest).test_client()
     for token, nps, contact in zip(tokens[:4], NPS, CONTACT):
         _answer_on_page(client, token, nps, contact)
+    welsh = client.get(f"/s/{tokens[4]}?lang=cy").get_data(as_text=True)
+    assert "Sut wnaethoch chi gysylltu â ni?" in welsh and "ddim yn debygol o gwbl" in welsh
     # The API: the other two invitations (those the page did not answer), and one refusal.
     answered = {decode(r.value).data["invitation_id"] for r in _exactly(responses, ours, 4)}
     left = [i for i in invitation_ids if i not in answered]
