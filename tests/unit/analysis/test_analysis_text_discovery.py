@@ -58,11 +58,21 @@ def test_low_signal_answers_are_unassigned():
 
 
 def test_number_of_themes_is_chosen_when_not_given_and_themes_are_named():
-    texts, _ = tweets()
+    texts, truth = tweets()
     themes, assignment = discover_themes(texts, seed=0)
-    assert 3 <= len(themes) <= 12
+    assert 5 <= len(themes) <= len(texts) // 5  # the range, capped at one theme per five answers
     assert discover_themes(texts, seed=0) == (themes, assignment)
     assert all(t.label and t.label == " / ".join(t.top_terms[:3]) for t in themes)
+    for theme in themes:  # however many, none mixes two complaints
+        topics = [t for a, t in zip(assignment, truth) if a == theme.id]
+        assert max(topics.count(t) for t in set(topics)) >= 0.8 * len(topics)
+
+
+def test_themes_are_numbered_largest_first():
+    texts, _ = tweets()
+    _, assignment = discover_themes(texts, 3)
+    sizes = [assignment.count(i) for i in range(3)]
+    assert sizes == sorted(sizes, reverse=True)
 
 
 def test_cleaning_keeps_the_words():

@@ -77,15 +77,26 @@ def _bucket(index: int) -> int:
     return int(hashlib.sha1(str(index).encode()).hexdigest(), 16) % 10
 
 
-def tickets(root: Path, n: int = 5000, seed: int = 0) -> list[tuple[str, str]]:
-    """(ticket text, topic group): a fixed random sample of n tickets (all 47,837 with n=0)."""
+def half(key: str) -> str:
+    """'dev' or 'test': a fixed, content-keyed halving for the theme sets (SHA-1 of the key, even/odd)."""
+    return ("dev", "test")[int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2]
+
+
+def tickets(root: Path, n: int = 5000, seed: int = 0, split: str | None = None) -> list[tuple[str, str]]:
+    """(ticket text, topic group): a fixed random sample of n tickets (all with n=0), from one half if split.
+
+    The halves are keyed by the ticket's text (the set has no ids and no duplicate texts).
+    """
     with open(root / TICKETS / "all_tickets_processed_improved_v3.csv", encoding="utf-8", newline="") as f:
         rows = [(r["Document"], r["Topic_group"]) for r in csv.DictReader(f)]
+    if split is not None:
+        rows = [r for r in rows if half(r[0]) == split]
     return random.Random(seed).sample(rows, n) if 0 < n < len(rows) else rows
 
 
-def complaints(root: Path) -> list[tuple[str, str, str]]:
-    """(narrative, product, issue) for the CFPB complaints that have a narrative."""
+def complaints(root: Path, split: str | None = None) -> list[tuple[str, str, str]]:
+    """(narrative, product, issue) for the CFPB complaints that have a narrative; one half (by complaint id) if split."""
     with open(root / CFPB / "complaints_sample.csv", encoding="utf-8", newline="") as f:
         return [(r["Consumer complaint narrative"], r["Product"], r["Issue"])
-                for r in csv.DictReader(f) if (r.get("Consumer complaint narrative") or "").strip()]
+                for r in csv.DictReader(f) if (r.get("Consumer complaint narrative") or "").strip()
+                and (split is None or half(r["Complaint ID"]) == split)]
