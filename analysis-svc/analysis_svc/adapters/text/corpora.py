@@ -95,7 +95,7 @@ def tickets(root: Path, n: int = 5000, seed: int = 0, split: str | None = None) 
 
 
 def complaints(root: Path, split: str | None = None) -> list[tuple[str, str, str]]:
-    """(narrative, product, issue) for the CFPB complaints that have a narrative; one half (by complaint id) if split."""
+    """(narrative, product, issue) for the CFPB complaints with a narrative; one half (by complaint id) if split."""
     with open(root / CFPB / "complaints_sample.csv", encoding="utf-8", newline="") as f:
         return [(r["Consumer complaint narrative"], r["Product"], r["Issue"])
                 for r in csv.DictReader(f) if (r.get("Consumer complaint narrative") or "").strip()

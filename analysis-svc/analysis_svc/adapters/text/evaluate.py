@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quiet", action="store_true", help="macro-F1 only")
     parser.add_argument("--public", action="store_true", help="also the tables on the public sets")
     parser.add_argument("--shared-data", default=None, help="the shared/data folder (default: found)")
-    parser.add_argument("--parts", default="sentiment,themes,learned", help="which public tables")
+    parser.add_argument("--parts", default="sentiment,themes,learned,supervised", help="which public tables")
     parser.add_argument("--ticket-sample", type=int, default=5000, help="IT tickets sampled (0: all)")
     args = parser.parse_args(argv)
     print(f"model version: {build_analyser(learned=False).version}")

@@ -121,8 +121,8 @@ def themes(root: Path, ticket_sample: int = 5000) -> str:
                   ("discovery, k = categories", k, same),
                   ("TF-IDF + NMF at discovery's k", len(auto_themes), _baseline_nmf(texts, len(auto_themes)))]
         base_nmi = normalized_mutual_info_score(gold, scored[0][2])
-        table_rows = [[name, kk, normalized_mutual_info_score(gold, a), normalized_mutual_info_score(gold, a) - base_nmi,
-                       adjusted_rand_score(gold, a), f"{np.mean(np.array(a) == -1):.1%}"] for name, kk, a in scored]
+        table_rows = [[name, kk, nmi, nmi - base_nmi, adjusted_rand_score(gold, a), f"{np.mean(np.array(a) == -1):.1%}"]
+                      for name, kk, a in scored for nmi in [normalized_mutual_info_score(gold, a)]]
         names = "; ".join(f"{t.id}: {t.label}" for t in same_themes)
         out.append(table(f"{title} (n={len(texts)}, {k} categories)",
                          ["system", "k", "NMI", "NMI - baseline", "ARI", "unassigned"], table_rows,
@@ -171,7 +171,7 @@ def learned(root: Path) -> str:
                  "set a new learned table must not hurt by more than 0.02 macro-F1.")
 
 
-def report(data: str | Path | None = None, parts: tuple[str, ...] = ("sentiment", "themes", "learned"),
+def report(data: str | Path | None = None, parts: tuple[str, ...] = ("sentiment", "themes", "learned", "supervised"),
            learned_model: bool = False, ticket_sample: int = 5000) -> str:
     """Every table, as Markdown; prints nothing (the caller prints)."""
     root = corpora.data_dir(data)
@@ -185,4 +185,7 @@ def report(data: str | Path | None = None, parts: tuple[str, ...] = ("sentiment"
         out.append(themes(root, ticket_sample))
     if "learned" in parts:
         out.append(learned(root))
+    if "supervised" in parts:
+        from .evaluate_supervised import supervised
+        out.append(supervised(root, build_analyser(learned=False)))
     return "\n".join(out)
