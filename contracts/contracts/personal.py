@@ -8,7 +8,7 @@ key `key_id` names (random, so a token says nothing about whose it is). Destroyi
 import math
 import re
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 TOKEN_PREFIX = "pii:v1:"
 KEY_ID_LENGTH = 24  # hex: 96 random bits
@@ -47,6 +47,15 @@ class Sealable(fields.String):
 def sealable(inner: fields.Field, max_chars: int) -> Sealable:
     """`inner`'s plaintext or a token; required, load_default and allow_none come from `inner`."""
     options = {"required": inner.required, "allow_none": inner.allow_none}
+    # A token is never shorter than the plaintext may be: keep inner's minimum, so the OpenAPI
+    # documents built from these schemas say what is refused (an empty requester id).
+    least = max((v.min or 0 for v in inner.validators if isinstance(v, validate.Length)), default=0)
+    if least:
+        options["validate"] = validate.Length(min=least)
+    # The plaintext's documented pattern and format too (a token matches any text pattern).
+    options["metadata"] = dict(inner.metadata)
+    if isinstance(inner, fields.Email):
+        options["metadata"].setdefault("format", "email")
     if not inner.required:
         options["load_default"] = inner.load_default
     return Sealable(inner, max_chars, **options)

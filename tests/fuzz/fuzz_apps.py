@@ -16,6 +16,7 @@ import schemathesis
 from chassis.auth import sign_webhook
 from chassis.testing import FakePublisher
 from chassis.tokens import generate_keypair
+from devkit import testing
 
 ADMIN = "fuzz-admin-token"
 SOURCE = "fuzz-source-token"
@@ -72,8 +73,11 @@ def survey_api():
     from survey_svc.bootstrap import build
     from survey_svc.config import Settings
     # Limits high enough that the fuzzer meets the app, not a 429 (tests/integration covers 429s).
+    # A real mail server, so a test send (/v1/preview/send) meets one, not a 503.
+    sink = testing.SmtpSink().start()
     settings = Settings(webhook_secret=WEBHOOK, admin_token=ADMIN, reply_tag_key=REPLY_TAG_KEY,
                         signing_key=KEYS[0], admin_rate_limit="100000 per minute",
+                        smtp_port=sink.port,
                         webhook_rate_limit="100000 per minute",
                         # Subject access asks no other service here: its parts are "missing".
                         ingest_admin_url="", analysis_admin_url="",

@@ -27,7 +27,7 @@ def test_the_preview_page_shows_the_welsh_email_and_a_test_link(client):
 def test_an_unknown_language_is_refused_by_name(client):
     response = client.get("/v1/preview?language=fr", headers=AUTH)
     assert response.status_code == 400
-    assert "unknown language 'fr'" in response.get_json()["message"]
+    assert "Must be one of: cy, en." in str(response.get_json()["errors"]["query"]["language"])
 
 
 def test_a_test_send_arrives_marked_and_stores_no_invitation(client, survey, smtp_server):

@@ -9,6 +9,8 @@ from marshmallow import Schema, fields, validate
 
 from chassis import auth
 from chassis.mail import PermanentMailError, TransientMailError
+from contracts.events.common import text
+from survey_svc.adapters.email import languages
 from survey_svc.service_layer.preview import PreviewError, preview, send_test
 
 blp = Blueprint("preview", __name__, url_prefix="/v1/preview",
@@ -20,13 +22,15 @@ TICKET_FIELDS = ("ticket_id", "requester_name", "service", "category", "team", "
 
 
 class PreviewArgs(Schema):
-    language = fields.String(load_default="en", validate=validate.Length(max=10))
-    ticket_id = fields.String(validate=validate.Length(max=100))
-    requester_name = fields.String(validate=validate.Length(max=200))
-    service = fields.String(validate=validate.Length(max=100))
-    category = fields.String(validate=validate.Length(max=100))
-    team = fields.String(validate=validate.Length(max=100))
-    directorate = fields.String(validate=validate.Length(max=100))
+    # The languages the email is written in (its template folders), in the OpenAPI document too.
+    language = fields.String(load_default="en", validate=validate.OneOf(sorted(languages())))
+    # The contracts' names: one line, no control characters (they would break the headers).
+    ticket_id = text(100)
+    requester_name = text(200)
+    service = text(100)
+    category = text(100)
+    team = text(100)
+    directorate = text(100)
 
 
 class SendArgs(PreviewArgs):
