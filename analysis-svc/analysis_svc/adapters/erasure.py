@@ -1,7 +1,7 @@
 """What analysis-svc holds about people being erased: found, anonymised, and remembered."""
 import re
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, or_, select, update
 
 from chassis.privacy.erasures import ErasureLog
 
@@ -9,6 +9,7 @@ from analysis_svc.adapters.followups_orm import followups
 from analysis_svc.adapters.mail_outbox import alert_mail_outbox
 from analysis_svc.adapters.orm import invitations, privacy, responses
 from analysis_svc.domain.alerts import detractor_alert_id, stable_event_id
+from analysis_svc.domain.erased import ERASED_COMMENT
 
 ERASED_NOTE = "[erased on request]"
 # notify.describe's detractor body: the comment sits between these two lines.
@@ -40,10 +41,12 @@ class ErasureRepository(ErasureLog):
         """Comment and subject gone; score, label, compound, themes and cohort stay counted."""
         if not response_ids:
             return 0
+        comment = responses.c.redacted_comment
         return self.session.execute(update(responses).where(
             responses.c.response_id.in_(sorted(response_ids)),
-            or_(responses.c.redacted_comment.is_not(None), responses.c.subject.is_not(None)))
-            .values(redacted_comment=None, subject=None)).rowcount
+            or_(comment.is_not(None) & (comment != ERASED_COMMENT), responses.c.subject.is_not(None)))
+            .values(redacted_comment=case((comment.is_(None), None), else_=ERASED_COMMENT),
+                    subject=None)).rowcount
 
     def forget_names(self, invitation_ids: set[str]) -> int:
         if not invitation_ids:

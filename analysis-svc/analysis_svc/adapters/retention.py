@@ -15,6 +15,7 @@ from analysis_svc.adapters.erasure import ERASED_NOTE
 from analysis_svc.adapters.followups_orm import followups
 from analysis_svc.adapters.mail_outbox import alert_mail_outbox
 from analysis_svc.adapters.orm import invitations, privacy, responses
+from analysis_svc.domain.erased import ERASED_COMMENT
 
 EXPIRED_NOTE = "[removed after its retention period]"
 _r, _i, _f, _m = responses.c, invitations.c, followups.c, alert_mail_outbox.c
@@ -24,8 +25,9 @@ _audit = privacy["access_audit"]
 def sweeps(engine) -> tuple:
     return (
         TableSweep(engine, COMMENTS, "comments", responses, lambda k: and_(
-            _r.submitted_at < k[COMMENTS], _r.redacted_comment.is_not(None)),
-            clear={"redacted_comment": None}),
+            _r.submitted_at < k[COMMENTS], _r.redacted_comment.is_not(None),
+            _r.redacted_comment != ERASED_COMMENT),
+            clear={"redacted_comment": ERASED_COMMENT}),
         TableSweep(engine, COMMENTS, "followup_notes", followups, lambda k: and_(
             _f.detractor_at < k[COMMENTS], _f.note.not_in([EXPIRED_NOTE, ERASED_NOTE])),
             clear={"note": EXPIRED_NOTE}),

@@ -7,13 +7,12 @@ from contracts.envelope import Envelope, make_envelope
 from analysis_svc.domain.alerts import detractor_alert_id, is_detractor, stable_event_id
 from analysis_svc.domain.periods import local_day, periods_of_day
 from analysis_svc.service_layer.drops import find_drops
+from analysis_svc.domain.erased import ERASED_COMMENT
 from analysis_svc.service_layer.ports import AnalysisItem, TextAnalysis
 from analysis_svc.service_layer.rollups import Deltas
 
 PRODUCER = "analysis-svc"
 RESPONSE_EVENTS = {"response.submitted", "response.amended"}
-# The text of an answer rebuilt from its recorded reading: the person is gone, the figures stay.
-ERASED_COMMENT = "[comment no longer held]"
 
 
 @dataclass(frozen=True)

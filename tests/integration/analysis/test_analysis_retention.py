@@ -18,6 +18,7 @@ from analysis_svc.adapters.retention import EXPIRED_NOTE
 from analysis_svc.bootstrap import build
 from analysis_svc.config import Settings
 from analysis_svc.domain.commands import ApplyRetention
+from analysis_svc.domain.erased import ERASED_COMMENT
 
 pytestmark = pytest.mark.integration
 
@@ -110,7 +111,7 @@ def test_exactly_what_is_past_its_period_goes_and_the_figures_stay(analysis):
     before = _snapshot(analysis)
     assert analysis.handle(ApplyRetention(trigger="worker")).counts == EXPECTED
     after = _snapshot(analysis)
-    assert after["answers"]["past"] == ("past", None, None) + before["answers"]["past"][3:]
+    assert after["answers"]["past"] == ("past", ERASED_COMMENT, None) + before["answers"]["past"][3:]
     assert after["answers"]["inside"] == before["answers"]["inside"]
     assert after["names"] == {"past": None, "inside": "Pat O'Neill"}
     assert after["notes"] == {"past": EXPIRED_NOTE, "inside": "Rang Pat at home"}

@@ -15,6 +15,7 @@ from contracts.personal import is_sealed
 from devkit.testing import wait_for
 
 from analysis_svc.adapters import orm as analysis_orm
+from analysis_svc.domain.erased import ERASED_COMMENT
 from analysis_svc.testing import read_topic, topic_ends
 from ingest_svc.adapters import orm as ingest_orm
 from ingest_svc.domain import commands as ingest_commands
@@ -106,7 +107,7 @@ def assert_person_gone(suite, invitation_id, email):
     assert [r for r in rows(suite.ingest, ingest_orm.unmatched_replies)
             if email.encode() in r["raw"].lower()] == []
     [scored] = of(suite, suite.analysis, analysis_orm.responses, invitation_id)
-    assert scored["redacted_comment"] is None and scored["score"] == 2
+    assert scored["redacted_comment"] == ERASED_COMMENT and scored["score"] == 2
     assert [i["requester_name"] for i in of(
         suite, suite.analysis, analysis_orm.invitations, invitation_id)] == [None]
     assert email not in str(rows(suite.survey, survey_orm.invitations)).lower()
@@ -211,7 +212,7 @@ def test_replayed_old_events_do_not_bring_the_person_back(suite, admin):
     [invitation] = of(suite, suite.ingest, ingest_orm.invitations, invitation_id)
     assert (invitation["invitee"], invitation["closed"]) == (None, "erased")
     [scored] = of(suite, suite.analysis, analysis_orm.responses, invitation_id)
-    assert scored["redacted_comment"] is None
+    assert scored["redacted_comment"] == ERASED_COMMENT
     assert [i["requester_name"] for i in of(
         suite, suite.analysis, analysis_orm.invitations, invitation_id)] == [None]
     assert numbers(suite) == before

@@ -15,6 +15,7 @@ from analysis_svc.config import Settings
 from analysis_svc.domain import commands
 from analysis_svc.entrypoints.worker import handle_records
 from analysis_svc.testing import invitation, record, response
+from analysis_svc.domain.erased import ERASED_COMMENT
 
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
 SUBJECT = "a" * 64
@@ -59,7 +60,7 @@ def test_erasure_keeps_the_numbers_and_loses_the_person(services):
     counts = erase(services)
     assert counts == {"responses": 1, "invitations": 1, "followups": 1, "alert_mails": 1}
     [row] = rows(services, orm.responses)
-    assert row["redacted_comment"] is None and numbers(services) == before
+    assert row["redacted_comment"] == ERASED_COMMENT and numbers(services) == before
     assert [i["requester_name"] for i in rows(services, orm.invitations)] == [None]
     assert "Priya" not in str(rows(services, followups))
     [mail] = rows(services, alert_mail_outbox)
@@ -85,7 +86,7 @@ def test_a_replay_after_erasure_rebuilds_the_numbers_without_the_person(services
     services.handle(commands.ReplayBatch(history(), publish=True))
     assert numbers(services) == before
     [row] = rows(services, orm.responses)
-    assert row["redacted_comment"] is None
+    assert row["redacted_comment"] == ERASED_COMMENT
     assert [i["requester_name"] for i in rows(services, orm.invitations)] == [None]
     sent = [e.data.get("redacted_comment") for e in services.publisher.published]
     assert sent and not any(sent) and services.analyser.learned == []
@@ -95,7 +96,7 @@ def test_an_answer_arriving_after_its_erasure_lands_anonymous(services):
     erase(services)
     handle_records(services, history())
     [row] = rows(services, orm.responses)
-    assert row["redacted_comment"] is None and row["label"] == "negative"
+    assert row["redacted_comment"] == ERASED_COMMENT and row["label"] == "negative"
     assert all("Dave" not in m["body"] for m in rows(services, alert_mail_outbox))
     [alert] = services.publisher.of_type("alert.detractor")
     assert alert.data["redacted_comment"] is None
