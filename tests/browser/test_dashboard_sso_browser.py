@@ -13,6 +13,8 @@ import dashboard_seed  # noqa: E402
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "dashboard"
+# The organisation's own branding (the Welsh browser test shows it in the email and survey page).
+BRANDING = Path(__file__).parents[1] / "fixtures" / "branding" / "branding.toml"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -33,8 +35,10 @@ def server(tmp_path_factory, oidc_provider):
         oidc_group_scopes=parse_group_scopes(
             "dashboard-adult-social-care=Adult Social Care; dashboard-admins=admin"))
     services = build(settings, publisher=FakePublisher())
-    http = make_server("127.0.0.1", urlsplit(oidc_provider.app_url).port, create_app(services),
-                       threaded=True)
+    with pytest.MonkeyPatch.context() as env:  # create_app reads BRANDING_FILE
+        env.setenv("BRANDING_FILE", str(BRANDING))
+        app = create_app(services)
+    http = make_server("127.0.0.1", urlsplit(oidc_provider.app_url).port, app, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
     yield SimpleNamespace(url=oidc_provider.app_url, services=services)
     http.shutdown()
@@ -76,6 +80,10 @@ def test_mapped_user_signs_on_and_sees_only_the_granted_directorate(page, server
     page.wait_for_url(f"{server.url}/dashboard")
     assert page.locator("#f-directorate option").all_inner_texts() == ["Adult Social Care"]
     assert "Signed in as Ada Partner (Adult Social Care)" in page.locator(".dash-signout").inner_text()
+    header = page.locator("header.govuk-header")  # the council's own name, logo and colours
+    assert "Cyngor Bro Enghraifft" in header.inner_text()
+    assert header.locator("img.brand-logo").evaluate("img => img.naturalWidth") > 0
+    assert header.evaluate("h => getComputedStyle(h).backgroundColor") == "rgb(74, 26, 107)"
     shot(page, "sso-partner-overview")
     page.get_by_role("link", name="Comments").click()
     assert page.locator("#comments tbody tr").count() > 0
