@@ -2,6 +2,7 @@
 from datetime import date
 
 from analysis_svc.reports.board import Period
+from analysis_svc.reports.privacy import coverage_statement
 from analysis_svc.reports.render import render_html
 
 FIGURES = {"responses": 120, "invitations": 400, "response_rate": 0.3, "csat": 0.65, "csat_low": 0.56,
@@ -14,7 +15,7 @@ def report(**overrides) -> dict:
             "headline_change": None, "monthly": [{"period": "2026-01", **FIGURES}], "groups": [],
             "themes": [{"theme": "speed", "count": 30, "share": 0.4, "previous_share": 0.3}],
             "quotes": [{"text": "<script>alert(1)</script> fixed", "score": 5, "directorate": "Adults"}],
-            "min_cell": 5, "alpha": 0.05}
+            "min_cell": 5, "alpha": 0.05, "privacy": coverage_statement()}
     return base | overrides
 
 
