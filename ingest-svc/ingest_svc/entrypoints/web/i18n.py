@@ -1,11 +1,11 @@
 """The pages' language (Flask-Babel catalogues) and the organisation's branding on every page."""
 from importlib.resources import files
 
-from flask import Response, current_app, g, request, send_file, session, url_for
+from flask import current_app, g, request, session, url_for
 from flask_babel import Babel, get_locale
-from jinja2 import ChoiceLoader, FileSystemLoader
 
-from chassis.branding import Branding, load_branding
+from chassis.branding import Branding
+from chassis.branding_web import install_branding
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 TRANSLATIONS = str(files("ingest_svc") / "translations")
@@ -54,30 +54,12 @@ def page_context() -> dict:
                        "href": f"{request.path}?lang={other}"}}
 
 
-def stylesheet():
-    css = current_app.extensions["branding"].stylesheet()
-    return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
-
-
-def logo():
-    branding = current_app.extensions["branding"]
-    if not branding.logo:
-        return Response(status=404)
-    return send_file(branding.logo, mimetype=branding.logo_type, max_age=300)
-
-
 def install(app, branding: Branding | None = None) -> None:
     """Babel, the branding (checked: a bad file stops start-up) and its stylesheet and logo."""
-    branding = branding or load_branding()
-    app.extensions["branding"] = branding
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = TRANSLATIONS
     Babel(app, locale_selector=choose_language)
-    if branding.templates_dir:
-        # The organisation's own (<templates_dir>/pages/) first, the packaged ones as the fallback.
-        app.jinja_env.loader = ChoiceLoader([FileSystemLoader(f"{branding.templates_dir}/pages"),
-                                             app.create_global_jinja_loader()])
-    app.add_url_rule("/s/brand/style.css", "brand_css", stylesheet)
-    app.add_url_rule("/s/brand/logo", "brand_logo", logo)
+    # The organisation's own (<templates_dir>/pages/) first, the packaged ones as the fallback.
+    install_branding(app, branding, url_prefix="/s/brand", endpoint="brand", templates="pages")
     app.context_processor(lambda: page_context() if request.blueprint == "pages" else {})
     app.before_request(remember_language)
 
