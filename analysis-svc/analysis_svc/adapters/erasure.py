@@ -28,14 +28,7 @@ def _without_comment(body: str) -> str:
 
 class ErasureRepository(ErasureLog):
     def __init__(self, session):
-        super().__init__(session, privacy)
-
-    def answers_of(self, invitation_ids: set[str], subjects: set[str]) -> list[tuple[str, str]]:
-        """(response id, invitation id or None) of their answers."""
-        found = [responses.c.invitation_id.in_(sorted(invitation_ids)),
-                 responses.c.subject.in_(sorted(subjects))]
-        return [tuple(row) for row in self.session.execute(
-            select(responses.c.response_id, responses.c.invitation_id).where(or_(*found)))]
+        super().__init__(session, privacy, responses)
 
     def anonymise_answers(self, response_ids: set[str]) -> int:
         """Comment and subject gone; score, label, compound, themes and cohort stay counted."""

@@ -12,9 +12,18 @@ _EVENTS = uuid.UUID("0f8e7d52-3c1b-4a96-8e25-6b9d4f1a2c70")
 class ErasureLog:
     """On the unit of work's session or connection, over the service's privacy tables."""
 
-    def __init__(self, session, tables: dict[str, sa.Table]):
+    def __init__(self, session, tables: dict[str, sa.Table], responses: sa.Table):
         self.session = session
         self.erasures, self.refs = tables["erasures"], tables["erased_refs"]
+        self.responses = responses  # the service's answers: response_id, invitation_id, subject
+
+    def answers_of(self, invitation_ids: set[str], subjects: set[str]) -> list[tuple[str, str]]:
+        """(response id, invitation id or None) of their answers."""
+        answers = self.responses.c
+        found = [answers.invitation_id.in_(sorted(invitation_ids)),
+                 answers.subject.in_(sorted(subjects))]
+        return [tuple(row) for row in self.session.execute(
+            sa.select(answers.response_id, answers.invitation_id).where(sa.or_(*found)))]
 
     def get(self, request_id: str) -> dict | None:
         row = self.session.execute(sa.select(self.erasures).where(

@@ -25,7 +25,7 @@ def _sender_hash(key: str, raw: bytes) -> str | None:
 
 class ErasureRepository(ErasureLog):
     def __init__(self, session):
-        super().__init__(session, privacy)
+        super().__init__(session, privacy, responses)
 
     def invitations_of(self, subjects: set[str]) -> set[str]:
         """The invitations whose invitee is one of these people."""
@@ -33,13 +33,6 @@ class ErasureRepository(ErasureLog):
             return set()
         return set(self.session.execute(select(invitations.c.invitation_id).where(
             invitations.c.invitee.in_(sorted(subjects)))).scalars())
-
-    def answers_of(self, invitation_ids: set[str], subjects: set[str]) -> list[tuple[str, str]]:
-        """(response id, invitation id or None) of their answers."""
-        found = [responses.c.invitation_id.in_(sorted(invitation_ids)),
-                 responses.c.subject.in_(sorted(subjects))]
-        return [tuple(row) for row in self.session.execute(
-            select(responses.c.response_id, responses.c.invitation_id).where(or_(*found)))]
 
     def anonymise_answers(self, response_ids: set[str]) -> int:
         """Comment and subject gone; the score, the cohort and the channel stay."""
