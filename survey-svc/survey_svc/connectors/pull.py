@@ -21,14 +21,13 @@ Secrets never sit in the file (a key named like one is refused); each vendor mod
 import importlib
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Callable, Iterator
 
 from survey_svc.connectors.http import ApiClient
 from survey_svc.connectors.mapping import Mapping, MappingFileError
+from survey_svc.connectors.sources import file_section
 from survey_svc.connectors.values import ValueProblem, as_datetime, zone
 from survey_svc.domain.writeback import TRIGGERS, WriteBackRule, WriteBackRules
 
@@ -101,15 +100,9 @@ class Connector:
 
 def load_pull_connectors(path: str | None, environ=None) -> dict[str, Connector]:
     """Every `[pull.<name>]` of the file; {} without a file (nothing is polled)."""
-    if not path:
-        return {}
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise ConnectorsError(f"{path}: {err}") from None
     environ = os.environ if environ is None else environ
     return {name: connector(name, spec, environ, f"{path}: pull.{name}")
-            for name, spec in data.get("pull", {}).items()}
+            for name, spec in file_section(path, "pull", ConnectorsError).items()}
 
 
 def connector(name: str, raw: dict, environ, where: str) -> Connector:

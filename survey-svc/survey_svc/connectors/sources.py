@@ -40,15 +40,20 @@ class PushSource:
 
 def load_push_sources(path: str | None, environ=None) -> dict[str, PushSource]:
     """Every `[push.<name>]` of the file; {} without a file (push is then off)."""
+    environ = os.environ if environ is None else environ
+    return {name: _source(name, spec, environ, f"{path}: push.{name}")
+            for name, spec in file_section(path, "push", SourcesError).items()}
+
+
+def file_section(path: str | None, section: str, error: type[Exception]) -> dict:
+    """`[section.*]` of SURVEY_CONNECTORS_FILE ({} without a file); `error` names a bad file."""
     if not path:
         return {}
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as err:
-        raise SourcesError(f"{path}: {err}") from None
-    environ = os.environ if environ is None else environ
-    return {name: _source(name, spec, environ, f"{path}: push.{name}")
-            for name, spec in data.get("push", {}).items()}
+        raise error(f"{path}: {err}") from None
+    return data.get(section, {})
 
 
 def _source(name: str, spec: dict, environ, where: str) -> PushSource:
