@@ -1,7 +1,6 @@
 """The app-factory helpers: one Flask app shape for every service."""
 import logging
 import time
-from functools import cache
 from pathlib import Path
 from typing import Callable
 
@@ -10,9 +9,10 @@ from flask.sessions import SecureCookieSessionInterface
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
+from chassis import metrics as prometheus
 from chassis.json_provider import OrjsonProvider
 
 log = logging.getLogger(__name__)
@@ -27,13 +27,6 @@ DOCS_CSP = DEFAULT_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-i
 SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
                     ("Referrer-Policy", "no-referrer"), ("Cross-Origin-Opener-Policy", "same-origin"),
                     ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
-
-
-@cache
-def _metrics():
-    return (Counter("http_requests_total", "HTTP requests", ["service", "method", "endpoint", "status"]),
-            Histogram("http_request_duration_seconds", "HTTP request latency",
-                      ["service", "method", "endpoint"]))
 
 
 def error_response(status: int, message: str, errors: dict | None = None):
@@ -130,8 +123,8 @@ def _ops_blueprint(service: str, readiness: dict[str, Callable[[], None]]) -> Bl
     class Metrics(MethodView):
         @blp.doc(responses={"200": {"content": {"text/plain": {}}}})
         def get(self):
-            """Prometheus metrics."""
-            return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+            """Prometheus metrics (every granian worker's, summed)."""
+            return Response(prometheus.latest(), mimetype=CONTENT_TYPE_LATEST)
 
     return blp
 
@@ -194,12 +187,19 @@ class _CookieSessions(SecureCookieSessionInterface):
 
 
 def _install_metrics(app: Flask, service: str) -> None:
-    requests, latency = _metrics()
+    requests, latency, in_progress = prometheus.http_metrics()
     children: dict[tuple, tuple] = {}  # (method, endpoint, status) -> the two labelled metrics
+    busy = in_progress.labels(service)
 
     @app.before_request
     def start_timer():
         g.started = time.perf_counter()
+        busy.inc()
+
+    @app.teardown_request
+    def done(_error):
+        if g.pop("started", None) is not None:
+            busy.dec()
 
     @app.after_request
     def record(response):
