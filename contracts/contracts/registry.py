@@ -5,7 +5,7 @@ from functools import cache
 from marshmallow import Schema
 
 from contracts import topics
-from contracts.events import analysis, lifecycle, privacy, responses, tickets
+from contracts.events import analysis, itsm, lifecycle, privacy, responses, tickets
 from contracts.personal import personal_fields
 
 
@@ -33,6 +33,12 @@ _SPECS = [
     _lifecycle("expired"),
     _lifecycle("opted_out"),
     _lifecycle("cancelled"),
+    # survey-svc's write-back to the service desk ticket, per answer version (#13)
+    EventSpec("writeback.delivered", topics.SURVEYS_LIFECYCLE, itsm.WriteBackEvent, "response_id"),
+    EventSpec("writeback.retrying", topics.SURVEYS_LIFECYCLE, itsm.WriteBackEvent, "response_id"),
+    EventSpec("writeback.parked", topics.SURVEYS_LIFECYCLE, itsm.WriteBackEvent, "response_id"),
+    EventSpec("ticket.followed_up", topics.SURVEYS_LIFECYCLE, itsm.TicketFollowedUp,
+              "response_id"),
     EventSpec("response.submitted", topics.FEEDBACK_RESPONSES, responses.ResponseSubmitted,
               "invitation_id", fallback_key_field="response_id"),
     EventSpec("response.amended", topics.FEEDBACK_RESPONSES, responses.ResponseAmended,
