@@ -5,6 +5,7 @@ import threading
 
 import click
 
+from chassis.backup_cli import backup_group, bus_settings
 from chassis.cli import run_cli
 from chassis.privacy.audit_cli import audit_group
 from chassis.privacy.retention_cli import retention_group
@@ -172,6 +173,7 @@ def _apply_retention(**fields):
 
 
 cli.add_command(retention_group(_bus, _apply_retention))
+cli.add_command(backup_group(bus_settings(_bus), lambda s: [s.group_id, f"{s.group_id}-privacy"]))
 
 
 def main() -> None:

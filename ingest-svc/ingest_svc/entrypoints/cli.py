@@ -3,6 +3,7 @@ import gc
 
 import click
 
+from chassis.backup_cli import backup_group
 from chassis.cli import run_cli
 from chassis.kafka import stop_on_signals
 from chassis.logs import configure_logging
@@ -100,6 +101,7 @@ def _apply_retention(**fields):
 
 
 cli.add_command(retention_group(_bus, _apply_retention))
+cli.add_command(backup_group(_setup, lambda s: [s.consumer_group], spool=lambda s: s.spool_dir))
 
 
 def main() -> int:

@@ -5,6 +5,7 @@ import threading
 
 import click
 
+from chassis.backup_cli import backup_group, bus_settings
 from chassis.cli import CliError, run_cli
 from chassis.privacy.audit_cli import audit_group
 from chassis.privacy.retention_cli import retention_group
@@ -152,6 +153,7 @@ def _apply_retention(**fields):
 
 
 cli.add_command(retention_group(_bus, _apply_retention))
+cli.add_command(backup_group(bus_settings(_bus), lambda s: ["survey-svc"]))  # worker.GROUP
 
 
 def main() -> None:
