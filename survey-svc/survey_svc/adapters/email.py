@@ -11,6 +11,7 @@ from chassis.auth import reply_tag
 from chassis.branding import Branding, load_branding
 from chassis.mail import Mail, PermanentMailError
 from chassis.privacy.retention import Period, RetentionSettings
+from chassis.privacy.wording import kept_for as period_in_words
 from chassis.tokens import sign_token
 from survey_svc.adapters import mime
 from survey_svc.domain.model import Invitation
@@ -52,9 +53,8 @@ class EmailRenderer:
         self.ratings = {lang: tuple(enumerate(env.get_template(f"{lang}/ratings.j2").module
                                               .ratings, start=1)) for lang in self.templates}
         # The privacy promise, in each language's words, from the retention settings themselves.
-        kept = (kept_for or RetentionSettings().longest_personal_period).in_largest_unit()
-        self.kept_for = {lang: str(env.get_template(f"{lang}/retention.j2").module
-                                   .kept_for(kept.count, kept.unit)) for lang in self.templates}
+        kept = kept_for or RetentionSettings().longest_personal_period
+        self.kept_for = {lang: period_in_words(kept, lang) for lang in self.templates}
 
     def token(self, inv: Invitation, test: bool = False) -> str:
         # iat is when the token was really signed (verifiers reject a future iat); the

@@ -30,7 +30,7 @@ def test_pages_show_the_organisation_name_logo_colours_and_links(branded, make_t
     assert "– Digital Services</title>" in page and "ICT Service" not in page
     assert 'src="/s/brand/logo" alt="Cyngor Bro Enghraifft logo"' in page
     assert 'href="https://example.gov.wales/privacy">Privacy notice</a>' in page
-    assert "We keep your answer for no longer than 3 years." in page
+    assert "We keep your answer for no longer than three years." in page
     css = client.get("/s/brand/style.css")
     assert css.mimetype == "text/css"
     assert "#4a1a6b" in css.get_data(as_text=True) and "GDS Transport" not in css.get_data(as_text=True)

@@ -6,13 +6,10 @@ from flask_babel import Babel, get_locale
 
 from chassis.branding import Branding
 from chassis.branding_web import install_branding
+from chassis.privacy.wording import kept_for
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 TRANSLATIONS = str(files("ingest_svc") / "translations")
-# Welsh retention wording after "am fwy na" (soft/aspirate mutation), as survey-svc's email says it.
-_CY_YEARS = {1: "blwyddyn", 2: "dwy flynedd", 3: "thair blynedd", 4: "phedair blynedd",
-             5: "phum mlynedd", 10: "deng mlynedd"}
-_CY_UNITS = {"months": "mis", "weeks": "wythnos", "days": "diwrnod"}
 
 
 def choose_language() -> str:
@@ -33,20 +30,12 @@ def remember_language() -> None:
         session["lang"] = request.args["lang"]
 
 
-def kept_for(period, lang: str) -> str:
-    if lang != "cy":
-        return str(period)
-    if period.unit == "years":
-        return _CY_YEARS.get(period.count) or f"{period.count * 12} mis"
-    return f"{period.count} {_CY_UNITS[period.unit]}"
-
-
 def page_context() -> dict:
     """What base.html needs: the language, its switch and the branding in that language."""
     lang = str(get_locale() or "en")
     branding: Branding = current_app.extensions["branding"]
     other = "en" if lang == "cy" else "cy"
-    period = current_app.config["SETTINGS"].longest_personal_period.in_largest_unit()
+    period = current_app.config["SETTINGS"].longest_personal_period
     return {"lang": lang, "brand": branding.in_language(lang),
             "brand_logo": bool(branding.logo), "brand_logo_alt": branding.text("logo_alt", lang),
             "kept_for": kept_for(period, lang),
