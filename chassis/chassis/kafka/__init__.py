@@ -7,6 +7,7 @@ from confluent_kafka import TopicPartition
 
 from contracts.envelope import make_envelope
 
+from chassis import metrics
 from chassis.kafka.config import PublishError, Record, client_config
 from chassis.kafka.consumer import ConsumerWorker, record_of, records_of
 from chassis.kafka.publisher import KafkaPublisher
@@ -24,6 +25,7 @@ def dead_letter(publisher, record: Record, reason: str, errors: dict | None, pro
         "topic": record.topic, "key": record.key, "value": value[:1_000_000],
         "reason": reason[:2000], "errors": json.loads(json.dumps(errors or {}, default=str)),
         "rejected_by": producer}, producer))
+    metrics.count_dead_letter(producer, record.topic, reason)
 
 
 __all__ = ["ConsumerWorker", "KafkaPublisher", "PublishError", "Record", "TopicPartition",

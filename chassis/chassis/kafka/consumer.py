@@ -1,9 +1,12 @@
 """ConsumerWorker: read a batch, hand it over, commit its offsets only after the handler returned."""
 import logging
 import threading
+import time
+from collections import Counter
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
+from chassis import metrics
 from chassis.kafka.config import Record, client_config
 from chassis.kafka.security import KafkaSecurity
 
@@ -44,6 +47,9 @@ class ConsumerWorker:
         self.retry_backoff_s = retry_backoff_s
         self._closed = False
         self._assigned: frozenset = frozenset()
+        self.group_id, self._lag_read_at = group_id, 0.0
+        self._lag, batch_seconds, self._records, failures = metrics.consumer_metrics()
+        self._batch_seconds, self._failures = batch_seconds.labels(group_id), failures.labels(group_id)
         self.consumer = Consumer({
             "group.id": group_id, "enable.auto.commit": False,
             "auto.offset.reset": auto_offset_reset,
@@ -69,6 +75,11 @@ class ConsumerWorker:
 
     def _on_revoke(self, _consumer, partitions) -> None:
         self._assigned = self._assigned - {(tp.topic, tp.partition) for tp in partitions}
+        for tp in partitions:  # another member reports these now
+            try:
+                self._lag.remove(self.group_id, tp.topic, str(tp.partition))
+            except KeyError:
+                pass
 
     def assignment(self) -> list[TopicPartition]:
         """The partitions this worker holds, as its rebalance callbacks saw them.
@@ -80,20 +91,43 @@ class ConsumerWorker:
     def poll_once(self, stop: threading.Event | None = None) -> int:
         records = records_of(self._fetch())
         if not records:
+            self._read_lag()
             return 0
         first, last = {}, {}
         for r in records:
             first.setdefault((r.topic, r.partition), r.offset)
             last[r.topic, r.partition] = r.offset
+        started = time.perf_counter()
         try:
             self.handle_batch(records)
         except Exception:
             log.exception("batch failed; it will be re-read", extra={"records": len(records)})
+            self._failures.inc()
             self._rewind(first)
             (stop or threading.Event()).wait(self.retry_backoff_s)
             return 0
+        self._batch_seconds.observe(time.perf_counter() - started)
         self._commit(last, len(records))
+        for topic, count in Counter(r.topic for r in records).items():
+            self._records.labels(self.group_id, topic).inc(count)
+        self._read_lag()
         return len(records)
+
+    def _read_lag(self, every_s: float = 1.0) -> None:
+        """Lag per held partition from librdkafka's cached watermarks (no broker round trip),
+        at most once a second."""
+        now = time.monotonic()
+        if now - self._lag_read_at < every_s:
+            return
+        self._lag_read_at = now
+        try:
+            for tp in self.consumer.position(self.assignment()):
+                high = self.consumer.get_watermark_offsets(tp, cached=True)[1]
+                if high >= 0 and tp.offset >= 0:  # both known once the partition was fetched
+                    self._lag.labels(self.group_id, tp.topic, str(tp.partition)).set(
+                        max(0, high - tp.offset))
+        except KafkaException as err:
+            log.debug("consumer lag unavailable", extra={"error": str(err)})
 
     def _fetch(self) -> list:
         """Wait up to 0.5 s for a first message, then take what is already fetched behind it."""
