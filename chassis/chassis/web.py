@@ -13,6 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from chassis import metrics as prometheus
+from chassis.access_log import install_access_log
 from chassis.json_provider import OrjsonProvider
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ def create_service_app(name: str, settings, *, title: str, version: str = "1.0",
     _install_errors(app)
     _install_metrics(app, name)
     _install_headers(app)
+    install_access_log(app)  # request id, server span, one JSON line per request
     app.add_url_rule("/assets/<path:filename>", "assets", _serve_asset)
     return app, api
 
