@@ -7,8 +7,10 @@ import click
 
 from chassis.backup_cli import backup_group, bus_settings
 from chassis.cli import run_cli
+from chassis.dlq_cli import dlq_group
 from chassis.privacy.audit_cli import audit_group
 from chassis.privacy.retention_cli import retention_group
+from contracts import topics
 
 from analysis_svc.entrypoints.report_schedule import reports_group
 from analysis_svc.reports.cli import report as board_report
@@ -165,6 +167,7 @@ def tokens_revoke(token_id):
 cli.add_command(board_report)
 cli.add_command(reports_group(_bus))
 cli.add_command(audit_group(_bus))
+cli.add_command(dlq_group(_bus, "analysis-svc", (topics.FEEDBACK_RESPONSES, topics.SURVEYS_LIFECYCLE)))
 
 
 def _apply_retention(**fields):

@@ -7,8 +7,10 @@ from chassis.backup_cli import backup_group
 from chassis.cli import run_cli
 from chassis.kafka import stop_on_signals
 from chassis.logs import configure_logging
+from chassis.dlq_cli import dlq_group
 from chassis.privacy.audit_cli import audit_group
 from chassis.privacy.retention_cli import retention_group
+from contracts import topics
 
 from ingest_svc.config import Settings
 
@@ -93,6 +95,8 @@ def confirm_provisional():
 
 
 cli.add_command(audit_group(_bus))
+# what the worker reads; answers refused over HTTP are not replayable (never on a topic)
+cli.add_command(dlq_group(_bus, "ingest-svc", (topics.SURVEYS_LIFECYCLE, topics.PRIVACY_REQUESTS)))
 
 
 def _apply_retention(**fields):

@@ -7,8 +7,10 @@ import click
 
 from chassis.backup_cli import backup_group, bus_settings
 from chassis.cli import CliError, run_cli
+from chassis.dlq_cli import dlq_group
 from chassis.privacy.audit_cli import audit_group
 from chassis.privacy.retention_cli import retention_group
+from contracts import topics
 from survey_svc.entrypoints.connectors_cli import connectors_group
 from survey_svc.entrypoints.erasure_cli import erasure_group
 from survey_svc.entrypoints.import_cli import imports
@@ -139,6 +141,9 @@ def dispatch():
 
 
 cli.add_command(audit_group(_bus))
+# survey-svc reads these (and dead-letters what it cannot take from tickets.resolved)
+cli.add_command(dlq_group(_bus, "survey-svc", (topics.TICKETS_RESOLVED, topics.FEEDBACK_RESPONSES,
+                                              topics.PRIVACY_REQUESTS)))
 cli.add_command(subject_access_command(_bus))
 cli.add_command(erasure_group(_bus))
 cli.add_command(imports)
