@@ -1,5 +1,6 @@
 """The unit of work: one transaction over analysis-svc's repositories; nothing kept without commit()."""
 from chassis.privacy.audit import AccessAudit
+from chassis.tracing import traced_commit
 
 from analysis_svc.adapters.orm import privacy
 from analysis_svc.adapters.erasure import ErasureRepository
@@ -29,4 +30,4 @@ class SqlUnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
-        self.session.commit()
+        traced_commit(self.session)  # the database write of a consumed batch's trace

@@ -3,7 +3,9 @@ import logging
 import time
 from dataclasses import dataclass
 
+from chassis import tracing
 from chassis.kafka.security import KafkaSecurity, kafka_security
+from chassis.logs import REQUEST_ID
 
 
 class _NoConnectFailures(logging.Filter):
@@ -62,6 +64,33 @@ class Record:
     key: str | None
     value: bytes
     timestamp_ms: int = 0
+    headers: tuple | None = None  # ((name, bytes), ...) as sent: request id, trace context
+
+
+REQUEST_ID_HEADER = "x-request-id"
+
+
+def outgoing_headers() -> list | None:
+    """Headers for what is published now: the request's id and the current trace context."""
+    headers = []
+    request_id = REQUEST_ID.get()
+    if request_id is not None:
+        headers.append((REQUEST_ID_HEADER, request_id.encode("ascii", "replace")))
+    tracing.inject(headers)
+    return headers or None
+
+
+def request_ids_of(records, limit: int = 100) -> list[str]:
+    """The distinct request ids the records carry, in order, at most `limit` (for a log line)."""
+    found: dict[str, None] = {}
+    for record in records:
+        for name, value in record.headers or ():
+            if name == REQUEST_ID_HEADER and value is not None:
+                found.setdefault(value[:64].decode("ascii", "replace"), None)
+                break
+        if len(found) >= limit:
+            break
+    return list(found)
 
 
 def client_config(bootstrap_servers: str, client_id: str, config: dict,

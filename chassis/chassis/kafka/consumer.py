@@ -3,11 +3,13 @@ import logging
 import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
-from chassis import metrics
-from chassis.kafka.config import Record, client_config
+from chassis import metrics, tracing
+from chassis.kafka.config import Record, client_config, request_ids_of
+from chassis.logs import REQUEST_ID
 from chassis.kafka.security import KafkaSecurity
 
 log = logging.getLogger(__name__)
@@ -18,7 +20,23 @@ def record_of(message) -> Record:
     key = message.key()
     return Record(message.topic(), message.partition(), message.offset(),
                   key.decode("utf-8", "replace") if key is not None else None,
-                  message.value(), message.timestamp()[1])
+                  message.value(), message.timestamp()[1], _headers(message.headers()))
+
+
+def _headers(headers) -> tuple | None:
+    return tuple(headers) if headers else None
+
+
+@contextmanager
+def handling(records, request_ids: list[str]):
+    """A batch's span (continuing its first record's trace) and, when one request sent the whole
+    batch, its id on the handler's log lines and on what the handler publishes."""
+    token = REQUEST_ID.set(request_ids[0] if len(request_ids) == 1 else None)
+    try:
+        with tracing.consumer_span(records):
+            yield
+    finally:
+        REQUEST_ID.reset(token)
 
 
 def records_of(messages) -> list[Record]:
@@ -97,16 +115,22 @@ class ConsumerWorker:
         for r in records:
             first.setdefault((r.topic, r.partition), r.offset)
             last[r.topic, r.partition] = r.offset
-        started = time.perf_counter()
+        started, request_ids = time.perf_counter(), request_ids_of(records)
         try:
-            self.handle_batch(records)
+            with handling(records, request_ids):
+                self.handle_batch(records)
         except Exception:
-            log.exception("batch failed; it will be re-read", extra={"records": len(records)})
+            log.exception("batch failed; it will be re-read",
+                          extra={"records": len(records), "request_ids": request_ids})
             self._failures.inc()
             self._rewind(first)
             (stop or threading.Event()).wait(self.retry_backoff_s)
             return 0
-        self._batch_seconds.observe(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        self._batch_seconds.observe(elapsed)
+        # one line a batch: the ids of the requests whose messages it handled
+        log.info("batch handled", extra={"records": len(records), "request_ids": request_ids,
+                                         "duration_ms": round(elapsed * 1000, 2)})
         self._commit(last, len(records))
         for topic, count in Counter(r.topic for r in records).items():
             self._records.labels(self.group_id, topic).inc(count)

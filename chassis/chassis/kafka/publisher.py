@@ -7,7 +7,8 @@ from confluent_kafka import KafkaException, Producer
 
 from contracts.envelope import encode
 
-from chassis.kafka.config import PublishError, client_config
+from chassis import tracing
+from chassis.kafka.config import PublishError, client_config, outgoing_headers
 from chassis.kafka.security import KafkaSecurity, kafka_security
 
 
@@ -109,16 +110,21 @@ class KafkaPublisher:
         self._send(messages, self.timeout_s + 5)
 
     def _send(self, messages, wait_s: float, discard_on_failure: bool = False) -> None:
-        """Queue every message, then wait up to wait_s for all confirmations (thread-safe)."""
+        """Queue every message, then wait up to wait_s for all confirmations (thread-safe);
+        each carries the current request's id and trace context in its headers."""
         messages = list(messages)
         if not messages:
             return
+        with tracing.producer_span(messages):
+            self._confirm(messages, wait_s, discard_on_failure, outgoing_headers())
+
+    def _confirm(self, messages, wait_s: float, discard_on_failure: bool, headers) -> None:
         deadline = time.monotonic() + wait_s
         current = self._get()
         confirmations = _Confirmations(len(messages))
         try:
             for topic, key, value in messages:
-                self._produce(current.producer, topic, key, value, confirmations, deadline)
+                self._produce(current.producer, topic, key, value, headers, confirmations, deadline)
             if not confirmations.wait(max(0.0, deadline - time.monotonic())):
                 raise PublishError(f"not confirmed within {wait_s:g}s{current.errors.describe()}")
             failures = confirmations.failures()
@@ -135,10 +141,10 @@ class KafkaPublisher:
             raise
 
     @staticmethod
-    def _produce(producer, topic, key, value, on_delivery, deadline) -> None:
+    def _produce(producer, topic, key, value, headers, on_delivery, deadline) -> None:
         while True:
             try:
-                producer.produce(topic, value, key, on_delivery=on_delivery)
+                producer.produce(topic, value, key, headers=headers, on_delivery=on_delivery)
                 return
             except BufferError:  # the local queue is full: let reports drain it, then retry
                 if time.monotonic() >= deadline:

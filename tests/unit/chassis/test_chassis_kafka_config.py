@@ -33,6 +33,9 @@ class Message:
     def timestamp(self):
         return (1, 1_700_000_000_000)
 
+    def headers(self):
+        return None
+
     def error(self):
         return self._error
 
