@@ -13,7 +13,7 @@ class GroupActive(RuntimeError):
     """A group with members: its offsets cannot be altered (and it would overwrite them)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class GroupOffset:
     group: str
     topic: str
