@@ -122,14 +122,14 @@ def parse_position(text: str, partitions: list[int]) -> tuple[int, int]:
     return partition, offset
 
 
-def replay_ledger(audit_pages, topic: str) -> dict[str, str]:
-    """{digest: the record (partition:offset) replayed first} from the audit's dlq.replay entries."""
+def replay_ledger(audit_entries) -> dict[str, str]:
+    """{digest: the record (topic:partition:offset) replayed first} from dlq.replay audit entries
+    (newest first, as the audit pages them). By content, whichever dead-letter topic held it."""
     found: dict[str, str] = {}
-    prefix = f"{topic}:"
-    for entry in audit_pages:
-        target, digest = entry.get("target") or "", (entry.get("filters") or {}).get("digest")
-        if target.startswith(prefix) and digest:
-            found[digest] = target[len(prefix):]  # pages run newest first: the oldest wins
+    for entry in audit_entries:
+        digest = (entry.get("filters") or {}).get("digest")
+        if digest and entry.get("target"):
+            found[digest] = entry["target"]  # newest first: the oldest is written last and wins
     return found
 
 

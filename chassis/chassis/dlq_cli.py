@@ -58,7 +58,7 @@ def selected(dlq: DeadLetterTopic, selection: Selection) -> list:
                 if selection.matches(letter)]
 
 
-def ledger_of(bus, topic: str) -> dict[str, str]:
+def ledger_of(bus) -> dict[str, str]:
     """{digest: replayed record} from this service's audit (every dlq.replay entry, paged)."""
     entries, cursor = [], None
     with bus.uow_factory() as uow:
@@ -67,7 +67,7 @@ def ledger_of(bus, topic: str) -> dict[str, str]:
             entries += page["items"]
             cursor = page["next_cursor"]
             if cursor is None:
-                return replay_ledger(entries, topic)
+                return replay_ledger(entries)
 
 
 def line(summary: dict, state: str = "") -> str:
@@ -115,7 +115,7 @@ def dlq_group(make_bus, service: str, consumes) -> click.Group:
         selection = _selection(**filters)
         with opened(target) as (bus, dlq):
             letters = selected(dlq, selection)
-            ledger = ledger_of(bus, dlq.topic)
+            ledger = ledger_of(bus)
             audit(bus, "dlq.list", dlq.topic, selection.audited(), len(letters))
         for letter in letters:
             state = f"replayed as {ledger[letter.digest]}" if letter.digest in ledger else ""
@@ -138,7 +138,7 @@ def dlq_group(make_bus, service: str, consumes) -> click.Group:
                 raise DlqError(str(err)) from None
             letter = dlq.fetch(partition, at)
             audit(bus, "dlq.show", letter.ref, {"source_topic": letter.source_topic}, 1)
-            replayed = ledger_of(bus, dlq.topic).get(letter.digest)
+            replayed = ledger_of(bus).get(letter.digest)
         click.echo(json.dumps({**letter.summary(), "topic": letter.topic,
                                "event_id": letter.event_id, "replayed": replayed,
                                "errors": letter.errors, "value": letter.value},
@@ -158,7 +158,7 @@ def dlq_group(make_bus, service: str, consumes) -> click.Group:
             raise DlqError("name OFFSETs or give a filter (--reason, --since, --key, ...)")
         with opened(target) as (bus, dlq):
             letters = _chosen(dlq, offsets, selection)
-            verdicts = plan(letters, ledger_of(bus, dlq.topic), service, target.consumes, again)
+            verdicts = plan(letters, ledger_of(bus), service, target.consumes, again)
             going = [v.letter for v in verdicts if v.send]
             for verdict in verdicts:
                 click.echo(f"{verdict.letter.position}  "

@@ -85,13 +85,13 @@ def test_bad_positions_say_why(text, partitions, needle):
         parse_position(text, partitions)
 
 
-def test_the_ledger_names_the_first_replay_of_each_message_on_this_topic():
+def test_the_ledger_names_the_first_replay_of_each_message():
     newest_first = [
         {"target": f"{DLQ}:0:9", "filters": {"digest": "d1"}},
         {"target": "other.dlq:0:1", "filters": {"digest": "d2"}},
         {"target": f"{DLQ}:0:5", "filters": {"digest": "d1"}},
         {"target": f"{DLQ}:0:6", "filters": {}}]
-    assert replay_ledger(newest_first, DLQ) == {"d1": "0:5"}
+    assert replay_ledger(newest_first) == {"d1": f"{DLQ}:0:5", "d2": "other.dlq:0:1"}
 
 
 def test_a_replay_sends_each_message_once_and_only_what_this_service_refused_from_a_topic():
@@ -103,11 +103,11 @@ def test_a_replay_sends_each_message_once_and_only_what_this_service_refused_fro
     over_http = letter(5, by="analysis-svc", source="http")
     unreadable = parse(DLQ, 0, 6, 0, b"garbage")
     verdicts = plan([fixed, twin, done, returned, theirs, over_http, unreadable],
-                    {done.digest: "0:3"}, "analysis-svc", ("feedback.responses",))
+                    {done.digest: f"{DLQ}:0:3"}, "analysis-svc", ("feedback.responses",))
     assert [v.letter.offset for v in verdicts if v.send] == [1]
     why = {v.letter.offset: v.why for v in verdicts}
     assert why[2] == "same message as 0:1"
-    assert why[3] == why[8] == "already replayed (as 0:3)"
+    assert why[3] == why[8] == f"already replayed (as {DLQ}:0:3)"
     assert why[4].startswith("rejected by survey-svc")
     assert "is not read by analysis-svc" in why[5]
     assert why[6].startswith("unreadable")
@@ -115,6 +115,6 @@ def test_a_replay_sends_each_message_once_and_only_what_this_service_refused_fro
 
 def test_again_sends_what_was_replayed_before():
     done = letter(3)
-    verdicts = plan([done], {done.digest: "0:3"}, "analysis-svc", ("feedback.responses",),
+    verdicts = plan([done], {done.digest: f"{DLQ}:0:3"}, "analysis-svc", ("feedback.responses",),
                     again=True)
     assert [v.send for v in verdicts] == [True]
