@@ -135,6 +135,7 @@ class Backlog:
                 continue
             depth, age = families[kind]
             depth.add_metric([name], count)
+            oldest = _utc(oldest)
             age.add_metric([name], max(0.0, (now - oldest).total_seconds()) if oldest else 0.0)
         for depth, age in families.values():
             yield depth
@@ -149,12 +150,16 @@ def table_backlog(sessions, created, *pending) -> Source:
         with sessions() as session:
             count, oldest = session.execute(
                 sa.select(sa.func.count(), sa.func.min(created)).where(*pending)).one()
-        if isinstance(oldest, str):  # SQLite hands an aggregate's timestamp back as text
-            oldest = datetime.fromisoformat(oldest)
-        if oldest is not None and oldest.tzinfo is None:
-            oldest = oldest.replace(tzinfo=timezone.utc)
-        return count, oldest
+        return count, _utc(oldest)
     return read
+
+
+def _utc(value: datetime | str | None) -> datetime | None:
+    if isinstance(value, str):  # SQLite hands an aggregate's timestamp back as text
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value
 
 
 class GroupCount:

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from chassis.db import UtcDateTime
+from chassis.metrics import table_backlog
 from contracts.envelope import Envelope, encode
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,11 @@ class OutboxRelay:
 
     def relay_forever(self, stop: threading.Event, interval_s: float = 0.5) -> None:
         relay_forever(self.relay, stop, interval_s, "outbox relay")
+
+    def pending(self) -> tuple[int, datetime | None]:
+        """How many events wait to be published, and since when the oldest (for /metrics)."""
+        t = self.table
+        return table_backlog(self.session_factory, t.c.created_at, t.c.published_at.is_(None))()
 
 
 def relay_forever(relay, stop: threading.Event, interval_s: float, name: str) -> None:

@@ -3,9 +3,13 @@ import gc
 import logging
 import threading
 
+from chassis import metrics
 from chassis.privacy.retention_runs import apply_daily
 
+from analysis_svc.adapters.mail_outbox import alert_mail_outbox
+from analysis_svc.adapters.orm import raised_alerts
 from analysis_svc.adapters.topics import TOPICS
+from analysis_svc.adapters.webhook_outbox import alert_webhook_outbox
 from analysis_svc.domain.commands import ApplyRetention, ConsumeBatch
 from analysis_svc.entrypoints import erasure_worker as erasures
 from analysis_svc.entrypoints import report_schedule
@@ -44,10 +48,31 @@ def make_worker(bus, *, group_id: str | None = None):
     return bus.subscribe(lambda records: handle_records(bus, records), group_id=group_id)
 
 
+def worker_collectors(bus) -> dict:
+    """What the worker's /metrics reads at scrape time: the alert outboxes and the alerts raised."""
+    outboxes = {}
+    for table in (alert_mail_outbox, alert_webhook_outbox):
+        outboxes["outbox", table.name] = metrics.table_backlog(
+            bus.sessions, table.c.created_at, table.c.sent_at.is_(None), table.c.parked_at.is_(None))
+    return {"analysis-backlog": metrics.Backlog(outboxes),
+            "analysis-alerts": metrics.GroupCount("analysis_alerts_raised", "Alerts raised, by kind",
+                                                  bus.sessions, raised_alerts.c.kind)}
+
+
+def count_alert_mail(bus) -> None:
+    """The alert mail relay's sends counted by outcome (sent, deferred, bounced)."""
+    relay = bus.mail_relay
+    if relay is not None and not isinstance(relay.mailer, metrics.CountingMailer):
+        relay.mailer = metrics.CountingMailer(relay.mailer, "analysis-svc", "alert")
+
+
 def run(bus, stop: threading.Event, *, group_id: str | None = None) -> None:
     """Consume until `stop` is set; a failed consumer (e.g. a lost rebalance) is rebuilt.
     Erasure requests have a consumer thread of their own; with alert emails on, a relay thread
-    sends the emails the batches staged; another applies the retention periods once a day."""
+    sends the emails the batches staged; another applies the retention periods once a day.
+    /metrics on METRICS_PORT when set."""
+    server = metrics.start_worker_metrics(worker_collectors(bus))
+    count_alert_mail(bus)
     load_analyser(bus)  # before the freeze
     tune_gc()
     threading.Thread(target=erasures.run, args=(bus, stop), kwargs={"group_id": group_id},
@@ -70,3 +95,5 @@ def run(bus, stop: threading.Event, *, group_id: str | None = None) -> None:
             # Offsets were not committed for the failed batch; the next consumer re-reads it.
             log.exception("consumer stopped; restarting")
             stop.wait(2.0)
+    if server is not None:
+        server.close()

@@ -1,9 +1,12 @@
 """The background worker: learns invitations from surveys.lifecycle, erases on request
 (privacy.requests), replays the spool, and confirms provisional ratings whose person never
 pressed Send."""
+import json
 import logging
 import threading
+from datetime import datetime
 
+from chassis import metrics
 from chassis.kafka import ConsumerWorker, Record, dead_letter
 from chassis.privacy.retention_runs import apply_daily
 from contracts import decode
@@ -41,9 +44,26 @@ def handle_message(record: Record, bus) -> None:
                                           tuple(data["invitation_ids"])))
 
 
+def spool_backlog(spool):
+    """The spool for chassis.metrics.Backlog: messages waiting, and when the oldest happened
+    (the spool keeps no time of its own; the envelope's occurred_at is when it was spooled, near
+    enough)."""
+    def read() -> tuple[int, datetime | None]:
+        oldest = spool.peek(1)
+        if not oldest:
+            return 0, None
+        return spool.count(), datetime.fromisoformat(json.loads(oldest[0][3])["occurred_at"])
+    return read
+
+
+def worker_collectors(bus) -> dict:
+    return {"ingest-backlog": metrics.Backlog({("spool", "ingest"): spool_backlog(bus.spool)})}
+
+
 def run_worker(bus) -> None:
     """Until bus.stop is set: replay the spool, sweep provisional ratings, apply retention daily,
-    consume the lifecycle."""
+    consume the lifecycle; /metrics on METRICS_PORT when set."""
+    server = metrics.start_worker_metrics(worker_collectors(bus))
     bus.flusher.start()
     threading.Thread(target=sweep_provisional, args=(bus,), daemon=True).start()
     threading.Thread(target=apply_daily, name="retention", daemon=True, args=(
@@ -52,7 +72,11 @@ def run_worker(bus) -> None:
                             [SURVEYS_LIFECYCLE, PRIVACY_REQUESTS],
                             lambda batch: [handle_message(r, bus) for r in batch],
                             client_id="ingest-svc-worker")
-    worker.run(bus.stop)
+    try:
+        worker.run(bus.stop)
+    finally:
+        if server is not None:
+            server.close()
 
 
 def sweep_provisional(bus, interval_s: float = 60.0) -> None:

@@ -1,10 +1,13 @@
 """/metrics for the connectors, read from the database at scrape time: the worker polls and
-writes back, the API process serves /metrics, and the tables are what both share."""
+writes back, the API process and the worker serve /metrics, and the tables are what both share."""
 import logging
 import threading
 from datetime import datetime
 
-from prometheus_client.core import REGISTRY, GaugeMetricFamily
+from prometheus_client.core import GaugeMetricFamily
+
+from chassis.metrics import register_collector
+from survey_svc.domain.writeback import PENDING
 
 log = logging.getLogger(__name__)
 
@@ -73,15 +76,25 @@ def _writeback_families(counts: dict, oldest: dict, now: datetime):
     return [rows, age]
 
 
+def writeback_backlog(uow_factory):
+    """The write-back outbox for chassis.metrics.Backlog: notes owed, all connectors, and the oldest."""
+    def read() -> tuple[int, datetime | None]:
+        with uow_factory() as uow:
+            counts, oldest = uow.writebacks.counts(), uow.writebacks.oldest_pending()
+        pending = sum(n for (_, status), n in counts.items() if status == PENDING)
+        return pending, min(oldest.values(), default=None)
+    return read
+
+
 _lock = threading.Lock()
 _collector: ConnectorMetrics | None = None
 
 
 def connector_metrics() -> ConnectorMetrics:
-    """The process's one collector, registered on first use."""
+    """The process's one collector, registered (through chassis.metrics) on first use."""
     global _collector
     with _lock:
         if _collector is None:
             _collector = ConnectorMetrics()
-            REGISTRY.register(_collector)
+            register_collector("survey-connectors", _collector)
         return _collector

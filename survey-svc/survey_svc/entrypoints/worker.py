@@ -2,6 +2,7 @@
 import logging
 import threading
 
+from chassis import metrics
 from chassis.kafka import dead_letter
 from chassis.privacy.envelopes import open_envelopes
 from chassis.privacy.retention_runs import apply_daily
@@ -9,6 +10,7 @@ from contracts import topics
 from contracts.envelope import Envelope, decode
 from contracts.errors import InvalidEvent
 from survey_svc.adapters.tickets import ticket_from_data
+from survey_svc.connectors.metrics import connector_metrics, writeback_backlog
 from survey_svc.domain import commands
 from survey_svc.entrypoints.connectors_worker import connector_threads, queue_write_back
 from survey_svc.entrypoints.senders import senders_for
@@ -91,6 +93,7 @@ def dispatch_forever(bus, stop: threading.Event) -> None:
             full = False
             try:
                 done = senders.round(settings.dispatch_batch)
+                _count_mail(done)
                 handled = done.sent + done.reminded + done.bounced + done.deferred
                 if handled or done.expired:
                     log.info("dispatch round", extra=vars(done))
@@ -103,8 +106,25 @@ def dispatch_forever(bus, stop: threading.Event) -> None:
         senders.close()
 
 
+def _count_mail(done) -> None:
+    for outcome, count in (("sent", done.sent + done.reminded), ("bounced", done.bounced),
+                           ("deferred", done.deferred)):
+        metrics.count_mail(GROUP, "survey", outcome, count)
+
+
+def worker_collectors(bus) -> dict:
+    """What the worker's /metrics reads at scrape time: its two outboxes (the connectors' own
+    collector registers itself)."""
+    connector_metrics().watch(bus.uow_factory, bus.clock)
+    return {"survey-backlog": metrics.Backlog({
+        ("outbox", "event_outbox"): bus.relay.pending,
+        ("outbox", "itsm_writebacks"): writeback_backlog(bus.uow_factory)})}
+
+
 def run(bus, stop: threading.Event, group_id: str = GROUP) -> None:
-    """Consumer, dispatcher, outbox relay and the daily retention run until `stop` is set."""
+    """Consumer, dispatcher, outbox relay and the daily retention run until `stop` is set;
+    /metrics on METRICS_PORT when set."""
+    server = metrics.start_worker_metrics(worker_collectors(bus))
     consumer = bus.consumer_factory(group_id, [topics.TICKETS_RESOLVED, topics.FEEDBACK_RESPONSES,
                                               topics.PRIVACY_REQUESTS],
                                     lambda records: handle_batch(records, bus))
@@ -118,3 +138,5 @@ def run(bus, stop: threading.Event, group_id: str = GROUP) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+    if server is not None:
+        server.close()
