@@ -30,12 +30,12 @@ def export_configured(environ=os.environ) -> bool:
                 or environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
 
 
-def configure_tracing(service: str, exporter=None, environ=os.environ) -> bool:
+def configure_tracing(service: str, exporter=None) -> bool:
     """Trace this process when export is configured, or into `exporter` (tests: the SDK's
     InMemorySpanExporter, exported synchronously); returns whether it now traces."""
     global _provider, _tracer
     shutdown_tracing()
-    if exporter is None and not export_configured(environ):
+    if exporter is None and not export_configured():
         return False
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
@@ -45,7 +45,7 @@ def configure_tracing(service: str, exporter=None, environ=os.environ) -> bool:
     if exporter is not None:
         provider.add_span_processor(SimpleSpanProcessor(exporter))
     else:
-        for configured in _exporters(environ):
+        for configured in _exporters(os.environ):
             # batched in a thread of its own, which the SDK restarts in forked granian workers
             provider.add_span_processor(BatchSpanProcessor(configured))
     _provider, _tracer = provider, provider.get_tracer("chassis")
