@@ -3,8 +3,9 @@
 Every service dead-letters to one topic (contracts.topics.FEEDBACK_RESPONSES_DLQ) through
 chassis.kafka.dead_letter: a `message.rejected` envelope whose data carries the source topic,
 key, the refused value as it came, the reason, field errors and `rejected_by` (the rejecting
-service). There are no headers; the source partition and offset are not recorded. A record's
-time is its Kafka timestamp (the producer's create time, when it was dead-lettered).
+service). No header carries any of it (only the request id and trace context, as on every
+record); the source partition and offset are not recorded. A record's time is its Kafka
+timestamp (the producer's create time, when it was dead-lettered).
 
 A replay is idempotent by content: the same bytes sent to the same topic again change nothing
 for an idempotent consumer, so the ledger (the service's access audit, action `dlq.replay`)
