@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from chassis.db import make_engine
@@ -57,7 +57,9 @@ def libpq(url: str) -> tuple[str, dict]:
     env = dict(os.environ)
     if parsed.password:
         env["PGPASSWORD"] = str(parsed.password)
-    return parsed.set(drivername="postgresql", password=None).render_as_string(False), env
+    bare = URL.create("postgresql", parsed.username, None, parsed.host, parsed.port,
+                      parsed.database, parsed.query)
+    return bare.render_as_string(hide_password=False), env
 
 
 def alembic_revision(url: str) -> str | None:
@@ -91,14 +93,13 @@ def sqlite_copy(source: Path, target: Path) -> None:
 
 def dump(url: str, folder: Path) -> dict:
     """Copy the database at `url` into `folder`; what the manifest records about it."""
-    folder.mkdir(parents=True, exist_ok=True)
     kind = kind_of(url)
+    if kind == "sqlite" and not sqlite_path(url).exists():  # before connecting creates it
+        raise BackupError(f"no database at {sqlite_path(url)}")
+    folder.mkdir(parents=True, exist_ok=True)
     revision = alembic_revision(url)
     if kind == "sqlite":
-        source = sqlite_path(url)
-        if not source.exists():
-            raise BackupError(f"no database at {source}")
-        sqlite_copy(source, folder / SQLITE_FILE)
+        sqlite_copy(sqlite_path(url), folder / SQLITE_FILE)
         name = SQLITE_FILE
     else:
         uri, env = libpq(url)
