@@ -1,4 +1,6 @@
 """Engines, sessions, Alembic migrations and a UTC timestamp type, the same for SQLite and PostgreSQL."""
+import hashlib
+from contextlib import contextmanager
 from datetime import timezone
 from pathlib import Path
 
@@ -7,6 +9,7 @@ from alembic.config import Config
 from sqlalchemy import DateTime, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 
@@ -58,12 +61,45 @@ def session_factory(engine: Engine) -> sessionmaker:
 
 
 def migrate(url: str, script_location: str | Path, revision: str = "head") -> None:
-    """Bring the database at `url` up to `revision`; safe at every start."""
+    """Bring the database at `url` up to `revision`; safe at every start, and from replicas
+    starting at once (on PostgreSQL they take turns under an advisory lock)."""
     config = Config()
     config.set_main_option("script_location", str(script_location))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.attributes["configure_logger"] = False
-    command.upgrade(config, revision)
+    with _migration_lock(url, script_location):
+        command.upgrade(config, revision)
+
+
+def migration_lock_key(script_location: str | Path) -> int:
+    """A signed 64-bit advisory-lock key for a migration script folder.
+
+    From the folder's last three path parts (e.g. analysis_svc/adapters/migrations), not its
+    absolute path: a venv and an image install the same service under different prefixes.
+    """
+    name = "/".join(Path(script_location).parts[-3:])
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+@contextmanager
+def _migration_lock(url: str, script_location: str | Path):
+    """On PostgreSQL, hold a session advisory lock (its own connection) while Alembic runs."""
+    if make_url(url).get_backend_name() != "postgresql":
+        yield
+        return
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            key = migration_lock_key(script_location)
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            conn.commit()  # nothing to keep open but the session lock
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                conn.commit()
+    finally:
+        engine.dispose()
 
 
 def check_database(engine: Engine) -> None:
