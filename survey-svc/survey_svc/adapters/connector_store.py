@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from survey_svc.adapters.orm import connector_state, itsm_writebacks, ticket_refs
-from survey_svc.domain.writeback import PENDING, WriteBack
+from survey_svc.domain.writeback import DONE, PENDING, WriteBack
 
 _WB_FIELDS = tuple(f.name for f in fields(WriteBack) if f.name != "id")
 
@@ -113,6 +113,16 @@ class WriteBacks:
     def save(self, wb: WriteBack) -> None:
         self.db.execute(update(itsm_writebacks).where(itsm_writebacks.c.id == wb.id).values(
             **{name: getattr(wb, name) for name in _WB_FIELDS}))
+
+    def watched(self, connector: str, delivered_since: datetime, limit: int) -> list[WriteBack]:
+        """Delivered write-backs with a mark, delivered since then: least recently looked at
+        first, so every ticket gets its turn."""
+        c = itsm_writebacks.c
+        rows = self.db.execute(select(itsm_writebacks).where(
+            c.connector == connector, c.status == DONE, c.followup_mark.is_not(None),
+            c.done_at >= delivered_since).order_by(
+            func.coalesce(c.checked_at, c.done_at), c.id).limit(limit))
+        return [WriteBack(**row._mapping) for row in rows]
 
     def for_response(self, response_id: str) -> list[WriteBack]:
         rows = self.db.execute(select(itsm_writebacks).where(

@@ -150,6 +150,15 @@ def itsm_writeback_columns() -> list:
             Index("ix_itsm_writebacks_due", "status", "next_attempt_at")]
 
 
+def itsm_followup_columns() -> list:
+    """0006: the ticket's directorate (for the events), and the watch for the team's follow-up:
+    the tool's own mark of where our write-back left the ticket, when we last looked, and the
+    team's latest follow-up seen."""
+    return [Column("directorate", String(100)), Column("followup_mark", String(200)),
+            _when("checked_at"), _when("followed_up_at")]
+
+
 connector_state = Table("connector_state", metadata, *connector_state_columns())
 ticket_refs = Table("ticket_refs", metadata, *ticket_ref_columns())
-itsm_writebacks = Table("itsm_writebacks", metadata, *itsm_writeback_columns())
+itsm_writebacks = Table("itsm_writebacks", metadata, *itsm_writeback_columns(),
+                        *itsm_followup_columns())

@@ -28,7 +28,8 @@ def command_for(mapping: Mapping, payload) -> ResolveTicket | ReopenTicket:
         raise _named(mapping, err.messages) from None
     if reopened:
         return ReopenTicket(ticket.ticket_id, ticket.resolution)
-    return ResolveTicket(replace(ticket, keep_plus_tag=mapping.keep_plus_tag))
+    return ResolveTicket(replace(ticket, keep_plus_tag=mapping.keep_plus_tag),
+                         ref=mapping.ref(payload))
 
 
 def _named(mapping: Mapping, messages: dict) -> MappingError:

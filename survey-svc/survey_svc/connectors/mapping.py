@@ -33,6 +33,9 @@ FIELD_TYPES = {
     "directorate": "text", "service": "text", "team": "text", "category": "text",
     "priority": "text", "channel": "text", "language": "text",
     "reopened": "bool", "auto_closed": "bool",
+    # The tool's own id of the ticket, where write-back needs another than ticket_id
+    # (ServiceNow's sys_id beside the number); not part of the ticket itself.
+    "ref": "text",
 }
 REQUIRED = ("ticket_id", "resolved_at", "directorate")
 RULE_KEYS = {"expr", "value", "default", "lookup", "type", "format", "timezone", "add",
@@ -193,6 +196,14 @@ class Mapping:
         ticket.update((name, found[name]) for name in PLAIN if found.get(name) is not None)
         return ticket
 
+
+    def ref(self, payload) -> str | None:
+        """The `ref` field's value (the tool's id for write-back), or None without one."""
+        if "ref" not in self.rules or not isinstance(payload, dict):
+            return None
+        if self.root is not None:
+            payload = self.root.search(payload)
+        return self.rules["ref"].value(payload) if isinstance(payload, dict) else None
 
     def _reopen(self, payload) -> dict:
         try:

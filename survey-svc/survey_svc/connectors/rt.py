@@ -7,14 +7,21 @@ is installed). Auth: `Authorization: token <auth token>` (RT::Authen::Token).
 - POST /transactions (query=<TransactionSQL>): each ticket's Status -> resolved transactions,
   counted into `ResolutionCount` (how many times it has been resolved, this one included)
 - POST /ticket/:id/comment {"Content", "ContentType"}; PUT /ticket/:id {"Status": "open"}
+- The team's follow-up: POST /transactions (query=ObjectId = :id AND id > <mark>), the ticket's
+  transactions after our last one (the mark: "<transaction id>:<its Creator>"), ours left out
 """
 from collections import Counter
 from datetime import datetime
 
 from survey_svc.connectors.http import ApiClient, TokenAuth
 from survey_svc.connectors.pull import Pulled, Spec, keyset_pages, parse_time, query_time
+from survey_svc.domain.writeback import TeamFollowUp
 
 TICKET_FIELDS = "Status,Resolved,LastUpdated,Created,Subject,Priority,Requestor,Queue,Owner"
+TOOL = "Request Tracker"
+# The team's doings a follow-up is made of (a transaction of any other type is not one).
+FOLLOW_UPS = {"Correspond": f"Reply sent to the requester in {TOOL}",
+              "Comment": f"Comment added in {TOOL}", "Status": "Status set to {status} in " + TOOL}
 
 
 class RequestTracker:
@@ -75,6 +82,37 @@ class RequestTracker:
 
     def reopen(self, ref: str) -> None:
         self.client.request("PUT", f"/ticket/{int(ref)}", json={"Status": self.reopen_status})
+
+    def mark(self, ref: str) -> str | None:
+        """"<id>:<Creator>" of the ticket's last transaction: our own last step, just done."""
+        items = self._transactions(f"ObjectType = 'RT::Ticket' AND ObjectId = {int(ref)}",
+                                   order="DESC", per_page=1)
+        return f"{items[0]['id']}:{_creator(items[0])}" if items else None
+
+    def follow_up(self, ref: str, mark: str) -> TeamFollowUp | None:
+        """The latest reply, comment or status change after the mark by anyone but us."""
+        last, _, us = mark.partition(":")
+        items = self._transactions(f"ObjectType = 'RT::Ticket' AND ObjectId = {int(ref)} "
+                                   f"AND id > {int(last)}", order="ASC", per_page=100)
+        theirs = [t for t in items if t.get("Type") in FOLLOW_UPS and _creator(t) != us]
+        if not theirs:
+            return None
+        latest = theirs[-1]
+        summary = FOLLOW_UPS[latest["Type"]].format(status=latest.get("NewValue") or "?")
+        return TeamFollowUp(at=parse_time(latest["Created"]), summary=summary,
+                            mark=f"{items[-1]['id']}:{us}")
+
+    def _transactions(self, query: str, order: str, per_page: int) -> list[dict]:
+        body = self.client.request("POST", "/transactions", data={"query": query}, params={
+            "fields": "Type,Created,Creator,NewValue", "orderby": "id", "order": order,
+            "per_page": per_page}).json()
+        return body.get("items") or []
+
+
+def _creator(transaction: dict) -> str:
+    """The user's id (RT gives {"type": "user", "id": ...} or, unexpanded, the id itself)."""
+    creator = transaction.get("Creator")
+    return str(creator.get("id") if isinstance(creator, dict) else creator)
 
 
 def build(spec: Spec) -> RequestTracker:

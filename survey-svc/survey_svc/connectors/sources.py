@@ -10,6 +10,8 @@ connectors' `[pull.<name>]`) are left to their own loader.
     auth = "basic"                  # header | basic | hmac | glpi | signed
     username = "survey-push"
     secret_env = "SERVICENOW_PUSH_PASSWORD"
+    writeback = "snow"              # the [pull.<name>] whose credentials write back to these
+                                    # tickets (default: the pull connector of the same name)
 """
 import os
 import re
@@ -36,6 +38,12 @@ class PushSource:
     secret: str = field(repr=False)
     header: str | None = None
     username: str | None = None
+    writeback: str | None = None  # the pull connector that writes back to its tickets
+
+    def writes_back_through(self, connectors: dict) -> str | None:
+        """The pull connector whose credentials write back to this source's tickets."""
+        name = self.writeback or self.name
+        return name if name in connectors else None
 
 
 def load_push_sources(path: str | None, environ=None) -> dict[str, PushSource]:
@@ -75,4 +83,4 @@ def _source(name: str, spec: dict, environ, where: str) -> PushSource:
         raise SourcesError(f"{where}: {err}") from None
     return PushSource(name=name, mapping=mapping, auth=auth, secret=secret,
                       header=spec.get("header", DEFAULT_HEADERS.get(auth)),
-                      username=spec.get("username"))
+                      username=spec.get("username"), writeback=spec.get("writeback"))

@@ -11,6 +11,10 @@ from survey_svc.domain.writeback import Answer
 class ResolveTicket:
     """Decide once per (ticket, resolution) whether to survey it."""
     ticket: Ticket
+    # A pushed ticket of a tool a pull connector writes back to: that connector's name, and
+    # the tool's own id of the ticket (default: ticket_id).
+    connector: str | None = None
+    ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,13 @@ class QueueWriteBack:
     """An answer version: queue the note it owes its ticket, once, if the rules say so."""
     invitation_id: str | None
     answer: Answer
+
+
+@dataclass(frozen=True)
+class CheckFollowUps:
+    """Look in the tool for the team's follow-up after our delivered notes (one connector)."""
+    connector: str
+    limit: int = 50
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,17 @@ def _text(answer: Answer, ticket_id: str, why: list[str]) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class TeamFollowUp:
+    """The team's latest doing in the tool after our note; never its words."""
+    at: datetime
+    summary: str  # "Reply added in Request Tracker"
+    mark: str  # the tool's mark past it: the next look starts there
+
+
+WATCH_DAYS = 30  # how long after delivery the ticket is watched for the team's follow-up
+
+
 @dataclass
 class WriteBack:
     """One note (and maybe a reopen) owed to one ticket; each step is done once."""
@@ -96,6 +107,12 @@ class WriteBack:
     noted_at: datetime | None = None
     reopened_at: datetime | None = None
     done_at: datetime | None = None
+    directorate: str | None = None
+    # The tool's own mark of the ticket just after our steps (RT: its last transaction; others:
+    # its updated-at): the team's follow-up is whatever comes after it. None: not watched.
+    followup_mark: str | None = None
+    checked_at: datetime | None = None
+    followed_up_at: datetime | None = None
 
     @property
     def steps_left(self) -> list[str]:

@@ -6,7 +6,8 @@ import threading
 from chassis.privacy.envelopes import open_envelope
 from contracts.envelope import Envelope
 from contracts.personal import is_sealed
-from survey_svc.domain.commands import DeliverWriteBacks, PollConnector, QueueWriteBack
+from survey_svc.domain.commands import (CheckFollowUps, DeliverWriteBacks, PollConnector,
+                                        QueueWriteBack)
 from survey_svc.domain.writeback import Answer
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,11 @@ def poll_forever(bus, name: str, stop: threading.Event) -> None:
                 log.info("connector polled", extra=vars(result))
         except Exception:  # the tool's trouble is recorded on the connector; try next time
             log.exception("connector poll failed", extra={"connector": name})
+        try:  # then the team's follow-ups on the tickets we wrote to
+            if followed := bus.handle(CheckFollowUps(name)):
+                log.info("team follow-ups seen", extra={"connector": name, "tickets": followed})
+        except Exception:
+            log.exception("follow-up check failed", extra={"connector": name})
         stop.wait(interval)
 
 

@@ -37,6 +37,9 @@ def resolve_ticket(cmd: ResolveTicket, uow, clock, question_sets=None) -> Outcom
                           now=now)
         uow.decisions.record(ticket.ticket_id, ticket.resolution, decision.survey,
                              decision.reason, now)
+        if cmd.connector:  # write-back goes through that connector, as for a pulled ticket
+            uow.ticket_refs.put(cmd.connector, [(ticket.ticket_id, ticket.resolution,
+                                                 cmd.ref or ticket.ticket_id)], now)
         invitation = None
         if decision.survey:
             invitation = Invitation(uuid.uuid4().hex, ticket, decision.due_at,

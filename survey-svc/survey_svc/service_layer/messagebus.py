@@ -5,6 +5,7 @@ from chassis.privacy.audit import RecordAccess, record_access
 from survey_svc.domain import commands
 from survey_svc.domain.subject_access import AnswerSubjectAccess
 from survey_svc.service_layer import answers, dispatch, erasure, intake, policies
+from survey_svc.service_layer.followups import check_follow_ups
 from survey_svc.service_layer.pulling import poll_connector
 from survey_svc.service_layer.retention import apply_retention
 from survey_svc.service_layer.subject_access import answer_subject_access
@@ -27,9 +28,10 @@ COMMAND_HANDLERS = {
     commands.PollConnector: poll_connector,
     commands.QueueWriteBack: queue_write_back,
     commands.DeliverWriteBacks: deliver_write_backs,
+    commands.CheckFollowUps: check_follow_ups,
 }
-# An invitation's steps leave through the outbox as `surveys.lifecycle` events; nothing in
-# survey-svc reacts to them, so there are no internal event handlers.
+# An invitation's steps, and what became of each write-back, leave through the outbox as
+# `surveys.lifecycle` events; nothing in survey-svc reacts to them: no internal event handlers.
 EVENT_HANDLERS: dict = {}
 
 

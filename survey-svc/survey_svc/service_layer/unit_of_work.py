@@ -3,10 +3,11 @@ from contextlib import nullcontext
 
 from chassis.outbox import add_to_outbox
 from chassis.privacy.audit import AccessAudit
+from contracts.envelope import make_envelope
 
 from survey_svc.adapters.connector_store import Checkpoints, TicketRefs, WriteBacks
 from survey_svc.adapters.erasure_store import ErasureStore
-from survey_svc.adapters.lifecycle import envelopes_for
+from survey_svc.adapters.lifecycle import PRODUCER, envelopes_for
 from survey_svc.adapters.orm import privacy
 from survey_svc.adapters.repository import InvitationRepository
 from survey_svc.adapters.stores import Decisions, Inbox, OptOuts, Policies
@@ -38,7 +39,12 @@ class SqlUnitOfWork:
         self.checkpoints = Checkpoints(self.db)
         self.ticket_refs = TicketRefs(self.db)
         self.writebacks = WriteBacks(self.db)
+        self.announced = []  # (event_type, data): events that are not an invitation's steps
         return self
+
+    def announce(self, event_type: str, data: dict) -> None:
+        """An event to leave through the outbox with this transaction's commit."""
+        self.announced.append((event_type, data))
 
     def __exit__(self, *exc):
         self.db.rollback()
@@ -51,6 +57,9 @@ class SqlUnitOfWork:
                     self.invitations.save(invitation)
                 for envelope in envelopes_for(invitation, self.address_key, self.vault):
                     add_to_outbox(self.db, envelope)
+            for event_type, data in self.announced:
+                add_to_outbox(self.db, make_envelope(event_type, data, PRODUCER))
+            self.announced = []
             self.db.commit()
 
     def rollback(self) -> None:

@@ -5,6 +5,7 @@ the authentication; the mapped ticket goes through the same command and handler 
 signed format on /v1/tickets/resolved.
 """
 import json
+from dataclasses import replace
 
 from flask import current_app, request
 from flask.views import MethodView
@@ -14,7 +15,7 @@ from marshmallow import fields
 from chassis.auth import unauthorised
 from survey_svc.connectors.auth import authenticated
 from survey_svc.connectors.intake import MappingError, NotResolved, command_for
-from survey_svc.domain.commands import ReopenTicket
+from survey_svc.domain.commands import ReopenTicket, ResolveTicket
 from survey_svc.entrypoints.api.schemas import IntakeResultSchema, path_name
 
 blp = Blueprint("push", __name__, url_prefix="/v1/tickets/resolved",
@@ -64,6 +65,8 @@ class Push(MethodView):
         except MappingError as err:
             abort(422, message=f"Cannot make a ticket of this payload: {err}",
                   messages={err.field: [err.problem + _where(err)]})
+        if isinstance(command, ResolveTicket):  # a tool we write back to: record through which
+            command = replace(command, connector=src.writes_back_through(bus.connectors))
         return {"source": source, **_handled(bus, command)}
 
 
