@@ -27,7 +27,9 @@ def cmd_kafka(args) -> int:
 
 def cmd_topics(args) -> int:
     from devkit.kafka import create_topics
-    for name, partitions in sorted(create_topics(config.bootstrap()).items()):
+    created = create_topics(config.bootstrap(), replication_factor=args.replication_factor,
+                            min_insync_replicas=args.min_insync_replicas)
+    for name, partitions in sorted(created.items()):
         print(f"{name}\t{partitions}")
     return 0
 
@@ -93,7 +95,11 @@ def parser() -> argparse.ArgumentParser:
     kafka.add_argument("action", choices=["start", "stop", "status", "kill"])
     kafka.add_argument("--no-topics", action="store_true", help="do not create the suite's topics")
     kafka.set_defaults(func=cmd_kafka)
-    sub.add_parser("topics", help="create the suite's topics").set_defaults(func=cmd_topics)
+    topics = sub.add_parser("topics", help="create the suite's missing topics (KAFKA_BOOTSTRAP_SERVERS)")
+    topics.add_argument("--replication-factor", type=int, default=1, help="replicas per partition")
+    topics.add_argument("--min-insync-replicas", type=int, default=None,
+                        help="the topics' min.insync.replicas (else the broker's default)")
+    topics.set_defaults(func=cmd_topics)
     pg = sub.add_parser("pg", help="the local PostgreSQL server")
     pg.add_argument("action", choices=["start", "stop", "status"])
     pg.add_argument("databases", nargs="*", help="databases to create after start")

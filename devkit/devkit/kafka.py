@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from devkit import procs, repo_root
+# Admin calls live in devkit.kafka_admin; imported here too, where callers have always found them.
+from devkit.kafka_admin import (client_security, create_topics, metadata_ok,  # noqa: F401
+                                suite_topics, topic_partitions)
 
 START_TIMEOUT = float(os.environ.get("KAFKA_START_TIMEOUT", "120"))
 
@@ -76,11 +79,13 @@ class SaslSsl:
 
 
 def server_properties(port: int, controller_port: int, log_dir: Path,
-                      secure: SaslSsl | None = None) -> str:
+                      secure: SaslSsl | None = None, *, node_id: int = 1, voters: str | None = None,
+                      replication: int = 1, min_isr: int = 1, extra: dict | None = None) -> str:
+    """A combined broker+controller node; alone (the defaults) or one voter of `voters`."""
     settings = {
         "process.roles": "broker,controller",
-        "node.id": "1",
-        "controller.quorum.voters": f"1@127.0.0.1:{controller_port}",
+        "node.id": str(node_id),
+        "controller.quorum.voters": voters or f"{node_id}@127.0.0.1:{controller_port}",
         "listeners": f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
         "advertised.listeners": f"PLAINTEXT://127.0.0.1:{port}",
         "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
@@ -88,14 +93,14 @@ def server_properties(port: int, controller_port: int, log_dir: Path,
         "inter.broker.listener.name": "PLAINTEXT",
         "log.dirs": str(log_dir),
         "num.partitions": "1",
-        "default.replication.factor": "1",
-        "min.insync.replicas": "1",
-        "offsets.topic.replication.factor": "1",
+        "default.replication.factor": str(replication),
+        "min.insync.replicas": str(min_isr),
+        "offsets.topic.replication.factor": str(replication),
         "offsets.topic.num.partitions": "6",
-        "transaction.state.log.replication.factor": "1",
-        "transaction.state.log.min.isr": "1",
-        "share.coordinator.state.topic.replication.factor": "1",
-        "share.coordinator.state.topic.min.isr": "1",
+        "transaction.state.log.replication.factor": str(replication),
+        "transaction.state.log.min.isr": str(min_isr),
+        "share.coordinator.state.topic.replication.factor": str(replication),
+        "share.coordinator.state.topic.min.isr": str(min_isr),
         "group.initial.rebalance.delay.ms": "0",
         "auto.create.topics.enable": "false",
         "log.segment.bytes": str(16 * 1024 * 1024),
@@ -103,6 +108,7 @@ def server_properties(port: int, controller_port: int, log_dir: Path,
         "log.retention.check.interval.ms": "300000",
         "num.network.threads": "2",
         "num.io.threads": "4",
+        **(extra or {}),
         **(secure.properties(port, controller_port) if secure else {}),
     }
     return "".join(f"{key}={value}\n" for key, value in settings.items())
@@ -156,13 +162,16 @@ class Broker:
         """Start (or adopt an already healthy) broker and wait until it serves metadata."""
         if self.is_healthy():
             return self
+        self.wait_ready(self.launch(), timeout)
+        return self
+
+    def launch(self) -> subprocess.Popen:
+        """Format if new and spawn the process, without waiting (a cluster starts all first)."""
         self._clear_stale()
         if not procs.wait_ports_free([self.port, self.controller_port], 15.0):
             raise BrokerError(f"port {self.port} or {self.controller_port} is taken by another process")
         self._prepare()
-        process = self._spawn()
-        self._wait_ready(process, timeout)
-        return self
+        return self._spawn()
 
     def stop(self, timeout: float = 30.0) -> None:
         for pid in self.pids():
@@ -188,11 +197,23 @@ class Broker:
         if not (libs_dir() / "kafka_2.13-4.1.1.jar").exists() and not list(libs_dir().glob("kafka_2.13-*.jar")):
             raise BrokerError(f"no Kafka jars in {libs_dir()}: run `make kafka` first")
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.properties.write_text(server_properties(self.port, self.controller_port,
-                                                     self.data_dir / "data", self.secure))
+        self.properties.write_text(self.server_config())
         self.properties.chmod(0o600)  # SCRAM and keystore passwords
         if not (self.data_dir / "data" / "meta.properties").exists():
             self._format()
+
+    def server_config(self) -> str:
+        """The server.properties text (a cluster node adds its voters and replication)."""
+        return server_properties(self.port, self.controller_port, self.data_dir / "data", self.secure)
+
+    def cluster_id(self) -> str:
+        """This broker's own cluster id, made once (a cluster node shares its cluster's)."""
+        cluster_file = self.data_dir / "cluster.id"
+        if not cluster_file.exists():
+            out = subprocess.run(self._java("kafka.tools.StorageTool", "random-uuid"),
+                                 capture_output=True, text=True, check=True, timeout=60)
+            cluster_file.write_text(out.stdout.strip().splitlines()[-1])
+        return cluster_file.read_text().strip()
 
     def _java(self, main: str, *args: str) -> list[str]:
         return ["java", *self.heap, f"-Dlog4j2.configurationFile={log4j_config()}",
@@ -200,12 +221,7 @@ class Broker:
                 "-cp", f"{libs_dir()}/*", main, *args]
 
     def _format(self) -> None:
-        cluster_file = self.data_dir / "cluster.id"
-        if not cluster_file.exists():
-            out = subprocess.run(self._java("kafka.tools.StorageTool", "random-uuid"),
-                                 capture_output=True, text=True, check=True, timeout=60)
-            cluster_file.write_text(out.stdout.strip().splitlines()[-1])
-        cluster_id = cluster_file.read_text().strip()
+        cluster_id = self.cluster_id()
         result = subprocess.run(
             self._java("kafka.tools.StorageTool", "format", "--ignore-formatted",
                        "-t", cluster_id, "-c", str(self.properties),
@@ -225,7 +241,7 @@ class Broker:
         self.pid_file.write_text(str(process.pid))
         return process
 
-    def _wait_ready(self, process: subprocess.Popen, timeout: float) -> None:
+    def wait_ready(self, process: subprocess.Popen, timeout: float = START_TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -241,105 +257,3 @@ class Broker:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return "(no broker log)"
-
-
-def client_security(security: dict | None) -> dict:
-    """kafka-python TLS/SASL settings: those given, else the KAFKA_* variables' (chassis')."""
-    if security is not None:
-        return security
-    from chassis.kafka.security import kafka_security
-    return kafka_security().kafka_python()
-
-
-def metadata_ok(bootstrap: str, security: dict | None = None) -> bool:
-    """True when the broker answers a metadata request."""
-    from kafka import KafkaAdminClient
-    from kafka.errors import KafkaError
-    try:
-        # a probe: a broker that refuses us (or is not there) answers False within seconds
-        admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000,
-                                 bootstrap_timeout_ms=5000, client_id="devkit-probe",
-                                 **client_security(security))
-    except (KafkaError, OSError):
-        return False
-    try:
-        admin.list_topics()
-        return True
-    except (KafkaError, OSError):
-        return False
-    finally:
-        admin.close()
-
-
-def suite_topics() -> dict[str, int]:
-    from contracts.topics import TOPICS
-    return dict(TOPICS)
-
-
-def create_topics(bootstrap: str, specs: dict[str, int] | None = None,
-                  timeout: float = 30.0, security: dict | None = None) -> dict[str, int]:
-    """Create missing topics (replication 1) with the suite's settings (contracts.topics:
-    retention); an existing suite topic gets its retention set again. Returns partitions."""
-    from kafka import KafkaAdminClient
-    from kafka.admin import NewTopic
-    from kafka.errors import TopicAlreadyExistsError
-
-    specs = suite_topics() if specs is None else specs
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="devkit-topics",
-                             **client_security(security))
-    try:
-        existing = set(admin.list_topics())
-        missing = [NewTopic(name, partitions, 1, topic_configs=_topic_config(name))
-                   for name, partitions in specs.items() if name not in existing]
-        if missing:
-            try:
-                admin.create_topics(missing, timeout_ms=int(timeout * 1000))
-            except TopicAlreadyExistsError:
-                pass
-        _set_retention(admin, [name for name in specs if name in existing])
-        return _wait_partitions(admin, list(specs), timeout)
-    finally:
-        admin.close()
-
-
-def _topic_config(name: str) -> dict[str, str]:
-    from contracts.topics import RETENTION_MS, topic_config
-    return topic_config(name) if name in RETENTION_MS else {}
-
-
-def _set_retention(admin, names: list[str]) -> None:
-    """Bring existing topics to the suite's retention (one created before it was set kept the
-    broker's 7-day default, which silently deletes the history a rebuild replays)."""
-    from kafka.admin import ConfigResource, ConfigResourceType
-    resources = [ConfigResource(ConfigResourceType.TOPIC, name, configs=_topic_config(name))
-                 for name in names if _topic_config(name)]
-    if resources:
-        admin.alter_configs(resources)
-
-
-def topic_partitions(bootstrap: str, names: list[str], security: dict | None = None) -> dict[str, int]:
-    from kafka import KafkaAdminClient
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="devkit-describe",
-                             **client_security(security))
-    try:
-        return _describe(admin, names)
-    finally:
-        admin.close()
-
-
-def _describe(admin, names: list[str]) -> dict[str, int]:
-    found = {}
-    for topic in admin.describe_topics(names):
-        led = [p for p in topic.get("partitions", []) if p.get("leader_id", -1) >= 0]
-        if not topic.get("error_code") and led:
-            found[topic.get("name") or topic.get("topic")] = len(topic["partitions"])
-    return found
-
-
-def _wait_partitions(admin, names: list[str], timeout: float) -> dict[str, int]:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = _describe(admin, names)
-        if set(found) >= set(names) or time.monotonic() > deadline:
-            return found
-        time.sleep(0.2)
