@@ -1,5 +1,6 @@
 """`ingest-svc` console script: serve, worker, smtp, flush-spool, confirm-provisional."""
 import gc
+from pathlib import Path
 
 import click
 
@@ -7,6 +8,7 @@ from chassis.backup_cli import backup_group
 from chassis.cli import run_cli
 from chassis.kafka import stop_on_signals
 from chassis.logs import configure_logging
+from chassis.db_cli import db_group
 from chassis.dlq_cli import dlq_group
 from chassis.privacy.audit_cli import audit_group
 from chassis.privacy.retention_cli import retention_group
@@ -106,6 +108,15 @@ def _apply_retention(**fields):
 
 cli.add_command(retention_group(_bus, _apply_retention))
 cli.add_command(backup_group(_setup, lambda s: [s.consumer_group], spool=lambda s: s.spool_dir))
+
+
+def _settings():
+    from ingest_svc.config import Settings
+    return Settings.from_env()
+
+
+# compose's one-shot migrate service runs `ingest-svc db upgrade` before any replica starts
+cli.add_command(db_group(_settings, Path(__file__).parents[1] / "adapters" / "migrations"))
 
 
 def main() -> int:

@@ -2,11 +2,13 @@
 import json
 import sys
 import threading
+from pathlib import Path
 
 import click
 
 from chassis.backup_cli import backup_group, bus_settings
 from chassis.cli import CliError, run_cli
+from chassis.db_cli import db_group
 from chassis.dlq_cli import dlq_group
 from chassis.privacy.audit_cli import audit_group
 from chassis.privacy.retention_cli import retention_group
@@ -159,6 +161,15 @@ def _apply_retention(**fields):
 
 cli.add_command(retention_group(_bus, _apply_retention))
 cli.add_command(backup_group(bus_settings(_bus), lambda s: ["survey-svc"]))  # worker.GROUP
+
+
+def _settings():
+    from survey_svc.config import Settings
+    return Settings.from_env()
+
+
+# compose's one-shot migrate service runs `survey-svc db upgrade` before any replica starts
+cli.add_command(db_group(_settings, Path(__file__).parents[1] / "adapters" / "migrations"))
 
 
 def main() -> None:

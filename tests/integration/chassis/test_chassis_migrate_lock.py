@@ -1,23 +1,31 @@
 """chassis.db.migrate on PostgreSQL: replicas starting at once take turns under an advisory lock
-(`--scale analysis-svc=3` must not run three Alembic upgrades into one another)."""
+(`--scale analysis-svc=3` must not run three Alembic upgrades into one another); `<svc> db upgrade`
+migrates alone, as compose's one-shot migrate services do."""
+import importlib
 import multiprocessing
+import os
+import subprocess
+import sys
 import threading
 from functools import partial
+from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from chassis.db import make_engine, migrate, migration_lock_key
+from devkit.secrets import dev_secrets
 
 from analysis_svc.bootstrap import MIGRATIONS
 
 REPLICAS = 4
 
 
-def _head() -> str:
+def _head(migrations: Path = MIGRATIONS) -> str:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(migrations))
     return ScriptDirectory.from_config(config).get_current_head()
 
 
@@ -78,3 +86,18 @@ def test_migrate_waits_while_another_process_holds_the_lock(postgres_url_factory
     holder.dispose()
     assert not migrating.is_alive() and errors == []
     assert _version(url) == [_head()]
+
+
+@pytest.mark.parametrize("service", ["survey", "ingest", "analysis"])
+def test_db_upgrade_migrates_the_database_and_the_vault_then_exits(service, postgres_url_factory,
+                                                                   tmp_path, monkeypatch):
+    url, vault = postgres_url_factory(service), postgres_url_factory("vault")
+    monkeypatch.setenv("SUITE_ROOT", str(tmp_path))  # dev secrets and keys land in tmp_path
+    env = {**os.environ, **dev_secrets({}), f"{service.upper()}_DATABASE_URL": url,
+           "PRIVACY_VAULT_URL": vault}
+    done = subprocess.run([str(Path(sys.executable).parent / f"{service}-svc"), "db", "upgrade"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    migrations = importlib.import_module(f"{service}_svc.bootstrap").MIGRATIONS
+    assert _version(url) == [_head(migrations)]
+    assert sa.inspect(make_engine(vault)).get_table_names()  # the vault's tables exist
