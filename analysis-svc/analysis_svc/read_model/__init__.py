@@ -11,8 +11,10 @@ from analysis_svc.read_model.followups import closure, detractor_queue
 from analysis_svc.read_model.responses import (EXPORT_COLUMNS, BadCursor, ResponseFilters,
                                                iter_export, responses_page)
 from analysis_svc.read_model.rollup_sums import Filters, Window, window
+from analysis_svc.read_model.ticket_trail import failing_write_backs, trail_for
 
 __all__ = ["CHANGE_LEVELS", "EXPORT_COLUMNS", "BadCursor", "Filters", "ResponseFilters", "Window",
            "changes", "closure", "detractor_queue", "disagreements", "directorates_in_view",
+           "failing_write_backs", "trail_for",
            "iter_export", "latest_month", "responses_page", "summary", "summary_rows",
            "theme_periods", "themes", "totals", "trends", "window"]

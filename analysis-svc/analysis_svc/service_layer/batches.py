@@ -11,7 +11,8 @@ from analysis_svc.service_layer.erasure import forget_erased
 from analysis_svc.service_layer.scoring import Outcome, Policy, handle_events
 
 log = logging.getLogger(__name__)
-RELEVANT_PREFIXES = ("response.submitted", "response.amended", "invitation.")
+RELEVANT_PREFIXES = ("response.submitted", "response.amended", "invitation.", "writeback.",
+                     "ticket.followed_up")
 
 
 class Learner:
@@ -85,7 +86,8 @@ def _apply(envelopes, p: Pipeline) -> Outcome:
     now = p.clock.now()
     with p.uow:
         repo = p.uow.analysis
-        outcome = handle_events(repo, envelopes, p.analyser, p.policy, now, p.readings)
+        outcome = handle_events(repo, envelopes, p.analyser, p.policy, now, p.readings,
+                                getattr(p.uow, "ticket_trail", None))
         forget_erased(p.uow.erasures, envelopes, outcome)
         alerts = [e for e in outcome.events if e.event_type.startswith("alert.")]
         if p.notify and alerts:

@@ -43,6 +43,7 @@ def prepare_rebuild(cmd: commands.PrepareRebuild, uow) -> None:
     with uow:
         if cmd.reset:
             uow.analysis.clear()
+            uow.ticket_trail.clear()
         elif uow.analysis.holds_responses():
             raise DatabaseNotEmpty("the database already holds responses")
         uow.commit()

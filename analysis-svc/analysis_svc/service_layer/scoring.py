@@ -34,8 +34,11 @@ class Outcome:
     owners: dict[str, tuple] = field(default_factory=dict)  # response_id -> (subject, submitted_at)
 
 
+TRAIL_EVENTS = ("writeback.", "ticket.followed_up")  # survey-svc's write-back, the team's reply
+
+
 def handle_events(repo, envelopes: list[Envelope], analyser, policy: Policy,
-                  now: datetime, readings: dict | None = None) -> Outcome:
+                  now: datetime, readings: dict | None = None, ticket_trail=None) -> Outcome:
     """Apply a batch of decoded events inside the caller's transaction."""
     outcome = Outcome()
     fresh = _fresh(repo, envelopes)
@@ -44,6 +47,8 @@ def handle_events(repo, envelopes: list[Envelope], analyser, policy: Policy,
     for env in fresh:
         if env.event_type.startswith("invitation."):
             _record_invitation(repo, env, deltas)
+        elif env.event_type.startswith(TRAIL_EVENTS) and ticket_trail is not None:
+            ticket_trail.record(env.event_type, env.data)
     _store_responses(repo, [e for e in fresh if e.event_type in RESPONSE_EVENTS], analyser,
                      policy, now, deltas, outcome, readings or {})
     repo.apply(deltas)

@@ -91,3 +91,39 @@ def findings(rows: list[dict], label: str, period: str) -> list[str]:
             out.append(f"{where}: satisfaction has been steadily {word} over the last "
                        f"{trend['periods']} {period}s (trend test, {_tested(trend)}).")
     return out
+
+
+TOOLS = {"rt": "Request Tracker", "servicenow": "ServiceNow", "jira": "Jira Service Management",
+         "freshservice": "Freshservice", "glpi": "GLPI"}
+_WHEN = "%d %b %Y %H:%M"
+
+
+def tool_name(kind: str) -> str:
+    return TOOLS.get(kind, kind)
+
+
+def ticket_label(trail: dict) -> str:
+    """RT#123 for Request Tracker (its ids are bare numbers); the tool's own id otherwise."""
+    return f"RT#{trail['ticket_id']}" if trail["tool"] == "rt" else trail["ticket_id"]
+
+
+def write_back_text(trail: dict) -> str:
+    """What became of the answer in the ticket, in a sentence."""
+    tool, ticket = tool_name(trail["tool"]), ticket_label(trail)
+    if trail["status"] == "delivered":
+        reopened = " and the ticket reopened" if trail["reopened"] else ""
+        return f"Note added to ticket {ticket}{reopened} at {trail['status_at']:{_WHEN}}."
+    why = trail.get("reason") or "no answer"
+    if trail["status"] == "retrying":
+        when = trail.get("next_attempt_at")
+        again = f", next try {when:{_WHEN}}" if when else ""
+        return (f"Could not reach {tool} for ticket {ticket}: {why} (will retry{again}; "
+                f"{trail['attempts']} attempts so far).")
+    return (f"{tool} did not take the note for ticket {ticket} after {trail['attempts']} "
+            f"attempts: {why}. It is parked: an administrator needs to look at the connector.")
+
+
+def follow_up_text(trail: dict) -> str | None:
+    if not trail.get("followed_up_at"):
+        return None
+    return f"The team's follow-up: {trail['follow_up']}, {trail['followed_up_at']:{_WHEN}}."

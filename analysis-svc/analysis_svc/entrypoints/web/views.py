@@ -67,11 +67,13 @@ def overview():
                                   settings.min_cell_size, settings.zone) if rows else None
         odd = read_model.disagreements(db, scope, choice.directorate, choice.start, choice.end,
                                        settings.zone)
+        failing = read_model.failing_write_backs(db, scope, choice.directorate)
     if odd:  # the overview's only record-level part: answers with their comments
         audit_read("dashboard.disagreements", rows=len(odd), target="responses", actor=viewer_actor())
     return render_template("dashboard_overview.html", choice=choice, names=names, rows=rows,
                            themes=themes, findings=found, loop=loop, p=presenters,
-                           fdr=presenters.fdr_text(family, filters.alpha), disagreements=odd)
+                           fdr=presenters.fdr_text(family, filters.alpha), disagreements=odd,
+                           failing_write_backs=failing)
 
 
 def _span(kind: str, periods: list[str]):
@@ -121,11 +123,12 @@ def detractors():
         choice = read_choice(request.args, names)
         waiting = read_model.detractor_queue(db, _scope(), choice.directorate)
         done = read_model.detractor_queue(db, _scope(), choice.directorate, done=True, limit=20)
+        trail = read_model.trail_for(db, _scope(), [c["response_id"] for c in waiting + done])
     audit_read("dashboard.detractors", rows=len(waiting) + len(done), target="responses",
                actor=viewer_actor())
     links = _bus().settings.ticket_links
     return render_template("dashboard_detractors.html", choice=choice, names=names,
-                           waiting=waiting, done=done, p=presenters,
+                           waiting=waiting, done=done, p=presenters, trail=trail,
                            ticket_link=lambda ticket_id: ticket_link(ticket_id, links))
 
 
