@@ -12,9 +12,11 @@ def create_app(bus=None):
     from analysis_svc.entrypoints.api import limit, register
     from analysis_svc.read_model import subject_data
     bus = bus or bootstrap.build()
-    app, api = create_service_app(
-        "analysis-svc", bus.settings, title="analysis-svc feeds",
-        readiness={"database": lambda: check_database(bus.engine), "broker": bus.publisher.ping})
+    readiness = {"database": lambda: check_database(bus.engine), "broker": bus.publisher.ping}
+    if bus.settings.run_worker and bus.settings.consumer_heartbeat_file:  # serve's own consumer
+        readiness["consumer"] = lambda: bus.heartbeat.check(bus.settings.consumer_stale_s)
+    app, api = create_service_app("analysis-svc", bus.settings, title="analysis-svc feeds",
+                                  readiness=readiness)
     app.extensions["bus"] = bus
     register(api)
     api.register_blueprint(access_audit_blueprint("analysis-svc"))

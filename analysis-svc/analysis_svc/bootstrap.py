@@ -14,6 +14,7 @@ from chassis.privacy.settings import vault_for
 from chassis.privacy.vault import MasterKeyMismatch
 from chassis.settings import SettingsError
 
+from analysis_svc.adapters.heartbeat import Heartbeat
 from analysis_svc.adapters.lazy_analyser import LazyAnalyser
 from analysis_svc.adapters.mail_outbox import MailRelay
 from analysis_svc.adapters.pdf import PdfPrinter, chromium_pdf
@@ -70,6 +71,7 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True, **overri
         if channel_rules.routes else None)
     deps["report_mailer"] = provide("report_mailer", lambda: SmtpMailer.from_settings(settings), "close")
     deps["subscribe"], deps["replay"] = subscriber(settings), replayer(settings)
+    deps["heartbeat"] = Heartbeat(settings.consumer_heartbeat_file, deps["clock"])
     deps["retention_runs"] = RetentionRuns(deps["engine"])
     deps["retention_sweeps"] = retention_sweeps(deps["engine"])
     deps |= overrides

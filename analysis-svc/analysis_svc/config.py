@@ -71,6 +71,10 @@ class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings, Pri
     batch_size: int = env("ANALYSIS_BATCH_SIZE", 1000, as_int)
     learn_every: int = env("ANALYSIS_LEARN_EVERY", 2000, as_int)
     run_worker: bool = env("ANALYSIS_RUN_WORKER", True, as_bool)
+    # The consumer stamps this file after every poll; with run_worker, /readyz fails when the
+    # stamp is older than consumer_stale_s (unset: `serve` picks a private file for its child).
+    consumer_heartbeat_file: str | None = env("ANALYSIS_CONSUMER_HEARTBEAT", None)
+    consumer_stale_s: float = env("ANALYSIS_CONSUMER_STALE_S", 60.0, as_float)
     alert_email: bool = env("ALERT_EMAIL", False, as_bool)
     public_url: str = env("ANALYSIS_PUBLIC_URL", "http://127.0.0.1:8003")
     # Weeks and months start at local midnight here (changing it needs `rebuild --reset`).

@@ -1,7 +1,10 @@
 """analysis-svc: serve, consume, rebuild, score, evaluate, themes, tokens."""
+import os
 import subprocess
 import sys
+import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -39,7 +42,13 @@ def serve():
     settings = bus.settings
     bus.close()
     configure_logging("analysis-svc", settings.log_level)
-    child = (subprocess.Popen([sys.executable, "-m", "analysis_svc.entrypoints.cli", "consume"])
+    if settings.run_worker and not settings.consumer_heartbeat_file:
+        # /readyz reports the consumer started here: it stamps a file this process's workers read
+        beats = tempfile.mkdtemp(prefix="analysis-consumer-")
+        settings = replace(settings, consumer_heartbeat_file=os.path.join(beats, "heartbeat"))
+    child = (subprocess.Popen([sys.executable, "-m", "analysis_svc.entrypoints.cli", "consume"],
+                              env={**os.environ,
+                                   "ANALYSIS_CONSUMER_HEARTBEAT": settings.consumer_heartbeat_file})
              if settings.run_worker else None)
     try:
         run_server(lambda: create_app(_bus(settings, migrate_db=False)), settings.bind)

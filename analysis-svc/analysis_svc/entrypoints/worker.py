@@ -14,7 +14,7 @@ from analysis_svc.domain.commands import ApplyRetention, ConsumeBatch
 from analysis_svc.entrypoints import erasure_worker as erasures
 from analysis_svc.entrypoints import report_schedule
 
-__all__ = ["TOPICS", "handle_records", "make_worker", "run"]
+__all__ = ["TOPICS", "consume", "handle_records", "make_worker", "run"]
 log = logging.getLogger(__name__)
 # A batch allocates ~100 objects per message; with the default gen-0 threshold (700) the
 # collector runs every few messages and its older generations keep re-scanning the loaded
@@ -90,10 +90,21 @@ def run(bus, stop: threading.Event, *, group_id: str | None = None) -> None:
         bus, lambda: ApplyRetention(trigger="worker"), stop)).start()
     while not stop.is_set():
         try:
-            make_worker(bus, group_id=group_id).run(stop)
+            consume(make_worker(bus, group_id=group_id), stop, bus.heartbeat.beat)
         except Exception:
             # Offsets were not committed for the failed batch; the next consumer re-reads it.
             log.exception("consumer stopped; restarting")
             stop.wait(2.0)
     if server is not None:
         server.close()
+
+
+def consume(consumer, stop: threading.Event, beat) -> None:
+    """The consumer's run loop with a heartbeat after every poll (/readyz reads it)."""
+    consumer.subscribe()
+    try:
+        while not stop.is_set():
+            consumer.poll_once(stop)
+            beat()
+    finally:
+        consumer.close()
