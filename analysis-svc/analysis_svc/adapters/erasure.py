@@ -5,6 +5,7 @@ from sqlalchemy import case, or_, select, update
 
 from chassis.privacy.erasures import ErasureLog
 
+from analysis_svc.adapters.bulk import among, is_postgresql
 from analysis_svc.adapters.followups_orm import followups
 from analysis_svc.adapters.mail_outbox import alert_mail_outbox
 from analysis_svc.adapters.orm import invitations, privacy, responses
@@ -29,6 +30,14 @@ def _without_comment(body: str) -> str:
 class ErasureRepository(ErasureLog):
     def __init__(self, session):
         super().__init__(session, privacy, responses)
+
+    def erased(self, refs: set[str]) -> set[str]:
+        """ErasureLog.erased with the refs as one array parameter on PostgreSQL (a batch asks
+        about ~2,000 of them: an IN list of that many parameters is ~4x slower to parse)."""
+        if not refs:
+            return set()
+        return set(self.session.execute(select(self.refs.c.ref).where(
+            among(self.refs.c.ref, refs, is_postgresql(self.session)))).scalars())
 
     def anonymise_answers(self, response_ids: set[str]) -> int:
         """Comment and subject gone; score, label, compound, themes and cohort stay counted."""

@@ -1,11 +1,12 @@
 """SQL reads and writes for the consumer: bulk, dialect-aware upserts that add to counters."""
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from chassis import inbox
 
+from analysis_svc.adapters.bulk import RowSet, among, is_postgresql
 from analysis_svc.adapters.mail_outbox import alert_mail_outbox
 from analysis_svc.adapters.webhook_outbox import alert_webhook_outbox
 from analysis_svc.adapters.orm import (invitations, metadata, raised_alerts, rollup_themes, rollups,
@@ -17,12 +18,25 @@ inbox_table = metadata.tables["event_inbox"]
 _CELL = ("directorate", "service", "team", "period_kind", "period", "period_start")
 
 
+def _row_sets(table, columns) -> dict[bool, RowSet]:
+    """The table's bulk INSERT, for SQLite (False) and PostgreSQL (True)."""
+    return {pg: RowSet(table, columns, pg) for pg in (False, True)}
+
+
+_RESPONSES = _row_sets(responses, [c.name for c in responses.c])
+_ROLLUPS = _row_sets(rollups, list(_CELL) + list(COUNTERS))
+_THEMES = _row_sets(rollup_themes, list(_CELL) + ["theme", "count"])
+_ALERTS = _row_sets(raised_alerts, ["alert_id", "kind", "directorate", "raised_at"])
+_UPDATE_RESPONSE = update(responses).where(
+    responses.c.response_id == bindparam("b_response_id")).values(
+    {c.name: bindparam(f"b_{c.name}") for c in responses.c if c.name != "response_id"})
+
+
 class SqlRepository:
     def __init__(self, session):
         self.session = session
-        dialect = session.get_bind().dialect.name
-        self._insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        self._lock = dialect == "postgresql"
+        self._pg = is_postgresql(session)
+        self._insert = postgresql.insert if self._pg else sqlite.insert
 
     def seen(self, event_ids: list[str]) -> set[str]:
         return inbox.seen(self.session, event_ids)
@@ -33,25 +47,25 @@ class SqlRepository:
     def responses_by_id(self, response_ids: list[str]) -> dict[str, dict]:
         if not response_ids:
             return {}
-        stmt = select(responses).where(responses.c.response_id.in_(sorted(response_ids)))
-        if self._lock:
+        stmt = select(responses).where(among(responses.c.response_id, response_ids, self._pg))
+        if self._pg:
             stmt = stmt.with_for_update()
         return {r["response_id"]: dict(r) for r in self.session.execute(stmt).mappings()}
 
     def save_responses(self, new_rows: list[dict], changed_rows: list[dict]) -> None:
         if new_rows:
-            self.session.execute(responses.insert(), new_rows)
-        for row in changed_rows:
-            self.session.execute(update(responses)
-                                 .where(responses.c.response_id == row["response_id"])
-                                 .values(**row))
+            self.session.execute(_RESPONSES[self._pg].insert(), _RESPONSES[self._pg].params(new_rows))
+        if changed_rows:  # each row names every column (scoring._row): one executemany
+            self.session.execute(_UPDATE_RESPONSE, [
+                {f"b_{k}": v for k, v in row.items()} for row in changed_rows])
 
     def requester_names(self, invitation_ids: list[str]) -> dict[str, str]:
         ids = sorted({i for i in invitation_ids if i})
         if not ids:
             return {}
         stmt = select(invitations.c.invitation_id, invitations.c.requester_name).where(
-            invitations.c.invitation_id.in_(ids), invitations.c.requester_name.is_not(None))
+            among(invitations.c.invitation_id, ids, self._pg),
+            invitations.c.requester_name.is_not(None))
         return dict(self.session.execute(stmt).all())
 
     def upsert_invitation(self, row: dict) -> bool:
@@ -74,32 +88,39 @@ class SqlRepository:
         if deltas.cells:
             rows = [dict(zip(_CELL, key), **{c: counts.get(c, 0) for c in COUNTERS})
                     for key, counts in sorted(deltas.cells.items())]
-            stmt = self._insert(rollups)
+            cells = _ROLLUPS[self._pg]
+            stmt = cells.insert()
             stmt = stmt.on_conflict_do_update(
                 index_elements=list(_CELL[:5]),
                 set_={c: rollups.c[c] + stmt.excluded[c] for c in COUNTERS})
-            self.session.execute(stmt, rows)
+            self.session.execute(stmt, cells.params(rows))
         themed = [dict(zip(_CELL + ("theme",), key), count=n)
                   for key, n in sorted(deltas.themes.items()) if n]
         if themed:
-            stmt = self._insert(rollup_themes)
+            cells = _THEMES[self._pg]
+            stmt = cells.insert()
             stmt = stmt.on_conflict_do_update(
                 index_elements=list(_CELL[:5]) + ["theme"],
                 set_={"count": rollup_themes.c["count"] + stmt.excluded["count"]})
-            self.session.execute(stmt, themed)
+            self.session.execute(stmt, cells.params(themed))
 
     def claim_alerts(self, alerts: list[tuple[str, str, str]], now: datetime) -> set[str]:
         """Of (alert_id, kind, directorate), the ids raised for the first time (alerts go out once)."""
         wanted = {a[0]: a for a in alerts}
         if not wanted:
             return set()
+        rows = [{"alert_id": i, "kind": wanted[i][1], "directorate": wanted[i][2], "raised_at": now}
+                for i in sorted(wanted)]
+        claims = _ALERTS[self._pg]
+        if self._pg:  # one statement: the ids it inserted are the ones raised for the first time
+            stmt = claims.insert().on_conflict_do_nothing().returning(raised_alerts.c.alert_id)
+            return set(self.session.execute(stmt, claims.params(rows)).scalars())
         taken = set(self.session.execute(select(raised_alerts.c.alert_id).where(
             raised_alerts.c.alert_id.in_(sorted(wanted)))).scalars())
-        new = [wanted[i] for i in sorted(wanted) if i not in taken]
+        new = [row for row in rows if row["alert_id"] not in taken]
         if new:
-            self.session.execute(self._insert(raised_alerts).on_conflict_do_nothing(), [
-                {"alert_id": i, "kind": k, "directorate": d, "raised_at": now} for i, k, d in new])
-        return {a[0] for a in new}
+            self.session.execute(claims.insert().on_conflict_do_nothing(), claims.params(new))
+        return {row["alert_id"] for row in new}
 
     def stage_mails(self, rows: list[dict]) -> None:
         """Stage alert emails (alert_event_id, recipient, subject, body, created_at) once each."""
@@ -127,6 +148,21 @@ class SqlRepository:
         out: dict[str, dict[str, dict]] = {}
         for r in self.session.execute(stmt).mappings():
             out.setdefault(r["directorate"], {})[r["period"]] = {c: r[c] or 0 for c in COUNTERS}
+        return out
+
+    def directorate_sums_many(self, kind_periods: list[tuple[str, str]]
+                              ) -> dict[str, dict[str, dict[str, dict]]]:
+        """directorate_sums of several (kind, period)s in one query: kind, directorate, period."""
+        if not kind_periods:
+            return {}
+        stmt = select(rollups.c.period_kind, rollups.c.directorate, rollups.c.period,
+                      *[func.sum(rollups.c[c]).label(c) for c in COUNTERS]).where(
+            tuple_(rollups.c.period_kind, rollups.c.period).in_(sorted(set(kind_periods))),
+        ).group_by(rollups.c.period_kind, rollups.c.directorate, rollups.c.period)
+        out: dict[str, dict[str, dict[str, dict]]] = {}
+        for r in self.session.execute(stmt).mappings():
+            out.setdefault(r["period_kind"], {}).setdefault(r["directorate"], {})[r["period"]] = {
+                c: r[c] or 0 for c in COUNTERS}
         return out
 
     def holds_responses(self) -> bool:

@@ -35,10 +35,13 @@ def find_drops(repo, touched: set[tuple[str, str, str]], *, min_cell: int, alpha
                now: datetime) -> list[tuple[str, dict]]:
     """(event_id, alert data) for each newly significant drop in the touched (kind, period)s."""
     out = []
-    for kind, period in sorted({(kind, period) for _, kind, period in touched}):
+    tested = sorted({(kind, period) for _, kind, period in touched})
+    # one query for every period and the one before it (a batch touches ~15 of them)
+    sums = repo.directorate_sums_many(sorted({(kind, p) for kind, period in tested
+                                              for p in (period, previous(kind, period))}))
+    for kind, period in tested:
         before = previous(kind, period)
-        sums = repo.directorate_sums(kind, [period, before])
-        for test in drop_tests(sums, period, before, min_cell=min_cell, alpha=alpha):
+        for test in drop_tests(sums.get(kind, {}), period, before, min_cell=min_cell, alpha=alpha):
             alert_id = drop_alert_id(test["directorate"], kind, period)
             if not test["drop"] or not repo.claim_alert(alert_id, "significant_drop",
                                                         test["directorate"], now):

@@ -1,0 +1,67 @@
+"""A batch in one statement of fixed text: on PostgreSQL one array per column (unnest), not one
+parameter per value; SQLite keeps its IN lists and executemany.
+
+An IN list of 1,000 ids is 1,000 bind parameters the server parses and plans on every batch
+(~4x the time of `= ANY(array)`), and an executemany INSERT is one execution per row. The array
+forms have the same text whatever the batch size, so psycopg prepares them after a few batches.
+"""
+import json
+
+from sqlalchemy import JSON, Float, String, Table, Text, any_, bindparam, cast, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
+
+
+def _uncut(type_):
+    """The column's type for an array cast: VARCHAR without its length, since a cast to
+    VARCHAR(n) would silently cut a longer value that an INSERT refuses (and the column does)."""
+    return String() if isinstance(type_, String) else type_
+
+
+def is_postgresql(session_or_conn) -> bool:
+    bind = getattr(session_or_conn, "dialect", None) or session_or_conn.get_bind().dialect
+    return bind.name == "postgresql"
+
+
+def among(column, values, postgres: bool):
+    """`column IN values`: one array parameter on PostgreSQL."""
+    values = sorted(set(values))
+    if postgres:
+        return column == any_(bindparam(None, values, type_=ARRAY(_uncut(column.type))))
+    return column.in_(values)
+
+
+class RowSet:
+    """INSERTs of `columns` into `table` taking a batch's rows at once: one array per column on
+    PostgreSQL (JSON values as their text, cast back, as SQLAlchemy's JSON type writes them:
+    None is JSON null), executemany on SQLite. Every row names every column (no defaults apply)."""
+
+    def __init__(self, table: Table, columns: list[str], postgres: bool):
+        self.table, self.columns, self.postgres = table, list(columns), postgres
+        self._json = {n for n in self.columns if isinstance(table.c[n].type, JSON)}
+        # psycopg types a list by its items and refuses a mix (a counter's 0 among floats)
+        self._float = {n for n in self.columns if isinstance(table.c[n].type, Float)}
+
+    def insert(self):
+        """The INSERT; chain .on_conflict_do_nothing() / _do_update() / .returning() as needed."""
+        if not self.postgres:
+            return sqlite.insert(self.table)
+        source = func.unnest(*[bindparam(f"b_{n}", type_=ARRAY(
+            Text if n in self._json else _uncut(self.table.c[n].type))) for n in self.columns]
+        ).table_valued(*self.columns).render_derived("batch")
+        return postgresql.insert(self.table).from_select(self.columns, select(*[
+            cast(source.c[n], self.table.c[n].type) if n in self._json else source.c[n]
+            for n in self.columns]))
+
+    def params(self, rows: list[dict]):
+        """The rows as the INSERT's parameters (one list per column on PostgreSQL)."""
+        if not self.postgres:
+            return rows
+        return {f"b_{n}": self._column(n, [row.get(n) for row in rows]) for n in self.columns}
+
+    def _column(self, name: str, values: list) -> list:
+        if name in self._json:
+            return [json.dumps(v) for v in values]
+        if name in self._float:
+            return [None if v is None else float(v) for v in values]
+        return values
