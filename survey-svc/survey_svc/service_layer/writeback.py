@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
+from survey_svc.connectors.http import ItsmUnavailable
 from survey_svc.domain.commands import DeliverWriteBacks, QueueWriteBack
 from survey_svc.domain.writeback import DONE, FAILED, WriteBack, note_for
 
@@ -110,8 +111,8 @@ def reason(step: str, err: Exception) -> str:
     status = getattr(err, "status", None)
     if status:
         return f"{step}: HTTP {status}"
-    if isinstance(err, LookupError):
-        return f"{step}: {err}"
+    if isinstance(err, (ItsmUnavailable, LookupError)):  # "POST /ticket/7/comment: Timeout"
+        return f"{step}: {err}"[:300]
     return f"{step}: {type(err).__name__}"
 
 

@@ -2,6 +2,7 @@
 resolution (also across a survey-svc killed mid-poll), a detractor's answer becomes one comment
 on the RT ticket, and the ticket is reopened when the rules say so. survey-svc on SQLite and
 PostgreSQL (db_url); RT on its own SQLite (the session's request_tracker)."""
+import json
 import os
 import signal
 import subprocess
@@ -14,12 +15,17 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from chassis.auth import sign_webhook
 from contracts import topics
-from contracts.envelope import encode, make_envelope
+from contracts.envelope import decode, encode, make_envelope
 from survey_svc import bootstrap
-from survey_svc.adapters.orm import connector_state, decisions, invitations
+from survey_svc.adapters.orm import (connector_state, decisions, invitations, itsm_writebacks,
+                                     metadata)
+from survey_svc.app import create_app
 from survey_svc.connectors.pull import load_pull_connectors
-from survey_svc.domain.commands import DeliverWriteBacks, PollConnector, SendDueMail, SetPolicy
+from survey_svc.connectors.sources import load_push_sources
+from survey_svc.domain.commands import (CheckFollowUps, DeliverWriteBacks, PollConnector,
+                                        SendDueMail, SetPolicy)
 from survey_svc.entrypoints.worker import handle_message
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -60,6 +66,19 @@ class Rt:
             self.session.put(f"{self.api}/ticket/{ticket}",
                              json={"Status": status}).raise_for_status()
         return self.session.get(f"{self.api}/ticket/{ticket}").json()["Status"]
+
+    def reply(self, ticket: str, text: str) -> None:
+        """An agent's reply to the requester (a Correspond transaction)."""
+        self.session.post(f"{self.api}/ticket/{ticket}/correspond", json={
+            "Content": text, "ContentType": "text/plain"}).raise_for_status()
+
+    def as_pulled(self, ticket: str) -> dict:
+        """The ticket as the pull connector reads it (REST2 search, linked fields expanded)."""
+        found = self.session.get(f"{self.api}/tickets", params={
+            "query": f"id = {int(ticket)}", "fields": "Status,Resolved,LastUpdated,Requestor,Queue",
+            "fields[Requestor]": "EmailAddress,RealName,Name", "fields[Queue]": "Name"})
+        found.raise_for_status()
+        return found.json()["items"][0]
 
     def comments(self, ticket: str) -> list[str]:
         """The content of each comment on the ticket, oldest first."""
@@ -212,3 +231,84 @@ def _settings_env(settings, tmp_path) -> dict:
     return {"PRIVACY_MASTER_KEY": "k" * 48, "PRIVACY_VAULT_URL": f"sqlite:///{tmp_path}/vault.db","WEBHOOK_SECRET": settings.webhook_secret, "ADMIN_TOKEN": settings.admin_token,
             "REPLY_TAG_KEY": settings.reply_tag_key, "SURVEY_SIGNING_KEY": settings.signing_key,
             "SURVEY_DATABASE_URL": settings.database_url}
+
+
+def announced(bus, prefix: str) -> list:
+    """survey-svc's outbox: the events of that type (prefix), oldest first."""
+    outbox = metadata.tables["event_outbox"]
+    with bus.engine.connect() as conn:
+        envelopes = [decode(p) for p in conn.scalars(select(outbox.c.payload).order_by(outbox.c.id))]
+    return [e for e in envelopes if e.event_type.startswith(prefix)]
+
+
+def test_the_write_back_and_the_teams_follow_up_in_rt_are_announced_once_each(rt, survey_rt):
+    bus = survey_rt()
+    ticket = rt.ticket("resident9@example.org")
+    rt.status(ticket, "resolved")
+    assert bus.handle(PollConnector("rt")).surveyed == 1
+    [invitation] = rows(bus, invitations, invitations.c.ticket_id == ticket)
+    answer(bus, invitation["id"], 2, "Nobody called back")
+
+    assert bus.handle(DeliverWriteBacks()).done == 1
+    [delivered] = announced(bus, "writeback.")
+    assert delivered.event_type == "writeback.delivered" and delivered.key == f"r-{invitation['id']}"
+    assert {k: delivered.data[k] for k in ("ticket_id", "ref", "tool", "connector", "directorate",
+                                           "reopened")} == {
+        "ticket_id": ticket, "ref": ticket, "tool": "rt", "connector": "rt",
+        "directorate": "Unassigned", "reopened": True}
+    assert delivered.data["link"].endswith(f"/Ticket/Display.html?id={ticket}")
+    assert bus.handle(CheckFollowUps("rt")) == 0  # only our own comment and reopen so far
+
+    rt.reply(ticket, "An engineer comes on Tuesday")
+    assert bus.handle(CheckFollowUps("rt")) == 1
+    assert bus.handle(CheckFollowUps("rt")) == 0  # seen once
+    rt.status(ticket, "resolved")
+    assert bus.handle(CheckFollowUps("rt")) == 1
+    replied, resolved = announced(bus, "ticket.followed_up")
+    assert replied.data["summary"] == "Reply sent to the requester in Request Tracker"
+    assert resolved.data["summary"] == "Status set to resolved in Request Tracker"
+    assert replied.data["at"] <= resolved.data["at"]
+    assert b"engineer" not in encode(replied)  # what was said stays in the tool
+
+
+PUSH = """
+[push.rt]
+mapping = "rt"
+auth = "signed"
+secret_env = "PUSH_SECRET"
+[push.rt-unlinked]
+mapping = "rt"
+auth = "signed"
+secret_env = "PUSH_SECRET"
+"""
+
+
+def test_a_pushed_ticket_of_a_tool_with_a_connector_is_written_back_through_it(
+        rt, survey_settings, clock, connectors_file, request_tracker):
+    path = connectors_file()
+    Path(path).write_text(Path(path).read_text() + PUSH)
+    bus = bootstrap.build(survey_settings, clock=clock, connectors=load_pull_connectors(
+        path, {"RT_TOKEN": request_tracker.token}), push_sources=load_push_sources(
+        path, {"PUSH_SECRET": "push-s3cret"}))
+    try:
+        bus.handle(SetPolicy("*", {"throttle_days": 0}, "test"))
+        client = create_app(bus).test_client()
+        linked, unlinked = rt.ticket("pushed1@example.org"), rt.ticket("pushed2@example.org")
+        for source, ticket in (("rt", linked), ("rt-unlinked", unlinked)):
+            rt.status(ticket, "resolved")
+            body = json.dumps(rt.as_pulled(ticket)).encode()
+            pushed = client.post(f"/v1/tickets/resolved/{source}", data=body, headers={
+                "Content-Type": "application/json",
+                "X-Signature": sign_webhook("push-s3cret", body, int(clock.now().timestamp()))})
+            assert pushed.status_code == 202 and pushed.json["surveyed"], pushed.json
+            [invitation] = rows(bus, invitations, invitations.c.ticket_id == ticket)
+            answer(bus, invitation["id"], 1, "Pushed and still broken")
+
+        [queued] = rows(bus, itsm_writebacks)  # the unlinked source's ticket has no way back
+        assert (queued["ticket_id"], queued["connector"], queued["ref"]) == (linked, "rt", linked)
+        assert bus.handle(DeliverWriteBacks()).done == 1
+        [comment] = rt.comments(linked)
+        assert "Comment: Pushed and still broken" in comment
+        assert rt.comments(unlinked) == []
+    finally:
+        bus.close()

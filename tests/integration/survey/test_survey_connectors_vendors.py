@@ -9,11 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from contracts.envelope import decode
 from devkit.stub_api import StubApi
 from survey_svc import bootstrap
-from survey_svc.adapters.orm import decisions, invitations, itsm_writebacks
+from survey_svc.adapters.orm import decisions, invitations, itsm_writebacks, metadata
+from survey_svc.app import create_app
 from survey_svc.connectors.pull import load_pull_connectors
-from survey_svc.domain.commands import DeliverWriteBacks, PollConnector, QueueWriteBack
+from survey_svc.connectors.sources import load_push_sources
+from survey_svc.domain.commands import (CheckFollowUps, DeliverWriteBacks, PollConnector,
+                                        QueueWriteBack)
 from survey_svc.domain.writeback import Answer
 
 pytestmark = pytest.mark.integration
@@ -323,3 +327,86 @@ def test_glpi_pull_uses_a_session_and_counts_solutions(api, desk):
     assert followup.headers["Content-Type"] == "application/json"
     assert (reopen.method, reopen.path, reopen.json()) == ("PUT", "/apirest.php/Ticket/42",
                                                            {"input": {"status": 2}})
+
+
+def test_servicenow_the_teams_update_after_our_work_note_is_announced_once(api, desk):
+    """The mark is the PATCH answer's sys_updated_on; the record read back later was updated
+    after it by another user than ours: a follow-up, once."""
+    followed = {"on": False}
+
+    def handler(request):
+        if request.method == "GET" and request.path.startswith("/api/now/table/incident/"):
+            if not followed["on"]:  # untouched since our note: as the PATCH answered
+                return 200, {"result": {**fixture("servicenow/patch_incident.json")["result"],
+                                        "sys_updated_by": "survey.integration"}}
+            return 200, fixture("servicenow/get_incident_followed_up.json")
+        return servicenow_api(request)
+
+    server = api(handler)
+    bus = desk(server, SERVICENOW)
+    bus.handle(PollConnector("snow"))
+    assert answer_for(bus, "INC0010023") == "queued"
+    assert bus.handle(DeliverWriteBacks()).done == 1
+    [row] = writebacks(bus)
+    assert row["followup_mark"] == "2024-03-06 09:00:00"  # from the PATCH's own answer
+    server.requests.clear()
+
+    assert bus.handle(CheckFollowUps("snow")) == 0
+    [look] = server.requests
+    assert (look.method, look.path) == ("GET", "/api/now/table/incident/"
+                                               "9d385017c611228701d22104cc95c371")
+    assert look.arg("sysparm_fields") == "sys_updated_on,sys_updated_by,state"
+    assert look.headers["Authorization"] == basic("survey.integration", "s3cret")
+    followed["on"] = True
+    assert bus.handle(CheckFollowUps("snow")) == 1
+    assert bus.handle(CheckFollowUps("snow")) == 0  # the mark moved past it
+    [event] = outbox(bus, "ticket.followed_up")
+    assert (event.data["summary"], event.data["at"]) == (
+        "Resolved in ServiceNow", datetime(2024, 3, 7, 10, 15, tzinfo=timezone.utc))
+    assert event.data["ticket_id"] == "INC0010023" and event.data["tool"] == "servicenow"
+    [delivered] = outbox(bus, "writeback.")
+    assert delivered.event_type == "writeback.delivered" and delivered.data["reopened"] is True
+
+
+def test_servicenow_a_pushed_incident_is_written_back_to_its_sys_id(api, survey_settings, clock,
+                                                                     tmp_path):
+    """[push.snow] beside [pull.snow]: the pushed incident's note goes through the connector,
+    to the record the mapping's `ref` (sys_id) names."""
+    server = api(servicenow_api)
+    path = tmp_path / "connectors.toml"
+    path.write_text(SERVICENOW.replace("{url}", server.url) + PUSH_SNOW)
+    bus = bootstrap.build(survey_settings, clock=clock, connectors=load_pull_connectors(
+        str(path), {"DESK_SECRET": "s3cret"}), push_sources=load_push_sources(
+        str(path), {"PUSH_SECRET": "push-s3cret"}))
+    try:
+        incident = fixture("servicenow/incident_resolved.json")
+        pushed = create_app(bus).test_client().post(
+            "/v1/tickets/resolved/snow", json=incident,
+            headers={"Authorization": basic("survey-push", "push-s3cret")})
+        assert pushed.status_code == 202 and pushed.json["surveyed"], pushed.json
+        number, sys_id = incident["result"]["number"], incident["result"]["sys_id"]
+        assert answer_for(bus, number) == "queued"
+        server.requests.clear()
+        assert bus.handle(DeliverWriteBacks()).done == 1
+        note, reopen = server.requests
+        assert (note.method, note.path) == ("PATCH", f"/api/now/table/incident/{sys_id}")
+        assert note.headers["Authorization"] == basic("survey.integration", "s3cret")
+        assert "Comment: Still no heating" in note.json()["work_notes"]
+    finally:
+        bus.close()
+
+
+PUSH_SNOW = """
+[push.snow]
+mapping = "servicenow"
+auth = "basic"
+username = "survey-push"
+secret_env = "PUSH_SECRET"
+"""
+
+
+def outbox(bus, prefix: str) -> list:
+    table = metadata.tables["event_outbox"]
+    with bus.engine.connect() as conn:
+        found = [decode(p) for p in conn.scalars(select(table.c.payload).order_by(table.c.id))]
+    return [e for e in found if e.event_type.startswith(prefix)]
