@@ -59,4 +59,8 @@ def compose_secrets() -> dict[str, str]:
     """DEV ONLY values for every secret docker-compose.yml requires: `devkit secrets --compose > .env`."""
     found = dev_secrets({})
     key_files = {f"{name}_FILE": found.pop(name) for name in KEY_FILES}
-    return {**found, "POSTGRES_PASSWORD": _token("POSTGRES_PASSWORD"), **key_files}
+    # the superuser's (init only) and one per service role (infra/postgres/init-databases.sql)
+    passwords = {name: _token(name) for name in ("POSTGRES_PASSWORD", "SURVEY_DB_PASSWORD",
+                                                 "INGEST_DB_PASSWORD", "ANALYSIS_DB_PASSWORD",
+                                                 "VAULT_DB_PASSWORD")}
+    return {**found, **passwords, **key_files}

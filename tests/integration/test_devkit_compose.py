@@ -1,5 +1,5 @@
 """docker-compose.yml stays in step with the contracts, is valid compose, and refuses to start
-without real secrets (no public fallbacks); only the public-facing port listens beyond 127.0.0.1."""
+without real secrets (no public fallbacks); only the public-facing ports listen beyond 127.0.0.1."""
 import os
 import re
 import shutil
@@ -17,10 +17,11 @@ COMPOSE_FILE = repo_root() / "docker-compose.yml"
 TEST_ENV = repo_root() / "infra" / "compose" / "test.env"  # what `make test` validates with
 SECRETS = ["WEBHOOK_SECRET", "ADMIN_TOKEN", "INGEST_SECRET_KEY", "INGEST_API_TOKENS",
            "INGEST_INBOUND_TOKEN", "DASHBOARD_SESSION_SECRET", "REPLY_TAG_KEY", "PRIVACY_MASTER_KEY",
-           "POSTGRES_PASSWORD",
+           "POSTGRES_PASSWORD", "SURVEY_DB_PASSWORD", "INGEST_DB_PASSWORD", "ANALYSIS_DB_PASSWORD",
+           "VAULT_DB_PASSWORD",
            "SURVEY_SIGNING_KEY_FILE", "SURVEY_VERIFY_KEY_FILE"]
 OPTIONAL_CREDENTIALS = {"SMTP_USERNAME", "SMTP_PASSWORD"}  # empty: a relay without auth
-PUBLIC = {("ingest-svc", 8002)}
+PUBLIC = {("ingest-svc", 8002), ("ingest-smtp", 2525)}  # web answers, email replies
 
 
 def compose() -> list[str]:
