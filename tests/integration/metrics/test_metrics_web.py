@@ -120,3 +120,46 @@ def test_a_dead_workers_counts_stay_and_its_live_gauges_go(server, tmp_path):
     assert not (metrics_dir / f"gauge_livesum_{dead}.db").exists()
     wait_for(lambda: get(port, "/healthz")[0] == 200, timeout=30, message="serving again")
     assert requests_counted(port) == sum(served.values())
+
+
+def test_a_real_service_under_two_workers_counts_each_request_once(tmp_path, kafka_bootstrap):
+    """`ingest-svc serve` (INGEST_WORKERS=2): every scrape answers the sum of both workers."""
+    from chassis.tokens import generate_keypair
+    port, metrics_dir = free_port(), tmp_path / "prometheus"
+    env = {**os.environ, "INGEST_PORT": str(port), "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+           "INGEST_DATABASE_URL": f"sqlite:///{tmp_path / 'ingest.db'}",
+           "INGEST_SPOOL_DIR": str(tmp_path / "spool"), "SURVEY_VERIFY_KEY": generate_keypair()[1],
+           "INGEST_SECRET_KEY": "metrics-test", "REPLY_TAG_KEY": "metrics-test",
+           "INGEST_WORKERS": "2", "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+    process = subprocess.Popen([str(Path(sys.executable).with_name("ingest-svc")), "serve"], env=env,
+                               start_new_session=True, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    labels = {"endpoint": "/healthz", "method": "GET", "service": "ingest-svc", "status": "200"}
+    answered = []  # every /healthz this test saw answered, whichever worker answered it
+
+    def healthz() -> bool:
+        if get(port, "/healthz")[0] == 200:
+            answered.append(1)
+            return True
+        return False
+    try:
+        wait_for(healthz, timeout=90, message="ingest-svc up")
+        for _ in range(60):
+            if len(list(metrics_dir.glob("counter_*.db"))) == 2:  # both workers answered some
+                break
+            healthz()
+        else:
+            pytest.fail("one worker answered every request")
+        for _ in range(25):
+            assert healthz()
+        assert [counted(port, labels) for _ in range(6)] == [len(answered)] * 6
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def counted(port: int, labels: dict) -> float:
+    status, text = get(port, "/metrics")
+    assert status == 200
+    return next(s.value for f in text_string_to_metric_families(text) for s in f.samples
+                if s.name == "http_requests_total" and s.labels == labels)
