@@ -90,63 +90,71 @@ def test_topics_are_replicated_three_times_with_min_isr_2(kafka_cluster):
     assert min_isr == {name: "2" for name in TOPICS}
 
 
+def build_ingest(bootstrap: str, tmp_path, privacy_settings):
+    return ingest_bootstrap.build(IngestSettings(
+        database_url=f"sqlite:///{tmp_path / 'ingest.db'}", spool_dir=str(tmp_path / "spool"),
+        kafka_bootstrap_servers=bootstrap, survey_verify_key=generate_keypair()[1],
+        secret_key=uuid.uuid4().hex, reply_tag_key=uuid.uuid4().hex,
+        api_tokens=("kiosk:kiosk-token",), ack_timeout_s=2.0, **privacy_settings))
+
+
+def build_analysis(bootstrap: str, tmp_path, privacy_settings):
+    return analysis_bootstrap.build(AnalysisSettings(
+        database_url=f"sqlite:///{tmp_path / 'analysis.db'}", model_dir="",
+        kafka_bootstrap_servers=bootstrap, admin_token="cluster-admin", **privacy_settings))
+
+
 def test_a_broker_killed_mid_stream_loses_and_doubles_no_answer(
         kafka_cluster, tmp_path, unique, privacy_settings, wait_for):
     directorate = f"Cluster-{unique}"
-    ingest = ingest_bootstrap.build(IngestSettings(
-        database_url=f"sqlite:///{tmp_path / 'ingest.db'}", spool_dir=str(tmp_path / "spool"),
-        kafka_bootstrap_servers=kafka_cluster.bootstrap, survey_verify_key=generate_keypair()[1],
-        secret_key=uuid.uuid4().hex, reply_tag_key=uuid.uuid4().hex,
-        api_tokens=("kiosk:kiosk-token",), ack_timeout_s=2.0, **privacy_settings))
-    analysis = analysis_bootstrap.build(AnalysisSettings(
-        database_url=f"sqlite:///{tmp_path / 'analysis.db'}", model_dir="",
-        kafka_bootstrap_servers=kafka_cluster.bootstrap, admin_token="cluster-admin",
-        **privacy_settings))
+    ingest = build_ingest(kafka_cluster.bootstrap, tmp_path, privacy_settings)
+    analysis = build_analysis(kafka_cluster.bootstrap, tmp_path, privacy_settings)
     stop_worker = threading.Event()
     consumer = threading.Thread(target=worker.run, args=(analysis, stop_worker), daemon=True,
                                 kwargs={"group_id": f"analysis-cluster-{unique}"})
     # background: its spool flusher replays what missed the ack bound, as `ingest-svc serve` does
     poster = Poster(ingest_app(ingest, background=True), directorate)
-    consumer.start()
-    poster.thread.start()
     victim = kafka_cluster.leader_of(FEEDBACK_RESPONSES, 0)
-
-    def progress() -> str:
-        return (f"{len(poster.acked)} acknowledged {poster.deliveries}, {ingest.spool.count()} "
-                f"spooled, {stored(analysis, directorate)[1]} counted")
 
     def until(predicate, timeout: float, message: str) -> None:
         """wait_for, and on a timeout say how far the stream got."""
         try:
             wait_for(predicate, timeout=timeout, message=message)
         except WaitTimeout as timeout_error:
-            raise WaitTimeout(f"{timeout_error}: {progress()}") from None
+            raise WaitTimeout(f"{timeout_error}: {len(poster.acked)} acknowledged "
+                              f"{poster.deliveries}, {ingest.spool.count()} spooled, "
+                              f"{stored(analysis, directorate)[1]} counted") from None
+
+    consumer.start()
+    poster.thread.start()
     try:
-        poster.wait_acked(300, wait_for)
+        poster.wait_acked(200, wait_for)
         kafka_cluster.kill(victim)  # SIGKILL: no controlled shutdown, no leadership handed over
         at_kill = len(poster.acked)
         assert not kafka_cluster.nodes[victim].is_running()
-        # Two nodes left: min ISR 2 still holds, so answers keep flowing and being counted.
         kafka_cluster.wait_brokers(set(kafka_cluster.nodes) - {victim}, timeout=30)
-        poster.wait_acked(at_kill + 300, wait_for)
-        until(lambda: len(stored(analysis, directorate)[0]) >= at_kill + 200, timeout=90,
-                 message="answers counted while a broker is down")
+        assert kafka_cluster.leader_of(FEEDBACK_RESPONSES, 0) != victim
+        # Two nodes left: min ISR 2 still holds, so answers keep flowing and being counted.
+        poster.wait_acked(at_kill + 200, wait_for)
+        until(lambda: len(stored(analysis, directorate)[0]) >= at_kill + 100, timeout=90,
+              message="answers counted while a broker is down")
         kafka_cluster.restart(victim)
-        poster.wait_acked(len(poster.acked) + 200, wait_for)
-    finally:
+        poster.wait_acked(len(poster.acked) + 100, wait_for)
         poster.stop.set()
         poster.thread.join(timeout=30)
-    try:
         acked = set(poster.acked)
         assert len(acked) == len(poster.acked) and not poster.refused
         until(lambda: ingest.spool.count() == 0, timeout=60, message="ingest spool drained")
         until(lambda: stored(analysis, directorate)[1] >= len(acked), timeout=120,
-                 message=f"{len(acked)} answers counted")
+              message=f"{len(acked)} answers counted")
         wait_for(lambda: not kafka_cluster.under_replicated(), timeout=90, message="ISR restored")
     finally:
+        poster.stop.set()
         stop_worker.set()
         consumer.join(timeout=60)
         ingest.close()
+        if not kafka_cluster.nodes[victim].is_running():  # a failed run leaves the next a whole cluster
+            kafka_cluster.restart(victim)
     try:
         # Settled, consumer stopped: nothing lost, nothing counted twice.
         ids, rows, rolled = stored(analysis, directorate)
@@ -158,5 +166,3 @@ def test_a_broker_killed_mid_stream_loses_and_doubles_no_answer(
         assert [row["responses"] for row in totals.json] == [len(acked)]
     finally:
         analysis.close()
-    assert kafka_cluster.nodes[victim].is_running()
-    assert not kafka_cluster.under_replicated()
