@@ -165,22 +165,16 @@ def dlq_group(make_bus, service: str, consumes) -> click.Group:
                            + ((("would send to " if dry_run else "sending to ")
                                + verdict.letter.source_topic) if verdict.send
                               else f"skipped: {verdict.why}"))
-            if dry_run:
-                audit(bus, "dlq.replay-dry-run", dlq.topic,
-                      {**selection.audited(), "offsets": list(offsets)}, len(going))
-                click.echo(f"dry run: {len(going)} would be replayed, {len(verdicts) - len(going)} skipped")
-                return
-            outcomes = dlq.republish(going) if going else []
-            sent = 0
-            for letter, (ok, where) in zip(going, outcomes):
-                if ok:
-                    sent += 1
-                    audit(bus, REPLAY_ACTION, letter.ref, {
-                        "digest": letter.digest, "source_topic": letter.source_topic,
-                        "landed": where}, 1)
-                else:
-                    click.echo(f"{letter.position}  not sent: {where}", err=True)
-        click.echo(f"replayed {sent}, skipped {len(verdicts) - len(going)}")
+            sent = 0 if dry_run else _send(bus, dlq, going)
+            # the run itself, even when it sent nothing: it read the selected records
+            audit(bus, "dlq.replay-run", dlq.topic, {
+                **selection.audited(), "offsets": list(offsets), "dry_run": dry_run,
+                "again": again, "sent": sent}, len(verdicts))
+        skipped = len(verdicts) - len(going)
+        if dry_run:
+            click.echo(f"dry run: {len(going)} would be replayed, {skipped} skipped")
+            return
+        click.echo(f"replayed {sent}, skipped {skipped}")
         if sent < len(going):
             raise DlqError(f"{len(going) - sent} not confirmed by the broker: run replay again")
 
@@ -211,6 +205,19 @@ def dlq_group(make_bus, service: str, consumes) -> click.Group:
                    + ", ".join(f"{p}:{o}" for p, o in sorted(starts.items())))
 
     return dlq
+
+
+def _send(bus, dlq: DeadLetterTopic, going: list) -> int:
+    """Republish, then record each confirmed send in the ledger (the access audit)."""
+    sent = 0
+    for letter, (ok, where) in zip(going, dlq.republish(going) if going else []):
+        if ok:
+            sent += 1
+            audit(bus, REPLAY_ACTION, letter.ref, {
+                "digest": letter.digest, "source_topic": letter.source_topic, "landed": where}, 1)
+        else:
+            click.echo(f"{letter.position}  not sent: {where}", err=True)
+    return sent
 
 
 def _chosen(dlq: DeadLetterTopic, offsets, selection: Selection) -> list:

@@ -132,3 +132,17 @@ def test_purge_deletes_up_to_an_offset_or_a_moment_after_confirmation(
     assert shown.exit_code == 1 and "it holds 0:3-0:4" in shown.output
     assert [(_filters(e)["before"], e["rows"]) for e in cli.audit("dlq.purge")] == [
         ("0:2", 2), ("0:3", 1)]
+
+
+def test_a_replay_leaves_what_another_service_or_a_web_form_refused(service_cli, dlq_topic, seeded):
+    cli = service_cli("ingest-svc")
+    result = cli("--topic", dlq_topic, "replay", "0:1", "0:2", "0:3")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "0:1  skipped: feedback.responses is not read by ingest-svc (it came in over HTTP: "
+        "the sender must send it again)",
+        "0:2  skipped: rejected by analysis-svc: replay it with analysis-svc",
+        "0:3  skipped: rejected by survey-svc: replay it with survey-svc",
+        "replayed 0, skipped 3"]
+    run, = cli.audit("dlq.replay-run")  # audited although nothing was sent
+    assert run["rows"] == 3 and _filters(run)["sent"] == 0 and cli.audit("dlq.replay") == []

@@ -132,5 +132,8 @@ def test_replay_after_a_fix_is_consumed_once_and_never_loops(
         assert headers["dlq-replay-of"].decode() == entry["target"]
         assert entry["target"].startswith(f"{FEEDBACK_RESPONSES_DLQ}:0:")
         assert value in {encode(fixed), encode(twice), poison}
-    assert len(cli.audit("dlq.replay-dry-run")) == 1
+    runs = [json.loads(e["filters"]) if isinstance(e["filters"], str) else e["filters"]
+            for e in cli.audit("dlq.replay-run")]
+    assert [(r["dry_run"], r["sent"]) for r in runs] == [(True, 0), (False, 3), (False, 0),
+                                                         (False, 0)]
     bus.close()
