@@ -11,12 +11,14 @@ carry a comment (sealed by ingest-svc with the shared key vault, analysed by ana
 The load is a separate process (`bench_freshness.py load ...`): THREADS threads on keep-alive
 connections take answer n at its scheduled time start + n/RATE (open loop: a slow answer does
 not delay the schedule) and record when each 202 arrived. Meanwhile this process polls
-/v1/totals for the directorate every POLL_MS; answer k (in thank-you order) counts as counted at
+/v1/totals for the directorate every POLL_MS (100); answer k (in thank-you order) counts as counted at
 the first poll that shows at least k answers: the horizontal distance between the curve of
 thank-yous and the curve of counted answers, which does not need to know which answer a
 consumer batch took. Freshness is quantised by the poll interval (printed).
 
 A warm-up second at the rate (another directorate, waited for until counted) comes first.
+CPU per answer (from /proc) of ingest-svc's processes and of analysis-svc's consumer is printed
+too: on a shared machine it says more than the rates about what 500/s needs.
 Baseline, measured first in the same run: one answer alone, posted when nothing else is in
 flight and polled every 10 ms (median of 10): the pipeline's floor with no load. The report
 gives p50/p95/p99 under load and p95 as a multiple of the lone answer's. Goal: p95 < 2 s.
@@ -44,6 +46,28 @@ COMMENTS = ["Fixed quickly, thank you", "Took ages and nobody called back",
 
 def load_avg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def tree(pid: int) -> list[int]:
+    """The process and all its descendants."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(c) for c in (task / "children").read_text().split()]
+    return [pid] + [p for child in children for p in tree(child)]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """user + system seconds of the processes (the steadier figure on a shared machine)."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def consumer_pids(analysis: subprocess.Popen) -> list[int]:
+    return [p for p in tree(analysis.pid)
+            if b"consume" in Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0")]
 
 
 def answer(directorate: str, n: int) -> bytes:
@@ -188,8 +212,11 @@ def load_process(port: int, directorate: str, rate: int, seconds: float, threads
         check=True, capture_output=True, text=True).stdout)
 
 
-def under_load(args, ingest_port: int, analysis_port: int, directorate: str) -> dict:
+def under_load(args, processes, ingest_port: int, analysis_port: int, directorate: str) -> dict:
     polls, costs, done = [], [], threading.Event()
+    ingest, consumer = tree(processes[0].pid), consumer_pids(processes[1])
+    web = [p for p in tree(processes[1].pid) if p not in consumer]
+    cpu = cpu_seconds(ingest), cpu_seconds(consumer), cpu_seconds(web)
 
     def poll():
         while not done.is_set():
@@ -205,7 +232,10 @@ def under_load(args, ingest_port: int, analysis_port: int, directorate: str) -> 
         time.sleep(0.1)
     done.set()
     poller.join()
-    return {"load": load, "polls": polls, "poll_ms": statistics.median(costs) * 1000}
+    return {"load": load, "polls": polls, "poll_ms": statistics.median(costs) * 1000,
+            "ingest_cpu_us": (cpu_seconds(ingest) - cpu[0]) / max(accepted, 1) * 1e6,
+            "consumer_cpu_us": (cpu_seconds(consumer) - cpu[1]) / max(accepted, 1) * 1e6,
+            "web_cpu_ms": (cpu_seconds(web) - cpu[2]) / max(len(polls), 1) * 1e3}
 
 
 def freshness(acks: list[float], polls: list[tuple[float, int]]) -> list[float]:
@@ -236,7 +266,12 @@ def report(args, lone: list[float], result: dict, loads: list[str]) -> None:
     print(f"freshness (thank you -> counted on /v1/totals, polled every {args.poll_ms} ms):"
           f" p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms, p99 {q[98] * 1000:.0f} ms,"
           f" max {max(fresh) * 1000:.0f} ms; {len(acks) - len(fresh)} not counted within 120 s;"
-          f" a /v1/totals request took {result['poll_ms']:.0f} ms (median)")
+          f" a /v1/totals request took {result['poll_ms']:.0f} ms (median),"
+          f" {result['web_cpu_ms']:.1f} ms of analysis-svc's web CPU")
+    last = next((t for t, n in polls if n >= len(acks)), polls[-1][0])
+    print(f"counted {len(fresh) / (last - load['start']):.0f}/s over the run (the consumer's pace);"
+          f" CPU per answer: ingest-svc {result['ingest_cpu_us']:.0f} us,"
+          f" analysis-svc consumer {result['consumer_cpu_us']:.0f} us")
     print(f"ratio: p95 under load / the lone answer's median = {q[94] / base:.1f}x;"
           f" goal p95 < 2 s: {'met' if q[94] < 2 else 'missed'}")
 
@@ -247,7 +282,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--poll-ms", type=int, default=50)
+    parser.add_argument("--poll-ms", type=int, default=100)
     parser.add_argument("--alone", type=int, default=10)
     parser.add_argument("--port", type=int)
     parser.add_argument("--directorate")
@@ -267,7 +302,7 @@ def main() -> None:
             lone = alone(ingest_port, analysis_port, f"{directorate}-alone", args.alone)
             warm_up(args, ingest_port, analysis_port, f"{directorate}-warm")
             loads.append(load_avg())
-            result = under_load(args, ingest_port, analysis_port, directorate)
+            result = under_load(args, processes, ingest_port, analysis_port, directorate)
             loads.append(load_avg())
         finally:
             stop(processes)
