@@ -20,7 +20,9 @@ from ingest_svc import bootstrap as ingest_bootstrap
 from ingest_svc.app import create_app as ingest_app
 from ingest_svc.config import Settings as IngestSettings
 
-pytestmark = [pytest.mark.integration, pytest.mark.cluster, pytest.mark.slow]
+# the first test also pays for starting the cluster (a minute on a busy two-core box)
+pytestmark = [pytest.mark.integration, pytest.mark.cluster, pytest.mark.slow,
+              pytest.mark.timeout(600)]
 ADMIN = {"Authorization": "Bearer cluster-admin"}
 
 
@@ -133,7 +135,8 @@ def test_a_broker_killed_mid_stream_loses_and_doubles_no_answer(
         at_kill = len(poster.acked)
         assert not kafka_cluster.nodes[victim].is_running()
         kafka_cluster.wait_brokers(set(kafka_cluster.nodes) - {victim}, timeout=30)
-        assert kafka_cluster.leader_of(FEEDBACK_RESPONSES, 0) != victim
+        wait_for(lambda: kafka_cluster.leader_of(FEEDBACK_RESPONSES, 0) not in (victim, -1),
+                 timeout=30, message="a new leader for the killed node's partition")
         # Two nodes left: min ISR 2 still holds, so answers keep flowing and being counted.
         poster.wait_acked(at_kill + 200, wait_for)
         until(lambda: len(stored(analysis, directorate)[0]) >= at_kill + 100, timeout=90,
