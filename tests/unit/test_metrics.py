@@ -24,11 +24,12 @@ def outbox(tmp_path):
                      sa.Column("sent_at", UtcDateTime()))
     engine = make_engine(f"sqlite:///{tmp_path / 'box.db'}")
     meta.create_all(engine)
+    now = datetime.now(timezone.utc)  # the backlog's age is counted from the wall clock
     with engine.begin() as conn:
         conn.execute(table.insert(), [
-            {"kind": "detractor", "created_at": NOW - timedelta(minutes=10), "sent_at": NOW},
-            {"kind": "detractor", "created_at": NOW - timedelta(minutes=5), "sent_at": None},
-            {"kind": "volume", "created_at": NOW - timedelta(minutes=1), "sent_at": None}])
+            {"kind": "detractor", "created_at": now - timedelta(minutes=10), "sent_at": now},
+            {"kind": "detractor", "created_at": now - timedelta(minutes=5), "sent_at": None},
+            {"kind": "volume", "created_at": now - timedelta(minutes=1), "sent_at": None}])
     yield table, session_factory(engine)
     engine.dispose()
 
