@@ -1,7 +1,6 @@
 """The analyser: redact, then score sentiment, match themes and flag disagreement."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -13,9 +12,10 @@ from typing import Iterable
 import joblib
 import numpy as np
 
+from . import fingerprint
 from .learned import OnlineModel
 from .phrases import DATA
-from .redaction import redact
+from .redaction import asset_tag, redact
 from .taxonomy import match_themes
 from .vader import domain_vader
 
@@ -63,11 +63,9 @@ def disagrees(compound: float, score: int | None) -> bool:
 
 
 def base_version() -> str:
-    """The shipped rules' version: a release name and a digest of the lexicon, phrases and cut-offs."""
-    digest = hashlib.sha1(f"{POSITIVE_AT} {NEGATIVE_AT} {BAND}".encode())
-    for name in ("it_lexicon.tsv", "it_phrases.tsv"):
-        digest.update((DATA / name).read_bytes())
-    return f"{BASE_RELEASE}.{digest.hexdigest()[:7]}"
+    """The shipped rules' version: a release name and a digest of all that changes a score or a
+    stored text (code, lexicons, phrases, taxonomy, redaction rules and data, name lists: fingerprint.py)."""
+    return f"{BASE_RELEASE}.{fingerprint.digest(asset_tag())[:7]}"
 
 
 class Analyser:
@@ -85,14 +83,14 @@ class Analyser:
         self.rejected = 0  # learned tables that failed the frozen-set check
         self._recent: dict[str, tuple[str, float]] = {}
         self._frozen: tuple[list[str], np.ndarray, list[str], float] | None = None
-        self._base_version = base_version()
 
     @property
     def version(self) -> str:
         """Which model scored: the base rules, plus the learned table's labels and digest if in use."""
+        base = base_version()  # cached per asset-tag pattern, which bootstrap may set after start
         if not self.model_weight() or not self.model.table:
-            return self._base_version
-        return f"{self._base_version}+learned.n{self.model.n_seen}.{self.model.digest()}"
+            return base
+        return f"{base}+learned.n{self.model.n_seen}.{self.model.digest()}"
 
     model_version = version
 

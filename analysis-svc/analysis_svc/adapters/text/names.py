@@ -92,15 +92,21 @@ class Gazetteer:
     never: frozenset[str]
 
 
+def census_files():
+    """The census lists inside the `names` package: male and female first names, surnames."""
+    base = resources.files("names")
+    return [base / name for name in ("dist.male.first", "dist.female.first", "dist.all.last")]
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """The name lists, read once from the `names` package and this package's data files."""
-    base = resources.files("names")
+    *firsts, last = census_files()
     first = set()
-    for name in ("dist.male.first", "dist.female.first"):
-        first.update(line.split()[0].lower() for line in (base / name).read_text().splitlines() if line.strip())
+    for path in firsts:
+        first.update(line.split()[0].lower() for line in path.read_text().splitlines() if line.strip())
     surnames = set()
-    for line in (base / "dist.all.last").read_text().splitlines():
+    for line in last.read_text().splitlines():
         parts = line.split()
         if parts and int(parts[3]) <= _SURNAME_RANK:
             surnames.add(parts[0].lower())

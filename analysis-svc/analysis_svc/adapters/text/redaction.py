@@ -169,6 +169,11 @@ def configure(asset_tag: str | None = None) -> None:
     _asset_pattern(_asset_tag)  # compile now: a bad pattern fails at start-up, not on a comment
 
 
+def asset_tag() -> str:
+    """The asset-tag pattern in use (part of the model version: it changes what is stored)."""
+    return _asset_tag
+
+
 def find(text: str, names: Iterable[str] = ()) -> list[Span]:
     """Every span of personal data in text as (start, end, placeholder), in text order."""
     if not text:

@@ -44,8 +44,13 @@ def plain_nltk_vader() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer(lexicon_file="file:" + os.fspath(path))
 
 
+def emoji_path() -> Path:
+    """VADER's emoji descriptions, shipped inside the vaderSentiment wheel."""
+    return Path(vaderSentiment.__file__).parent / "emoji_utf8_lexicon.txt"
+
+
 def _emoji_lexicon() -> dict[str, str]:
-    path = Path(vaderSentiment.__file__).parent / "emoji_utf8_lexicon.txt"
+    path = emoji_path()
     pairs = (line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line)
     return {emoji: " " + desc.strip() + " " for emoji, desc in pairs}
 

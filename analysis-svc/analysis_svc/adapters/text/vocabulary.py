@@ -18,10 +18,15 @@ _BRITISH = (("is", "iz"), ("ys", "yz"), ("our", "or"), ("tre", "ter"), ("bre", "
             ("ll", "l"), ("mme", "m"), ("ogue", "og"), ("ence", "ense"), ("ae", "e"), ("oe", "e"))
 
 
+def word_list():
+    """pyspellchecker's gzipped English word list, inside the installed package."""
+    return resources.files("spellchecker") / "resources" / "en.json.gz"
+
+
 @lru_cache(maxsize=1)
 def english() -> frozenset[str]:
     """pyspellchecker's English words, lower case."""
-    with (resources.files("spellchecker") / "resources" / "en.json.gz").open("rb") as raw:
+    with word_list().open("rb") as raw:
         with gzip.open(raw) as f:
             return frozenset(json.load(f))
 
