@@ -8,6 +8,7 @@ from confluent_kafka import KafkaException, Producer
 from contracts.envelope import encode
 
 from chassis import tracing
+from chassis.kafka import carried
 from chassis.kafka.config import PublishError, client_config, outgoing_headers
 from chassis.kafka.security import KafkaSecurity, kafka_security
 
@@ -106,24 +107,32 @@ class KafkaPublisher:
         self.publish_raw([(e.topic, e.key, encode(e)) for e in envelopes])
 
     def publish_raw(self, messages) -> None:
-        """Send (topic, key, value bytes) triples already encoded, e.g. from an outbox."""
+        """Send (topic, key, value bytes) triples already encoded, or (topic, key, value,
+        stored headers) from an outbox or spool: chassis.kafka.carried.carried_headers() kept
+        when the event was written, so the send continues that request's trace."""
         self._send(messages, self.timeout_s + 5)
 
     def _send(self, messages, wait_s: float, discard_on_failure: bool = False) -> None:
         """Queue every message, then wait up to wait_s for all confirmations (thread-safe);
-        each carries the current request's id and trace context in its headers."""
+        each carries its request's id and trace context in its headers."""
         messages = list(messages)
         if not messages:
             return
+        if any(len(m) > 3 and m[3] for m in messages):
+            with carried.sending(messages) as headed:
+                self._confirm(headed, wait_s, discard_on_failure)
+            return
         with tracing.producer_span(messages):
-            self._confirm(messages, wait_s, discard_on_failure, outgoing_headers())
+            headers = outgoing_headers()
+            self._confirm([(*m[:3], headers) for m in messages], wait_s, discard_on_failure)
 
-    def _confirm(self, messages, wait_s: float, discard_on_failure: bool, headers) -> None:
+    def _confirm(self, messages, wait_s: float, discard_on_failure: bool) -> None:
+        """Produce (topic, key, value, headers) quadruples and wait for their confirmations."""
         deadline = time.monotonic() + wait_s
         current = self._get()
         confirmations = _Confirmations(len(messages))
         try:
-            for topic, key, value in messages:
+            for topic, key, value, headers in messages:
                 self._produce(current.producer, topic, key, value, headers, confirmations, deadline)
             if not confirmations.wait(max(0.0, deadline - time.monotonic())):
                 raise PublishError(f"not confirmed within {wait_s:g}s{current.errors.describe()}")

@@ -3,6 +3,7 @@ import logging
 import threading
 
 from chassis.kafka import KafkaPublisher, PublishError
+from chassis.kafka.carried import carried_headers
 from chassis.privacy.envelopes import seal_envelopes
 from contracts import encode
 
@@ -47,7 +48,7 @@ class SpoolingDelivery:
                 return "published"
             except PublishError as err:
                 log.warning("broker did not confirm; spooling", extra={"reason": str(err)})
-        self.spool.append(messages)
+        self.spool.append(messages, carried_headers())  # the flush continues this request's trace
         return "spooled"
 
 
@@ -57,9 +58,9 @@ def flush_spool(spool: Spool, publisher, batch: int = 500) -> int:
     with spool.flushing() as mine:
         if not mine:
             return 0
-        while rows := spool.peek(batch):
+        while rows := spool.peek_to_send(batch):
             try:
-                publisher.publish_raw([(topic, key, value) for _, topic, key, value in rows])
+                publisher.publish_raw([row[1:] for row in rows])  # (topic, key, value, headers)
             except PublishError:
                 break
             spool.remove_through(rows[-1][0])

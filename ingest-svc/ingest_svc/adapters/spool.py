@@ -8,8 +8,14 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from chassis.kafka import carried
+
 _SCHEMA = """CREATE TABLE IF NOT EXISTS spool (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, key TEXT, value BLOB NOT NULL)"""
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, key TEXT, value BLOB NOT NULL,
+    headers TEXT)"""
+# `headers` (JSON: the spooling request's id and trace context, sent when flushed) came later:
+# a spool file written before it gains the column when opened; its records flush without.
+_HEADERS = "ALTER TABLE spool ADD COLUMN headers TEXT"
 # Delivered messages leave their bytes in the file and its WAL until compacted: how many, since
 # when (the first delivery since the last compaction, in Unix seconds). One row at most.
 _DELIVERED = """CREATE TABLE IF NOT EXISTS delivered (
@@ -31,6 +37,7 @@ class Spool:
         with self._connect() as conn:
             conn.execute(_SCHEMA)
             conn.execute(_DELIVERED)
+            _add_headers(conn)
 
     def _connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -42,11 +49,15 @@ class Spool:
             self._local.conn = conn
         return conn
 
-    def append(self, messages: list[tuple[str, str | None, bytes]]) -> None:
+    def append(self, messages: list[tuple[str, str | None, bytes]],
+               headers: dict[str, str] | None = None) -> None:
+        """Keep `messages` with the spooling request's carried_headers(), sent when flushed."""
+        stored = carried.dumps(headers)
         conn = self._connect()
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executemany("INSERT INTO spool (topic, key, value) VALUES (?, ?, ?)", messages)
+            conn.executemany("INSERT INTO spool (topic, key, value, headers) VALUES (?, ?, ?, ?)",
+                             [(topic, key, value, stored) for topic, key, value in messages])
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -61,6 +72,14 @@ class Spool:
     def peek(self, limit: int = 500) -> list[tuple[int, str, str | None, bytes]]:
         return self._connect().execute(
             "SELECT seq, topic, key, value FROM spool ORDER BY seq LIMIT ?", (limit,)).fetchall()
+
+    def peek_to_send(self, limit: int = 500) -> list[tuple[int, str, str | None, bytes, dict | None]]:
+        """The oldest messages with their stored headers (None when none or unreadable)."""
+        rows = self._connect().execute(
+            "SELECT seq, topic, key, value, headers FROM spool ORDER BY seq LIMIT ?",
+            (limit,)).fetchall()
+        return [(seq, topic, key, value, carried.loads(text))
+                for seq, topic, key, value, text in rows]
 
     def remove_through(self, seq: int) -> None:
         """Forget messages the broker confirmed, noting that their bytes still linger."""
@@ -124,3 +143,16 @@ class Spool:
             yield True
         finally:
             os.close(fd)
+
+
+def _add_headers(conn: sqlite3.Connection) -> None:
+    """Give a spool file from before `headers` the column (once, whichever process is first)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        names = {row[1] for row in conn.execute("PRAGMA table_info(spool)")}
+        if "headers" not in names:
+            conn.execute(_HEADERS)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

@@ -13,7 +13,7 @@ class FakeRawPublisher:
     def publish_raw(self, messages) -> None:
         if self.down:
             raise PublishError("broker down")
-        self.published.extend(decode(value) for _, _, value in messages)
+        self.published.extend(decode(value) for _, _, value, *_ in messages)
 
     def ping(self) -> None:
         if self.down:
