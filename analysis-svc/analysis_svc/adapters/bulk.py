@@ -7,9 +7,11 @@ forms have the same text whatever the batch size, so psycopg prepares them after
 """
 import json
 
+from sqlalchemy import exc
 from sqlalchemy import JSON, Float, String, Table, Text, any_, bindparam, cast, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import TypeDecorator
 
 
 def _uncut(type_):
@@ -65,3 +67,41 @@ class RowSet:
         if name in self._float:
             return [None if v is None else float(v) for v in values]
         return values
+
+
+def copy_rows(session, table: Table, rows: list[dict]) -> None:
+    """PostgreSQL: INSERT new rows with COPY (every column named in every row; a duplicate key
+    fails as an INSERT would). A third of the client CPU and wall time of an executemany or an
+    unnest of a thousand 27-column rows: psycopg formats COPY rows in C. Errors are raised as
+    SQLAlchemy's (OperationalError stays transient: the batch is re-read, not dead-lettered)."""
+    columns = [c.name for c in table.c]
+    dialect = session.get_bind().dialect
+    convert = [_copy_value(table.c[n].type, dialect) for n in columns]
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    connection = session.connection()
+    raw = connection.connection.driver_connection
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([f(row[n]) for f, n in zip(convert, columns)])
+    except dialect.loaded_dbapi.Error as err:
+        lost = dialect.is_disconnect(err, raw, None)
+        if lost:
+            connection.invalidate(err)
+        raise exc.DBAPIError.instance(statement, None, err, dialect.loaded_dbapi.Error,
+                                      hide_parameters=True, connection_invalidated=lost,
+                                      dialect=dialect) from err
+
+
+def _copy_value(type_, dialect):
+    """What COPY's text format needs for a column: JSON as its text (None is JSON null, as
+    SQLAlchemy writes it), a TypeDecorator's bind conversion (aware UTC datetimes), else as is."""
+    if isinstance(type_, JSON):
+        return json.dumps
+    if isinstance(type_, TypeDecorator):
+        return lambda value: type_.process_bind_param(value, dialect)
+    return _same
+
+
+def _same(value):
+    return value

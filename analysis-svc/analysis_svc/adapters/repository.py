@@ -6,7 +6,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from chassis import inbox
 
-from analysis_svc.adapters.bulk import RowSet, among, is_postgresql
+from analysis_svc.adapters.bulk import RowSet, among, copy_rows, is_postgresql
 from analysis_svc.adapters.mail_outbox import alert_mail_outbox
 from analysis_svc.adapters.webhook_outbox import alert_webhook_outbox
 from analysis_svc.adapters.orm import (invitations, metadata, raised_alerts, rollup_themes, rollups,
@@ -23,7 +23,6 @@ def _row_sets(table, columns) -> dict[bool, RowSet]:
     return {pg: RowSet(table, columns, pg) for pg in (False, True)}
 
 
-_RESPONSES = _row_sets(responses, [c.name for c in responses.c])
 _ROLLUPS = _row_sets(rollups, list(_CELL) + list(COUNTERS))
 _THEMES = _row_sets(rollup_themes, list(_CELL) + ["theme", "count"])
 _ALERTS = _row_sets(raised_alerts, ["alert_id", "kind", "directorate", "raised_at"])
@@ -53,8 +52,10 @@ class SqlRepository:
         return {r["response_id"]: dict(r) for r in self.session.execute(stmt).mappings()}
 
     def save_responses(self, new_rows: list[dict], changed_rows: list[dict]) -> None:
-        if new_rows:
-            self.session.execute(_RESPONSES[self._pg].insert(), _RESPONSES[self._pg].params(new_rows))
+        if new_rows and self._pg:
+            copy_rows(self.session, responses, new_rows)
+        elif new_rows:
+            self.session.execute(responses.insert(), new_rows)
         if changed_rows:  # each row names every column (scoring._row): one executemany
             self.session.execute(_UPDATE_RESPONSE, [
                 {f"b_{k}": v for k, v in row.items()} for row in changed_rows])

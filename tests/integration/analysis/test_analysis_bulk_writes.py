@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from chassis.db import make_engine, migrate, session_factory
 
@@ -161,3 +162,12 @@ def test_inbox_and_erased_refs_are_looked_up_in_bulk(sessions):
             {"ref": "s" * 64, "kind": "subject", "request_id": "q1", "erased_at": NOW}])
         assert erasures.erased({"inv-1", "inv-2", "s" * 64 + "x"}) == {"inv-1"}
         assert erasures.erased(set()) == set()
+
+
+def test_a_response_stored_twice_fails_as_an_insert_does(sessions):
+    """The batch then retries message by message (an amendment), as with a plain INSERT."""
+    with sessions() as session:
+        SqlRepository(session).save_responses([_row("r1")], [])
+        session.commit()
+    with sessions() as session, pytest.raises(IntegrityError):
+        SqlRepository(session).save_responses([_row("r2"), _row("r1")], [])
