@@ -14,8 +14,10 @@ from analysis_svc.read_model.rollup_sums import (Filters, group_fields, sums, th
 from analysis_svc.service_layer.measures import change, measures, trend
 
 
-def trends(session, scope: set[str] | None, filters: Filters) -> list[dict]:
-    """One row per group per period: measures plus the change from the previous period."""
+def trends(session, scope: set[str] | None, filters: Filters, *, sums=sums,
+           window=window) -> list[dict]:
+    """One row per group per period: measures plus the change from the previous period
+    (`sums` and `window` are replaced by the "as it is now" view, read_model.structure_views)."""
     win = window(session, scope, filters, extra=1)
     if win is None:
         return []
@@ -36,9 +38,11 @@ def trends(session, scope: set[str] | None, filters: Filters) -> list[dict]:
     return rows
 
 
-def totals(session, scope: set[str] | None, filters: Filters) -> list[dict]:
+def totals(session, scope: set[str] | None, filters: Filters, *, sums=sums,
+           window=window) -> list[dict]:
     """Per group, over the whole window: measures (every period summed), the CSAT change from
-    the window of the same length just before, and the trend test across the window's periods."""
+    the window of the same length just before, and the trend test across the window's periods
+    (`sums` and `window` as in trends)."""
     win = window(session, scope, filters)
     if win is None:
         return []

@@ -2,8 +2,8 @@
 from chassis.messagebus import MessageBus
 from chassis.privacy.audit import RecordAccess, record_access
 
-from analysis_svc.domain import commands
-from analysis_svc.service_layer import erasure, handlers
+from analysis_svc.domain import commands, structure_commands as structure_cmds
+from analysis_svc.service_layer import erasure, handlers, structure
 from analysis_svc.service_layer.retention import apply_retention
 from analysis_svc.reports.schedule import send_scheduled_report
 
@@ -18,6 +18,13 @@ COMMAND_HANDLERS = {
     commands.EraseSubjects: erasure.erase_subjects,
     RecordAccess: record_access,
     commands.SendScheduledReport: send_scheduled_report,
+    structure_cmds.AddOrganisation: structure.add_organisation,
+    structure_cmds.AddNode: structure.add_node,
+    structure_cmds.RecordReorganisation: structure.record_reorganisation,
+    structure_cmds.MapAlias: structure.map_alias,
+    structure_cmds.ScanUnknownNames: structure.scan_unknown_names,
+    structure_cmds.ImportStructure: structure.import_structure,
+    structure_cmds.MigrateDirectorates: structure.migrate_directorates,
 }
 EVENT_HANDLERS: dict = {}
 

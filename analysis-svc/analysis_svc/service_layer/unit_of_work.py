@@ -6,6 +6,7 @@ from analysis_svc.adapters.orm import privacy
 from analysis_svc.adapters.erasure import ErasureRepository
 from analysis_svc.adapters.partner_repository import FollowUpRepository, TokenRepository
 from analysis_svc.adapters.repository import SqlRepository
+from analysis_svc.adapters.structure_repository import StructureRepository
 from analysis_svc.adapters.ticket_trail import TicketTrailStore
 
 
@@ -22,6 +23,7 @@ class SqlUnitOfWork:
         self.tokens = TokenRepository(self.session)
         self.erasures = ErasureRepository(self.session)
         self.ticket_trail = TicketTrailStore(self.session)
+        self.structure = StructureRepository(self.session)
         self.access_audit = AccessAudit(self.session, privacy["access_audit"])
         return self
 

@@ -1,0 +1,123 @@
+"""Admin API of the organisation structure (#17): organisations, nodes, reorganisations,
+unknown names and their aliases. The admin token only; faults are 422s naming each field."""
+from datetime import date
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
+
+from chassis.auth import require_admin
+
+from analysis_svc.adapters.structure_repository import load_structure
+from analysis_svc.domain import structure_commands as commands
+from analysis_svc.domain.structure import StructureError
+from analysis_svc.entrypoints.api.auth import bus
+from analysis_svc.entrypoints.api.structure_schemas import (AliasIn, CreatedSchema, NodeIn,
+                                                            OrganisationIn, ReorganisationIn,
+                                                            StructureSchema, UnknownNameSchema)
+from analysis_svc.read_model.structure_admin import unknown_names
+
+blp = Blueprint("structure", __name__, url_prefix="/v1",
+                description="Organisations, their structure and reorganisations (admin)")
+SECURITY = [{"bearerAuth": []}]
+
+
+@blp.before_request
+def admin_only():
+    require_admin(bus().settings.admin_token, "analysis-svc")
+
+
+def _handle(command):
+    try:
+        return bus().handle(command)
+    except StructureError as err:
+        abort(422, message="The structure refused this change.", messages={"json": err.errors})
+
+
+@blp.route("/organisations")
+class Organisations(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(200, StructureSchema)
+    def get(self):
+        """Every organisation with its nodes (dated names, aliases) and every reorganisation."""
+        with bus().sessions() as session:
+            return _structure_json(load_structure(session), bus().clock.now().date())
+
+    @blp.doc(security=SECURITY)
+    @blp.arguments(OrganisationIn, unknown=RAISE)
+    @blp.response(201, CreatedSchema)
+    def post(self, args):
+        """Add an organisation (a council); its id is made from the name unless given."""
+        return {"id": _handle(commands.AddOrganisation(args["name"], args.get("id")))}
+
+
+@blp.route("/nodes")
+class Nodes(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(NodeIn, unknown=RAISE)
+    @blp.response(201, CreatedSchema)
+    def post(self, args):
+        """Add a directorate (or a service under one) with its name, dates and aliases."""
+        return {"id": _handle(commands.AddNode(
+            args["organisation"], args["name"], args["kind"], args.get("parent"), args.get("id"),
+            args.get("valid_from"), args.get("valid_to"), tuple(args.get("aliases", ()))))}
+
+
+@blp.route("/reorganisations")
+class Reorganisations(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(ReorganisationIn, unknown=RAISE)
+    @blp.response(201, CreatedSchema)
+    def post(self, args):
+        """Record a rename, merge, split or move from its effective day; the "as it is now"
+        views regroup the stored figures at once (nothing is replayed)."""
+        change_id = _handle(commands.RecordReorganisation(
+            args["kind"], args["effective"], tuple(args["sources"]), tuple(args.get("targets", ())),
+            args.get("rule"), args.get("name"), args.get("organisation"), args.get("label", "")))
+        return {"id": str(change_id)}
+
+
+@blp.route("/unknown-names")
+class UnknownNames(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(200, UnknownNameSchema(many=True))
+    def get(self):
+        """Directorate names answers arrived under that no node or alias resolves (kept in the
+        figures under their own name until mapped)."""
+        bus().handle(commands.ScanUnknownNames())
+        with bus().sessions() as session:
+            return unknown_names(session)
+
+
+@blp.route("/aliases")
+class Aliases(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(AliasIn, unknown=RAISE)
+    @blp.response(200, UnknownNameSchema(many=True))
+    def post(self, args):
+        """Map a name to a directorate node: its answers count there from now on, past ones too.
+        Answers the unknown names still left."""
+        _handle(commands.MapAlias(args["name"], args["node"]))
+        with bus().sessions() as session:
+            return unknown_names(session)
+
+
+def _structure_json(structure, today: date) -> dict:
+    aliases: dict[str, list[str]] = {}
+    for alias, node in structure.aliases.items():
+        aliases.setdefault(node, []).append(alias)
+    orgs = []
+    for org in sorted(structure.organisations.values(), key=lambda o: o.name):
+        nodes = [{"id": n.id, "organisation": n.organisation, "kind": n.kind, "parent": n.parent,
+                  "name": n.name_at(today), "aliases": sorted(aliases.get(n.id, [])),
+                  "names": [{"name": x.name, "valid_from": x.valid_from, "valid_to": x.valid_to}
+                            for x in n.names]}
+                 for n in structure.nodes.values() if n.organisation == org.id]
+        orgs.append({"id": org.id, "name": org.name, "nodes": sorted(nodes, key=lambda n: n["id"])})
+    changes = [{"id": c.id, "kind": c.kind, "effective": c.effective, "sources": list(c.sources),
+                "targets": list(c.targets), "rule": c.rule.as_json() if c.rule else None,
+                "name": c.name, "organisation": c.organisation, "label": c.label}
+               for c in structure.changes]
+    return {"organisations": orgs, "reorganisations": changes}
+
+
