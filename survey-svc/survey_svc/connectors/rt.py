@@ -6,6 +6,9 @@ is installed). Auth: `Authorization: token <auth token>` (RT::Authen::Token).
 - GET /tickets?query=<TicketSQL>&fields=...&fields[Requestor]=...&orderby=LastUpdated&page=N
 - POST /transactions (query=<TransactionSQL>): each ticket's Status -> resolved transactions,
   counted into `ResolutionCount` (how many times it has been resolved, this one included)
+- Reopens (option detect_reopens, on by default): the search also takes active tickets that
+  were resolved before (RT keeps their Resolved date), marked `Reopened`: the mapping makes a
+  reopen of their latest resolution of them, which cancels its survey if not yet sent
 - POST /ticket/:id/comment {"Content", "ContentType"}; PUT /ticket/:id {"Status": "open"}
 - The team's follow-up: POST /transactions (query=ObjectId = :id AND id > <mark>), the ticket's
   transactions after our last one (the mark: "<transaction id>:<its Creator>"), ours left out
@@ -32,6 +35,7 @@ class RequestTracker:
         self.statuses = spec.options.get("statuses", ["resolved"])
         self.queue = spec.options.get("queue")
         self.reopen_status = spec.options.get("reopen_status", "open")
+        self.detect_reopens = bool(spec.options.get("detect_reopens", True))
 
     def pages(self, since: datetime):
         """Pages of resolved tickets updated since `since`, oldest update first."""
@@ -46,11 +50,14 @@ class RequestTracker:
         items = body.get("items") or []
         counts = self._resolution_counts([item["id"] for item in items])
         return [Pulled(ref=str(item["id"]), moment=parse_time(item["LastUpdated"]),
-                       payload={**item, "ResolutionCount": counts.get(str(item["id"]), 1)})
+                       payload={**item, "ResolutionCount": counts.get(str(item["id"]), 1),
+                                "Reopened": item.get("Status") not in self.statuses})
                 for item in items]
 
     def _query(self, since: datetime) -> str:
         statuses = " OR ".join(f"Status = '{status}'" for status in self.statuses)
+        if self.detect_reopens:  # active again after a resolution (RT keeps the date)
+            statuses = f"{statuses} OR (Status = '__Active__' AND Resolved > '1970-01-02')"
         clauses = [f"({statuses})",
                    f"LastUpdated >= '{query_time(since, self.spec.timezone)}'"]
         if self.queue:

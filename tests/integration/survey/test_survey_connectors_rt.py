@@ -154,19 +154,21 @@ def test_resolutions_are_surveyed_once_and_a_detractor_comment_lands_once(
 
     polled = bus.handle(PollConnector("rt"))
 
-    # pages start at the newest moment read: a ticket on the boundary is read again, a duplicate
-    assert (polled.surveyed, polled.fetched - polled.duplicates) == (2, 2)
-    assert {(r["ticket_id"], r["resolution"]) for r in rows(bus, decisions)} == {
-        (first, 1), (third, 1)}
+    # pages start at the newest moment read: a ticket on the boundary is read again (a duplicate;
+    # the reopen, read again, changes nothing either)
+    assert polled.surveyed == 2 and polled.fetched - polled.duplicates in (3, 4)
+    # the reopen is read too: its resolution is decided "reopened", never surveyed
+    assert {(r["ticket_id"], r["resolution"], r["reason"]) for r in rows(bus, decisions)} == {
+        (first, 1, None), (second, 1, "reopened"), (third, 1, None)}
     assert bus.handle(PollConnector("rt")).surveyed == 0  # nothing new: duplicates only
 
     rt.status(first, "open")
     rt.status(first, "resolved")  # its second resolution
-    rt.status(second, "resolved")  # its second resolution too: the first was reopened unseen
+    rt.status(second, "resolved")  # its second resolution too: the first was reopened
     again = bus.handle(PollConnector("rt"))
     assert again.surveyed == 2
     assert {(r["ticket_id"], r["resolution"]) for r in rows(bus, decisions)} == {
-        (first, 1), (first, 2), (second, 2), (third, 1)}
+        (first, 1), (first, 2), (second, 1), (second, 2), (third, 1)}
 
     clock.advance(timedelta(hours=2))  # past the policy's delay
     bus.handle(SendDueMail())
@@ -312,3 +314,28 @@ def test_a_pushed_ticket_of_a_tool_with_a_connector_is_written_back_through_it(
         assert rt.comments(unlinked) == []
     finally:
         bus.close()
+
+
+def test_a_ticket_reopened_in_rt_before_its_survey_goes_cancels_it(rt, survey_rt, clock,
+                                                                    smtp_server):
+    bus = survey_rt()
+    reopened, kept = rt.ticket("reopened@example.org"), rt.ticket("kept@example.org")
+    for ticket in (reopened, kept):
+        rt.status(ticket, "resolved")
+    assert bus.handle(PollConnector("rt")).surveyed == 2  # both due after the policy's delay
+
+    rt.status(reopened, "open")  # the customer wrote back: not fixed after all
+    assert bus.handle(PollConnector("rt")).reopened == 1
+    [cancelled] = rows(bus, invitations, invitations.c.ticket_id == reopened)
+    assert cancelled["status"] == "cancelled"
+
+    clock.advance(timedelta(hours=2))
+    bus.handle(SendDueMail())
+    [mail] = smtp_server.wait_for_messages(1)
+    assert mail["To"] == "kept@example.org"
+
+    rt.status(reopened, "resolved")  # resolved again: a new resolution, surveyed
+    assert bus.handle(PollConnector("rt")).surveyed == 1
+    assert {(r["resolution"], r["status"]) for r in rows(
+        bus, invitations, invitations.c.ticket_id == reopened)} == {(1, "cancelled"),
+                                                                    (2, "pending")}
