@@ -1,5 +1,6 @@
-"""infra/monitoring: promtool accepts the alert rules and their unit tests, and every metric the
-rules and the Grafana dashboard name is one a service exports (read from real scrapes)."""
+"""infra/monitoring: promtool accepts the alert rules, their unit tests and the scrape
+configuration, and every metric the rules and the Grafana dashboard name is one a service exports
+(read from real scrapes)."""
 import json
 import re
 import shutil
@@ -34,6 +35,12 @@ def promtool() -> str:
 
 def test_promtool_checks_the_rules():
     done = subprocess.run([promtool(), "check", "rules", "rules.yml"], cwd=MONITORING,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_promtool_checks_the_scrape_configuration():
+    done = subprocess.run([promtool(), "check", "config", "prometheus.yml"], cwd=MONITORING,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
 
