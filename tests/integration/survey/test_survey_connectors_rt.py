@@ -156,7 +156,7 @@ def test_resolutions_are_surveyed_once_and_a_detractor_comment_lands_once(
 
     # pages start at the newest moment read: a ticket on the boundary is read again (a duplicate;
     # the reopen, read again, changes nothing either)
-    assert polled.surveyed == 2 and polled.fetched - polled.duplicates in (3, 4)
+    assert polled.surveyed == 2 and polled.fetched - polled.duplicates >= 3
     # the reopen is read too: its resolution is decided "reopened", never surveyed
     assert {(r["ticket_id"], r["resolution"], r["reason"]) for r in rows(bus, decisions)} == {
         (first, 1, None), (second, 1, "reopened"), (third, 1, None)}
