@@ -96,7 +96,7 @@ class Analyser:
 
     def _rule(self, redacted: str) -> tuple[str, float]:
         normal = self.vader.normalise(redacted)
-        found = normal, self.vader.polarity_scores(normal)["compound"]
+        found = normal, self.vader.compound(normal)
         if len(self._recent) >= RECENT_RULES:
             self._recent.clear()
         self._recent[redacted] = found

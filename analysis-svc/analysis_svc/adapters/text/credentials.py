@@ -39,6 +39,7 @@ _MIXED = re.compile(r"\d|[^\w\s]|[a-z][A-Z]")
 # A long unbroken run of key-like characters: candidates for an API key or token. Unbounded but
 # linear: the look-behind lets a match start only where a run starts, and one class has one way.
 _TOKEN_RUN = re.compile(r"(?<![\w\-+/=.~])[\w\-+/=.~]{20,}")
+_LONG_CHUNK = re.compile(r"\S{20}")
 _WORDISH = re.compile(r"[A-Za-z]{4,}")
 _KNOWN_PREFIX = re.compile(r"^(?:sk|pk|rk|ghp|gho|ghu|ghs|github_pat|xox[abprs]|AKIA|ASIA|AIza|eyJ|glpat)[-_]?")
 
@@ -89,7 +90,7 @@ def _is_secret(value: str, explicit: bool) -> bool:
 
 def token_spans(text: str) -> list[Span]:
     """Long random-looking strings (API keys, tokens, hashes): letters and digits, high entropy."""
-    if max(map(len, text.split()), default=0) < 20:  # a run never spans whitespace
+    if not _LONG_CHUNK.search(text):  # a run never spans whitespace
         return []
     found = []
     for m in _TOKEN_RUN.finditer(text):

@@ -82,7 +82,7 @@ def linear_tag(tag: str) -> str:
 def ip_spans(text: str) -> list[Span]:
     """IPv4 (with an optional /prefix) and IPv6 addresses."""
     found = []
-    if "." in text:
+    if text.count(".") >= 3:
         for m in _IPV4.finditer(text):
             if not _VERSION_BEFORE.search(text, max(0, m.start() - 12), m.start()):
                 found.append((m.start(), m.end(), "[IP ADDRESS]"))
@@ -106,6 +106,8 @@ def _is_ipv6(candidate: str) -> bool:
 
 def mac_spans(text: str) -> list[Span]:
     """MAC addresses: 00:1A:2B:3C:4D:5E, 00-1A-..., and Cisco's 001a.2b3c.4d5e."""
+    if text.count(":") < 5 and text.count("-") < 5 and text.count(".") < 2:
+        return []  # each form needs five separators of one kind, or two dots
     return [(m.start(), m.end(), "[MAC ADDRESS]") for m in _MAC.finditer(text)]
 
 

@@ -73,6 +73,8 @@ patient impatient rude helpful unhelpful friendly unfriendly polite lovely kind 
 courteous understanding dismissive abrupt cheerful
 """.split())
 _ADVERBS = frozenset("really very so extremely super incredibly always".split())
+# Every word after a group that a rule below the first two in _is_name reads ("with": _AT_DESK).
+_ANY_AFTER = _CUES_AFTER | _HUMAN_ACTS | {"with"}
 _SURNAME_RANK = 40_000  # rarer census surnames are mostly spelling variants and ordinary words
 _WORD_PARTS = re.compile(r"['’-]")
 
@@ -216,12 +218,15 @@ def _is_name(t: _Words, i: int, j: int, g: Gazetteer, joined: bool) -> bool:
         return True
     if any(k in g.first and k not in g.ambiguous for k in keys):
         return True
+    after = _after(t, j)
+    if j - i == 1 and after not in _ANY_AFTER:  # one word, no cue after: only "foreign" is left
+        return (i > 0 and not _FULL_STOP.search(t.gap(i)) and _foreign(keys[0])
+                and _plain_case(t.words[i]))
     initial = _starts_sentence(t, i)
     foreign = [_foreign(k) and _plain_case(w) for k, w in zip(keys, t.words[i:j])]
     if any(foreign) and (i > 0 and not _FULL_STOP.search(t.gap(i)) or len(keys) >= 2):
         return True  # "... why Vyanjana marked it", "Udyati Raja and": words that are no English
     listed = [k in g.first or k in g.surnames or f for k, f in zip(keys, foreign)]
-    after = _after(t, j)
     if not any(listed) and all(_plural(k) for k in keys):
         return False  # "Networks rang me back": a team; only a title or a cue makes it a name
     if len(keys) >= 2 and sum(listed) >= 2 and not all(k in g.ambiguous for k in keys):

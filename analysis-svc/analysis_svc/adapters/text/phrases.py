@@ -49,18 +49,21 @@ class PhraseRules:
         is checked once and remembered; triggers with spaces are looked for in the whole text.
         """
         lower = text.lower()
-        found: set[int] = set()
-        for run in set(_RUN.findall(lower)):
-            ids = self._by_run.get(run)
-            if ids is None:
-                ids = frozenset(i for trigger, tids in self._word_triggers if trigger in run for i in tids)
-                if len(self._by_run) < RUN_CACHE:
-                    self._by_run[run] = ids
-            found |= ids
+        runs = set(_RUN.findall(lower))
+        known = list(map(self._by_run.get, runs))  # the loop in C: runs are nearly always known
+        if None in known:
+            known = [self._run_ids(run) if ids is None else ids for run, ids in zip(runs, known)]
+        found: set[int] = set().union(*known)
         for trigger, ids in self._text_triggers:
             if trigger in lower:
                 found.update(ids)
         return sorted(found)
+
+    def _run_ids(self, run: str) -> frozenset[int]:
+        ids = frozenset(i for trigger, tids in self._word_triggers if trigger in run for i in tids)
+        if len(self._by_run) < RUN_CACHE:
+            self._by_run[run] = ids
+        return ids
 
     def apply(self, text: str) -> str:
         """Text with every phrase replaced by its token: leftmost match wins, then file order.

@@ -187,7 +187,7 @@ def find(text: str, names: Iterable[str] = ()) -> list[Span]:
     found += credentials.token_spans(text)
     if _DIGIT.search(text):
         # Each pattern needs so many digits; counting them (in C) skips the scans that cannot match.
-        digits = len(text) - len(text.translate(_NO_DIGITS)) if text.isascii() else len(text)
+        digits = len(text) - len(text.translate(_NO_DIGITS)) if text.isascii() else len(_DIGIT.findall(text))
         found += identifiers.mac_spans(text)
         found += identifiers.ip_spans(text)
         if digits >= 13:

@@ -76,19 +76,13 @@ class _Tokens:
 
     def __init__(self, words: list[str]):
         self.words_and_emoticons = words
-        caps = sum(1 for w in words if w.isupper())
+        caps = sum(map(str.isupper, words))
         self.is_cap_diff = 0 < len(words) - caps < len(words)
 
 
 def tokenize(text: str) -> list[str]:
     """Split on whitespace and trim edge punctuation, keeping emoticons and contractions."""
-    out = []
-    for raw in text.split():
-        if len(raw) < 2:
-            continue
-        word = raw.strip(_STRIP)
-        out.append(word if len(word) > 1 else raw)
-    return out
+    return [word if len(word := raw.strip(_STRIP)) > 1 else raw for raw in text.split() if len(raw) > 1]
 
 
 class DomainVader(SentimentIntensityAnalyzer):
@@ -104,6 +98,9 @@ class DomainVader(SentimentIntensityAnalyzer):
         self.phrases = PhraseRules()
         self.lexicon.update(self.phrases.valences)
         self.emoji = _emoji_lexicon()
+        # Curly quotes to straight, then each one-character emoji to its words, in one pass: only
+        # single characters were ever looked up, and no emoji is a quote or an ASCII character.
+        self._non_ascii = {ord(ch): words for ch, words in self.emoji.items() if len(ch) == 1} | _QUOTES
 
     def normalise(self, text: str) -> str:
         """Drop mentions, URLs and placeholders; split hashtags, map emoji, un-elongate words, phrases to tokens."""
@@ -114,8 +111,7 @@ class DomainVader(SentimentIntensityAnalyzer):
         if "[" in text:
             text = PLACEHOLDER.sub(" ", text)
         if not text.isascii():
-            text = text.translate(_QUOTES)
-            text = "".join(self.emoji.get(ch, ch) for ch in text)
+            text = text.translate(self._non_ascii)
         if "#" in text:
             text = _HASHTAG.sub(_hashtag_words, text)
         if ":" in text or ";" in text or "=" in text or "<" in text:
@@ -146,26 +142,42 @@ class DomainVader(SentimentIntensityAnalyzer):
 
     def polarity_scores(self, text: str) -> dict[str, float]:
         """VADER scores of already-normalised text."""
+        return self.score_valence(self._sentiments(text), text)
+
+    def compound(self, text: str) -> float:
+        """polarity_scores(text)["compound"], without the shares of each class nobody reads here."""
+        sentiments = self._sentiments(text)
+        if not sentiments:
+            return 0.0
+        total = float(sum(sentiments))
+        emphasis = self._punctuation_emphasis(total, text)
+        total = total + emphasis if total > 0 else total - emphasis if total < 0 else total
+        return round(self.constants.normalize(total), 4)
+
+    def _sentiments(self, text: str) -> list[float]:
+        """nltk's per-word valences: zero for words outside the lexicon and for boosters, and each
+        word scored at its first occurrence (as nltk does); then nltk's "but" rule."""
         words = tokenize(text)
+        lowers = list(map(str.lower, words))
+        sentiments: list[float] = [0] * len(words)
+        hits = self.lexicon.keys() & lowers
+        if not hits:
+            return sentiments
         sentitext = _Tokens(words)
-        sentiments: list[float] = []
         boosters = self.constants.BOOSTER_DICT
-        first_index: dict[str, int] = {}
-        for idx, token in enumerate(words):
-            first_index.setdefault(token, idx)
+        first_index = dict(zip(reversed(words), range(len(words) - 1, -1, -1)))
         last = len(words) - 1
-        for item in words:
-            i = first_index[item]
-            lower = item.lower()
-            if lower in boosters or (lower == "kind" and i < last and words[i + 1].lower() == "of"):
-                sentiments.append(0)
+        for k, lower in enumerate(lowers):
+            if lower not in hits or lower in boosters:
                 continue
-            if lower not in self.lexicon:
-                sentiments.append(0)  # same as nltk: a word outside the lexicon scores zero
+            i = first_index[words[k]]
+            if lower == "kind" and i < last and lowers[i + 1] == "of":
                 continue
-            sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
-        sentiments = self._but_check(words, sentiments)
-        return self.score_valence(sentiments, text)
+            sentiments[k] = self.sentiment_valence(0, sentitext, words[k], i, [])[0]
+        if "but" in lowers:
+            but = lowers.index("but")
+            sentiments = [v * 0.5 if k < but else v * 1.5 if k > but else v for k, v in enumerate(sentiments)]
+        return sentiments
 
 
 @lru_cache(maxsize=1)
