@@ -1,5 +1,5 @@
-"""A batch in one statement of fixed text: on PostgreSQL one array per column (unnest), not one
-parameter per value; SQLite keeps its IN lists and executemany.
+"""A batch in one statement of fixed text on PostgreSQL: ids as one array parameter, rows as one
+array per column (unnest) or, for plain inserts, COPY; SQLite keeps its IN lists and executemany.
 
 An IN list of 1,000 ids is 1,000 bind parameters the server parses and plans on every batch
 (~4x the time of `= ANY(array)`), and an executemany INSERT is one execution per row. The array
@@ -7,8 +7,8 @@ forms have the same text whatever the batch size, so psycopg prepares them after
 """
 import json
 
-from sqlalchemy import exc
-from sqlalchemy import JSON, Float, String, Table, Text, any_, bindparam, cast, func, select
+from sqlalchemy import (JSON, Float, String, Table, Text, any_, bindparam, cast, exc, func,
+                        select)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import TypeDecorator
