@@ -18,6 +18,7 @@ from chassis.privacy.retention_cli import retention_group
 from contracts import topics
 
 from analysis_svc.entrypoints.report_schedule import reports_group
+from analysis_svc.entrypoints.structure_cli import structure_group
 from analysis_svc.reports.cli import report as board_report
 
 
@@ -178,6 +179,7 @@ def tokens_revoke(token_id):
 cli.add_command(board_report)
 cli.add_command(reports_group(_bus))
 cli.add_command(audit_group(_bus))
+cli.add_command(structure_group(_bus))
 cli.add_command(dlq_group(_bus, "analysis-svc", (topics.FEEDBACK_RESPONSES, topics.SURVEYS_LIFECYCLE)))
 
 
