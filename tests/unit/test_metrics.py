@@ -132,3 +132,18 @@ def test_a_worker_serves_its_registered_collectors_on_its_port():
     finally:
         server.close()
         metrics.register_collector("unit-backlog", metrics.Backlog({}))  # nothing left to read
+
+
+def test_the_ingest_spool_backlog_is_its_depth_and_the_oldest_events_time(tmp_path):
+    from contracts.envelope import encode, make_envelope
+    from ingest_svc.adapters.spool import Spool
+    from ingest_svc.entrypoints.worker import spool_backlog
+
+    spool = Spool(tmp_path / "spool")
+    assert spool_backlog(spool)() == (0, None)
+    events = [make_envelope("invitation.sent", {
+        "invitation_id": f"inv{i}", "ticket_id": "T1", "at": "2026-01-05T09:00:00Z",
+        "directorate": "Test"}, "unit") for i in range(3)]
+    spool.append([(e.topic, e.key, encode(e)) for e in events])
+    count, oldest = spool_backlog(spool)()
+    assert (count, oldest) == (3, events[0].occurred_at)
