@@ -220,3 +220,31 @@ def test_every_long_running_service_restarts(services):
     for name, service in services.items():
         if service.get("restart") != "no":
             assert service.get("restart") == "unless-stopped", name
+
+
+# Operators can see: metrics from every process, traces only when an endpoint is given
+
+
+def test_web_services_sum_their_workers_metrics_in_a_folder_of_their_own(services):
+    for name in ("survey-svc", "ingest-svc", "analysis-svc"):
+        folder = services[name]["environment"]["PROMETHEUS_MULTIPROC_DIR"]
+        assert folder in services[name].get("tmpfs", []), name  # never shared between containers
+
+
+def test_workers_publish_metrics_to_the_network_only(services):
+    for name in ("survey-worker", "ingest-worker", "analysis-svc"):
+        port = services[name]["environment"]["METRICS_PORT"]
+        assert port in services[name].get("expose", []), name
+        assert all(int(target) != int(port) for _, _, target in published(services[name])), name
+
+
+def test_traces_are_off_unless_an_endpoint_is_given(services):
+    for name, service in app_services(services).items():
+        assert service["environment"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == "", name
+
+
+def test_the_broker_address_can_point_at_the_cluster_profile(raw):
+    given = {**env_file(TEST_ENV), "KAFKA_BOOTSTRAP_SERVERS": "kafka-1:29092,kafka-2:29092"}
+    resolved = interpolate(raw, given)["services"]
+    assert resolved["analysis-svc"]["environment"]["KAFKA_BOOTSTRAP_SERVERS"] == "kafka-1:29092,kafka-2:29092"
+    assert {"kafka-1", "kafka-2", "kafka-3"} <= set(resolved)
