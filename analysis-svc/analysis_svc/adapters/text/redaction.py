@@ -178,6 +178,11 @@ def find(text: str, names: Iterable[str] = ()) -> list[Span]:
     """Every span of personal data in text as (start, end, placeholder), in text order."""
     if not text:
         return []
+    return _first_wins(_pattern_spans(text) + _people_spans(text, names))
+
+
+def _pattern_spans(text: str) -> list[Span]:
+    """What the patterns find: links, addresses, numbers, secrets, identifiers (not names)."""
     found: list[Span] = []
     if "http" in text or "www." in text.lower():
         found += _url_spans(text)
@@ -201,9 +206,12 @@ def find(text: str, names: Iterable[str] = ()) -> list[Span]:
         found += _spans(_STREET, text, "[ADDRESS]")
         found += identifiers.asset_spans(text, _asset_pattern(_asset_tag))
         found += identifiers.plate_spans(text)
+    return found
+
+
+def _people_spans(text: str, names: Iterable[str]) -> list[Span]:
     people = _requester_spans(text, tuple(n for n in names if n)) if names else []
-    found += _merged(people + name_spans(text))
-    return _first_wins(found)
+    return _merged(people + name_spans(text))
 
 
 def _merged(spans: list[Span]) -> list[Span]:
@@ -238,10 +246,22 @@ def coverage_statement() -> dict:
 
 def redact(text: str, names: Iterable[str] = ()) -> str:
     """Replace personal data in text with placeholders such as [EMAIL] and [NAME]."""
-    if not text:
-        return text
+    return _spliced(text, find(text, names)) if text else text
+
+
+def redact_many(items: Iterable[tuple[str, Iterable[str]]]) -> list[str]:
+    """redact(text, names) for each pair, the patterns over the whole batch before the names:
+    the same texts for less CPU, as each step's patterns and word lists stay in the caches."""
+    items = list(items)
+    patterns = [_pattern_spans(text) if text else [] for text, _ in items]
+    people = [_people_spans(text, names) if text else [] for text, names in items]
+    return [_spliced(text, _first_wins(p + q)) if text else text
+            for (text, _), p, q in zip(items, patterns, people)]
+
+
+def _spliced(text: str, spans: list[Span]) -> str:
     out, at = [], 0
-    for start, end, mark in find(text, names):
+    for start, end, mark in spans:
         out += [text[at:start], mark]
         at = end
     out.append(text[at:])
