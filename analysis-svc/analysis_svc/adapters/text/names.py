@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, compress
 from pathlib import Path
 
 from .vocabulary import is_english
@@ -182,15 +182,29 @@ class _Words:
         return self._offsets
 
 
+_QUALIFIES: dict[str, bool] = {}
+
+
+def _qualifies(word: str, key: str, never: frozenset[str]) -> bool:
+    found = word[0].isupper() and not word.isupper() and key not in never
+    if len(_QUALIFIES) < 100_000:
+        _QUALIFIES[word] = found
+    return found
+
+
 def name_spans(text: str) -> list[Span]:
     """Spans of other people's names in text."""
     g = gazetteer()
     t = _Words(text, _TOKENS.split(text))
     words, keys, never = t.words, t.keys, g.never
     # A group: capitalised words, each separated from the last by one space, none "never".
-    qualifies = [w[0].isupper() and not w.isupper() and k not in never for w, k in zip(words, keys)]
+    qualifies = list(map(_QUALIFIES.get, words))  # the loop in C: words are nearly always known
+    if None in qualifies:
+        qualifies = [_qualifies(w, k, never) if q is None else q for w, k, q in zip(words, keys, qualifies)]
     # Only these words can start a name: a qualifying one, or any word right after a lower-case cue.
-    starts = [i for i, (q, k) in enumerate(zip(qualifies, [""] + keys)) if q or k in _LOWER_CUES]
+    starts = list(compress(range(len(words)), qualifies))
+    if not _LOWER_CUES.isdisjoint(keys):
+        starts = sorted(set(starts).union(i + 1 for i, k in enumerate(keys[:-1]) if k in _LOWER_CUES))
     found: list[Span] = []
     resume, last_name_end = 0, -1
     for i in starts:

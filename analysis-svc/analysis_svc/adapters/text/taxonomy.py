@@ -95,16 +95,17 @@ _STEMS: dict[str, str] = {}
 
 
 def _stems(words: list[str]) -> list[str]:
-    cache = _STEMS
-    out = []
-    for w in words:
-        s = cache.get(w)
-        if s is None:
-            s = stem(w)
-            if len(cache) < 200_000:
-                cache[w] = s
-        out.append(s)
+    out = list(map(_STEMS.get, words))  # the loop in C: words are nearly always known
+    if None in out:
+        out = [_new_stem(w) if s is None else s for w, s in zip(words, out)]
     return out
+
+
+def _new_stem(word: str) -> str:
+    found = stem(word)
+    if len(_STEMS) < 200_000:
+        _STEMS[word] = found
+    return found
 
 
 def _matches(text: str) -> list[tuple[str, str]]:
