@@ -1,4 +1,5 @@
 """Engines, sessions, Alembic migrations and a UTC timestamp type, the same for SQLite and PostgreSQL."""
+import fcntl
 import hashlib
 from contextlib import contextmanager
 from datetime import timezone
@@ -71,6 +72,21 @@ def migrate(url: str, script_location: str | Path, revision: str = "head") -> No
         command.upgrade(config, revision)
 
 
+@contextmanager
+def _file_lock(database: str | None):
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    path = Path(f"{database}.migrate-lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def migration_lock_key(script_location: str | Path) -> int:
     """A signed 64-bit advisory-lock key for a migration script folder.
 
@@ -83,8 +99,15 @@ def migration_lock_key(script_location: str | Path) -> int:
 
 @contextmanager
 def _migration_lock(url: str, script_location: str | Path):
-    """On PostgreSQL, hold a session advisory lock (its own connection) while Alembic runs."""
-    if make_url(url).get_backend_name() != "postgresql":
+    """On PostgreSQL, hold a session advisory lock (its own connection) while Alembic runs; on a
+    SQLite file, an exclusive lock on a file beside it (`make run` starts a service's web
+    server and its worker at once, both migrating the same new file)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        with _file_lock(parsed.database):
+            yield
+        return
+    if parsed.get_backend_name() != "postgresql":
         yield
         return
     engine = make_engine(url, poolclass=NullPool)

@@ -103,7 +103,7 @@ def run() -> int:
         for service in services:
             for name, argv in commands(service).items():
                 print(f"{name}: {service.name} {' '.join(argv[1:])} (log var/log/{name}.log)")
-                group.start(name, argv, env)
+                group.start(name, argv, service.process_env(name, env))
         wait_ready(group, services)
         print(f"ready in {time.monotonic() - started:.0f} s")
         demo = start_demo(group, env)
@@ -135,7 +135,8 @@ def run() -> int:
 def summary(services, secrets: dict, catcher, demo: str, elapsed: float) -> None:
     print(f"\n=== the suite is running ({elapsed:.0f} s; Ctrl-C stops it) ===")
     for service in services:
-        print(f"  {service.name:<14} {service.url}")
+        print(f"  {service.name:<14} {service.url}   (worker metrics "
+              f"http://127.0.0.1:{service.worker_metrics_port}/metrics)")
         for label, path in service.pages.items():
             print(f"    {label:<12} {service.url}{path}")
     if catcher:

@@ -31,6 +31,17 @@ class Service:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}"
 
+    @property
+    def worker_metrics_port(self) -> int:
+        """The background process's own /metrics (METRICS_PORT): 9101, 9102, 9103."""
+        return int(os.environ.get(f"{self.prefix}_WORKER_METRICS_PORT", self.default_port + 1100))
+
+    def process_env(self, name: str, env: dict[str, str]) -> dict[str, str]:
+        """The web server as given; the worker with its metrics port."""
+        if self.processes.get(name) == ["serve"]:
+            return env
+        return {**env, "METRICS_PORT": str(self.worker_metrics_port), "METRICS_HOST": "127.0.0.1"}
+
 
 SERVICES = [
     Service("survey-svc", "SURVEY", 8001,

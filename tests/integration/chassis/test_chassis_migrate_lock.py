@@ -45,8 +45,11 @@ def _version(url: str) -> list[str]:
         engine.dispose()
 
 
-def test_replicas_migrating_a_fresh_database_at_once_end_at_head(postgres_url_factory):
-    url = postgres_url_factory("migrate")
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_replicas_migrating_a_fresh_database_at_once_end_at_head(backend, request, tmp_path):
+    """On SQLite too: `make run` starts a web server and its worker on one new file at once."""
+    url = (request.getfixturevalue("postgres_url_factory")("migrate") if backend == "postgresql"
+           else f"sqlite:///{tmp_path / 'analysis.db'}")
     context = multiprocessing.get_context("fork")  # as the vault test: each replica its own process
     with context.Manager() as manager:
         barrier = manager.Barrier(REPLICAS)
