@@ -7,7 +7,7 @@ through bus.handle(ConsumeBatch) in batches of 1,000 on a fresh (migrated) datab
 rate, the CPU per response, and each statement's calls, rows and cursor time per batch (COPY goes
 past SQLAlchemy's cursor events, so it is not in the table). PROF=1 adds a cProfile (CPU time).
 """
-import cProfile, os, pstats, random, sys, tempfile, time, uuid
+import cProfile, os, pstats, random, sys, time, uuid
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from sqlalchemy import event
