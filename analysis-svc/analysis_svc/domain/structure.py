@@ -116,11 +116,16 @@ class Marker:
 
 
 class StructureError(ValueError):
-    """A change or node that cannot be recorded; `errors` maps each field to what is wrong."""
+    """A change or node that conflicts with the structure; `errors` maps each field to what is
+    wrong (the API's 409)."""
 
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
         self.errors = errors
+
+
+class UnknownReference(StructureError):
+    """A node or organisation named that does not exist (the API's 404)."""
 
 
 class Structure:

@@ -2,7 +2,7 @@
 from datetime import date
 
 from analysis_svc.domain.structure import (KINDS, SPLIT_FIELDS, Reorganisation, Structure,
-                                           StructureError, normalised)
+                                           StructureError, UnknownReference, normalised)
 
 
 def check_dates(valid_from: date | None, valid_to: date | None) -> None:
@@ -19,16 +19,18 @@ def check_change(structure: Structure, change: Reorganisation,
     def fault(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
-    if change.kind not in KINDS:
-        fault("kind", f"Must be one of {', '.join(KINDS)}.")
     for name in ("sources", "targets"):
         missing = [i for i in getattr(change, name) if i not in structure.nodes]
         if missing:
             fault(name, f"Unknown node: {', '.join(missing)}.")
+    if change.kind == "move" and change.organisation not in structure.organisations:
+        fault("organisation", "Unknown organisation.")
+    if errors:
+        raise UnknownReference(errors)
     if not change.sources:
         fault("sources", "At least one node.")
-    if errors:
-        raise StructureError(errors)
+    if change.kind not in KINDS:
+        fault("kind", f"Must be one of {', '.join(KINDS)}.")
     _by_kind(structure, change, known_values or {}, fault)
     _dates(structure, change, fault)
     if errors:
@@ -50,8 +52,6 @@ def _by_kind(structure, change, known_values, fault) -> None:
     elif change.kind == "move":
         if not one_source:
             fault("sources", "A move has one node.")
-        if change.organisation not in structure.organisations:
-            fault("organisation", "Unknown organisation.")
     elif change.kind == "split":
         if not one_source:
             fault("sources", "A split has one node.")

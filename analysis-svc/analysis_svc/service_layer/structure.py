@@ -5,7 +5,7 @@ from datetime import date
 
 from analysis_svc.domain import structure_commands as commands
 from analysis_svc.domain.structure import (KINDS, Named, Node, Organisation, Reorganisation,
-                                           SplitRule, StructureError)
+                                           SplitRule, StructureError, UnknownReference, normalised)
 from analysis_svc.domain.structure_rules import check_change, check_dates
 
 
@@ -15,6 +15,8 @@ def _new_id(name: str, taken) -> str:
 
 
 def add_organisation(cmd: commands.AddOrganisation, uow) -> str:
+    if not cmd.name.strip():
+        raise StructureError({"name": ["Must not be blank."]})
     with uow:
         structure = uow.structure.load()
         if any(o.name.casefold() == cmd.name.strip().casefold()
@@ -39,10 +41,16 @@ def _add_node(uow, structure, cmd: commands.AddNode) -> str:
     errors: dict[str, list[str]] = {}
     if cmd.organisation not in structure.organisations:
         errors["organisation"] = ["Unknown organisation."]
+    if cmd.parent and cmd.parent not in structure.nodes:
+        errors["parent"] = ["Unknown node."]
+    if errors:
+        raise UnknownReference(errors)
+    if not cmd.name.strip():
+        errors["name"] = ["Must not be blank."]
     if cmd.kind not in ("directorate", "service"):
         errors["kind"] = ["Must be directorate or service."]
-    if cmd.kind == "service" and cmd.parent not in structure.nodes:
-        errors["parent"] = ["A service needs its directorate (an existing node)."]
+    if cmd.kind == "service" and not cmd.parent:
+        errors["parent"] = ["A service needs its directorate."]
     if cmd.id and cmd.id in structure.nodes:
         errors["id"] = ["Taken."]
     if errors:
@@ -86,7 +94,6 @@ def _record(uow, structure, cmd: commands.RecordReorganisation, clock) -> int:
 
 def _stored_spellings(uow, names: set[str]) -> set[str]:
     """The stored directorate names that normalise to any of `names`."""
-    from analysis_svc.domain.structure import normalised
     wanted = {normalised(n) for n in names}
     return {row[0] for row in uow.structure.seen_names() if normalised(row[0]) in wanted}
 
@@ -95,8 +102,10 @@ def map_alias(cmd: commands.MapAlias, uow) -> None:
     with uow:
         structure = uow.structure.load()
         node = structure.nodes.get(cmd.node)
-        if node is None or node.kind != "directorate":
-            raise StructureError({"node": ["Unknown directorate node."]})
+        if node is None:
+            raise UnknownReference({"node": ["Unknown node."]})
+        if node.kind != "directorate":
+            raise StructureError({"node": ["Names map to directorates, not services."]})
         if not cmd.name.strip():
             raise StructureError({"name": ["Required."]})
         uow.structure.map_alias(cmd.name, cmd.node)
@@ -190,7 +199,7 @@ def _node_ref(structure, ref: str, field: str) -> str:
     for node in structure.nodes.values():
         if any(n.name.casefold() == ref.casefold() for n in node.names):
             return node.id
-    raise StructureError({field: [f"Unknown node: {ref}."]})
+    raise UnknownReference({field: [f"Unknown node: {ref}."]})
 
 
 def _id_of_organisation(structure, ref: str) -> str | None:

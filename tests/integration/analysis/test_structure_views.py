@@ -162,26 +162,41 @@ def test_an_unknown_name_is_listed_and_once_mapped_counts(api):
     assert "Adlts (N)" not in mapped and mapped["North Adults"] == now["North Adults"] + 7
 
 
-def test_bad_structure_input_is_a_422_naming_the_field(api):
+def test_bad_structure_input_is_a_4xx_naming_the_field(api):
     _post(api, "/v1/organisations", {"name": "County", "id": "county"})
     _post(api, "/v1/nodes", {"organisation": "county", "name": "Adults", "id": "adults"})
     _post(api, "/v1/nodes", {"organisation": "county", "name": "North Adults", "id": "na"})
     _post(api, "/v1/nodes", {"organisation": "county", "name": "West Adults", "id": "wa"})
     cases = [
         ("/v1/nodes", {"organisation": "county", "name": "X", "valid_from": "2024-02-01",
-                       "valid_to": "2024-01-01"}, "valid_to"),
-        ("/v1/nodes", {"organisation": "nowhere", "name": "X"}, "organisation"),
+                       "valid_to": "2024-01-01"}, "valid_to", 409),
+        ("/v1/nodes", {"organisation": "nowhere", "name": "X"}, "organisation", 404),
+        ("/v1/organisations", {"name": " county "}, "name", 409),
+        ("/v1/organisations", {"name": "X\nY"}, "name", 400),
         ("/v1/reorganisations", {"kind": "merge", "effective": "2023-01-01",
-                                 "sources": ["adults", "ghost"], "targets": ["na"]}, "sources"),
+                                 "sources": ["adults", "ghost"], "targets": ["na"]}, "sources", 404),
+        ("/v1/reorganisations", {"kind": "split", "effective": "2023-01-01", "sources": ["adults"],
+                                 "targets": ["na", "wa"]}, "rule", 409),
+        ("/v1/reorganisations", {"kind": "fold", "effective": "2023-01-01",
+                                 "sources": ["adults"]}, "kind", 400),
         ("/v1/reorganisations", {"kind": "split", "effective": SPLIT_DAY, "sources": ["adults"],
                                  "targets": ["na", "wa"], "rule": {
                                      "field": "service", "cases": {"Care North": "na",
-                                                                   "Other": "wa"}}}, "rule"),
-        ("/v1/aliases", {"name": "Adlts", "node": "ghost"}, "node"),
+                                                                   "Other": "wa"}}}, "rule", 409),
+        ("/v1/aliases", {"name": "Adlts", "node": "ghost"}, "node", 404),
     ]
-    for path, body, field in cases:
+    for path, body, field, status in cases:
         refused = api.post(path, json=body, headers=ADMIN)
-        assert refused.status_code == 422 and field in refused.json["errors"]["json"], (path, refused.json)
+        assert refused.status_code == status and field in refused.json["errors"]["json"], (
+            path, refused.json)
+    split = {"kind": "split", "effective": SPLIT_DAY, "sources": ["adults"], "targets": ["na", "wa"],
+             "rule": {"field": "service", "cases": {"Care North": "na", "Care West": "wa"}}}
+    _post(api, "/v1/reorganisations", split)
+    again = api.post("/v1/reorganisations", json={**split, "effective": "2023-12-01"}, headers=ADMIN)
+    assert again.status_code == 409 and "effective" in again.json["errors"]["json"]
+    reversed_ = api.post("/v1/reorganisations", json={
+        "kind": "rename", "effective": "2023-01-01", "sources": ["na"], "name": "N"}, headers=ADMIN)
+    assert reversed_.status_code == 409 and "Dates reversed" in str(reversed_.json["errors"])
     assert api.get("/v1/organisations", headers=NORTH_PARTNER).status_code == 401
     assert api.post("/v1/aliases", json={"name": "a", "node": "na"},
                     headers=NORTH_PARTNER).status_code == 401

@@ -1,5 +1,6 @@
 """Admin API of the organisation structure (#17): organisations, nodes, reorganisations,
-unknown names and their aliases. The admin token only; faults are 422s naming each field."""
+unknown names and their aliases. The admin token only. A malformed body is a 400, an unknown
+node or organisation a 404, a change the structure refuses a 409: each names its fields."""
 from datetime import date
 
 from flask.views import MethodView
@@ -10,7 +11,7 @@ from chassis.auth import require_admin
 
 from analysis_svc.adapters.structure_repository import load_structure
 from analysis_svc.domain import structure_commands as commands
-from analysis_svc.domain.structure import StructureError
+from analysis_svc.domain.structure import StructureError, UnknownReference
 from analysis_svc.entrypoints.api.auth import bus
 from analysis_svc.entrypoints.api.structure_schemas import (AliasIn, CreatedSchema, NodeIn,
                                                             OrganisationIn, ReorganisationIn,
@@ -20,6 +21,9 @@ from analysis_svc.read_model.structure_admin import unknown_names
 blp = Blueprint("structure", __name__, url_prefix="/v1",
                 description="Organisations, their structure and reorganisations (admin)")
 SECURITY = [{"bearerAuth": []}]
+UNKNOWN = "A node or organisation it names does not exist (errors name the fields)."
+REFUSED = "It conflicts with the structure: a name taken, a split rule that does not cover, " \
+          "dates reversed (errors name the fields)."
 
 
 @blp.before_request
@@ -30,8 +34,10 @@ def admin_only():
 def _handle(command):
     try:
         return bus().handle(command)
+    except UnknownReference as err:  # 404 and 409: the body was well formed, its content not
+        abort(404, message="No such node or organisation.", messages={"json": err.errors})
     except StructureError as err:
-        abort(422, message="The structure refused this change.", messages={"json": err.errors})
+        abort(409, message="The structure refused this change.", messages={"json": err.errors})
 
 
 @blp.route("/organisations")
@@ -45,6 +51,8 @@ class Organisations(MethodView):
 
     @blp.doc(security=SECURITY)
     @blp.arguments(OrganisationIn, unknown=RAISE)
+    @blp.alt_response(404, description=UNKNOWN)
+    @blp.alt_response(409, description=REFUSED)
     @blp.response(201, CreatedSchema)
     def post(self, args):
         """Add an organisation (a council); its id is made from the name unless given."""
@@ -55,6 +63,8 @@ class Organisations(MethodView):
 class Nodes(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(NodeIn, unknown=RAISE)
+    @blp.alt_response(404, description=UNKNOWN)
+    @blp.alt_response(409, description=REFUSED)
     @blp.response(201, CreatedSchema)
     def post(self, args):
         """Add a directorate (or a service under one) with its name, dates and aliases."""
@@ -67,6 +77,8 @@ class Nodes(MethodView):
 class Reorganisations(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(ReorganisationIn, unknown=RAISE)
+    @blp.alt_response(404, description=UNKNOWN)
+    @blp.alt_response(409, description=REFUSED)
     @blp.response(201, CreatedSchema)
     def post(self, args):
         """Record a rename, merge, split or move from its effective day; the "as it is now"
@@ -93,6 +105,8 @@ class UnknownNames(MethodView):
 class Aliases(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(AliasIn, unknown=RAISE)
+    @blp.alt_response(404, description=UNKNOWN)
+    @blp.alt_response(409, description=REFUSED)
     @blp.response(200, UnknownNameSchema(many=True))
     def post(self, args):
         """Map a name to a directorate node: its answers count there from now on, past ones too.

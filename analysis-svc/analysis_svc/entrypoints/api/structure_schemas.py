@@ -8,6 +8,7 @@ from analysis_svc.entrypoints.api.schemas import (AggregateArgs, TotalsRowSchema
                                                   day)
 
 NAME = [validate.Length(min=1, max=100), NO_CONTROLS]
+NAME_DOC = {"pattern": NO_CONTROLS.pattern}
 ID = [validate.Length(min=1, max=64), validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 ID_DOC = {"pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]*$"}
 VIEW_DOC = ("as_was (default): grouped by the names answers were given under, as before; "
@@ -41,7 +42,7 @@ class Strict(Schema):
 
 
 class OrganisationIn(Strict):
-    name = fields.String(required=True, validate=NAME)
+    name = fields.String(required=True, validate=NAME, metadata=NAME_DOC)
     id = fields.String(validate=ID, metadata=ID_DOC)
 
 
@@ -69,14 +70,15 @@ class OrganisationSchema(Schema):
 
 class NodeIn(Strict):
     organisation = fields.String(required=True, validate=ID, metadata=ID_DOC)
-    name = fields.String(required=True, validate=NAME)
+    name = fields.String(required=True, validate=NAME, metadata=NAME_DOC)
     kind = fields.String(load_default="directorate",
                          validate=validate.OneOf(("directorate", "service")))
     parent = fields.String(validate=ID, metadata=ID_DOC)
     id = fields.String(validate=ID, metadata=ID_DOC)
     valid_from = day("First day of this name")
     valid_to = day("First day without it")
-    aliases = fields.List(fields.String(validate=NAME), validate=validate.Length(max=50))
+    aliases = fields.List(fields.String(validate=NAME, metadata=NAME_DOC),
+                          validate=validate.Length(max=50))
 
 
 class CreatedSchema(Schema):
@@ -85,7 +87,7 @@ class CreatedSchema(Schema):
 
 class RuleIn(Strict):
     field = fields.String(required=True, validate=validate.OneOf(SPLIT_FIELDS))
-    cases = fields.Dict(keys=fields.String(validate=NAME),
+    cases = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)),
                         values=fields.String(validate=ID, metadata=ID_DOC),
                         required=True, validate=validate.Length(max=500))
     default = fields.String(validate=ID, allow_none=True, metadata=ID_DOC)
@@ -100,10 +102,11 @@ class ReorganisationIn(Strict):
                           validate=validate.Length(max=50))
     rule = fields.Nested(RuleIn, metadata={"description": "split: which target each value of "
                                                            "service or team goes to."})
-    name = fields.String(validate=NAME, metadata={"description": "rename: the new name."})
+    name = fields.String(validate=NAME, metadata={"description": "rename: the new name.",
+                                                  **NAME_DOC})
     organisation = fields.String(validate=ID, metadata={
         "description": "move: the organisation's id.", **ID_DOC})
-    label = fields.String(validate=[validate.Length(max=200), NO_CONTROLS])
+    label = fields.String(validate=[validate.Length(max=200), NO_CONTROLS], metadata=NAME_DOC)
 
 
 class ReorganisationSchema(Schema):
@@ -125,7 +128,7 @@ class StructureSchema(Schema):
 
 class AliasIn(Strict):
     name = fields.String(required=True, validate=NAME, metadata={
-        "description": "The name as it arrives (matched ignoring case and spacing)."})
+        "description": "The name as it arrives (matched ignoring case and spacing).", **NAME_DOC})
     node = fields.String(required=True, validate=ID, metadata=ID_DOC)
 
 
