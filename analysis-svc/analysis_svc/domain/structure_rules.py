@@ -68,8 +68,9 @@ def _split_rule(change, known: set[str], fault) -> None:
     if rule.field not in SPLIT_FIELDS:
         fault("rule", f"field must be one of {', '.join(SPLIT_FIELDS)}.")
     used = set(rule.cases.values()) | ({rule.default} if rule.default else set())
-    if used - set(change.targets):
-        fault("rule", f"Targets outside the split: {', '.join(sorted(used - set(change.targets)))}.")
+    outside = sorted(used - set(change.targets))
+    if outside:
+        fault("rule", f"Targets outside the split: {', '.join(outside)}.")
     if set(change.targets) - used:
         fault("rule", f"No value goes to: {', '.join(sorted(set(change.targets) - used))}.")
     uncovered = sorted(v for v in known if rule.default is None and normalised(v) not in rule.cases)

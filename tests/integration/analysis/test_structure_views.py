@@ -19,7 +19,8 @@ SPLIT_DAY = "2023-06-15"  # mid-week and mid-month: its periods hold both struct
 
 def _answers(services, directorate, service, days, per_day=6, score=4):
     handle_records(services, [
-        record(response(directorate=directorate, service=service, score=2 if score == 4 and i == 0 else score,
+        record(response(directorate=directorate, service=service,
+                        score=2 if score == 4 and i == 0 else score,
                         submitted_at=datetime(2023, month, day, 10, tzinfo=timezone.utc)))
         for month, day in days for i in range(per_day)])
 
@@ -94,7 +95,8 @@ def test_a_split_reads_as_it_was_and_as_it_is_now_with_the_same_totals(api):
     now = _lines(now_rows)
     assert set(now) == {"North Adults", "West Adults"}
     assert now["North Adults"] == now["West Adults"] == MONTHS  # continuous lines
-    west_past = [r for r in now_rows if r["directorate"] == "West Adults" and r["period"] < "2023-06"]
+    west_past = [r for r in now_rows
+                 if r["directorate"] == "West Adults" and r["period"] < "2023-06"]
     assert all(r["csat"] == 1.0 for r in west_past)  # its past came by the rule (Care West: 5s)
     june = [r for r in now_rows if r["period"] == "2023-06"]
     assert all(m["kind"] == "split" and m["date"] == SPLIT_DAY for r in june for m in r["markers"])
@@ -104,8 +106,8 @@ def test_a_split_reads_as_it_was_and_as_it_is_now_with_the_same_totals(api):
     whole = {view: _get(api, "/v1/totals", view=view, group_by="") for view in ("as_was", "as_now")}
     assert whole["as_was"] == whole["as_now"] == _get(api, "/v1/totals", group_by="")
     by_directorate = {view: _get(api, "/v1/totals", view=view) for view in ("as_was", "as_now")}
-    assert (sum(r["responses"] for r in by_directorate["as_was"])
-            == sum(r["responses"] for r in by_directorate["as_now"]) == whole["as_now"][0]["responses"])
+    summed = {view: sum(r["responses"] for r in rows) for view, rows in by_directorate.items()}
+    assert summed["as_was"] == summed["as_now"] == whole["as_now"][0]["responses"]
 
 
 def test_a_partner_of_a_new_directorate_sees_its_reconstructed_past(api):
@@ -174,7 +176,8 @@ def test_bad_structure_input_is_a_4xx_naming_the_field(api):
         ("/v1/organisations", {"name": " county "}, "name", 409),
         ("/v1/organisations", {"name": "X\nY"}, "name", 400),
         ("/v1/reorganisations", {"kind": "merge", "effective": "2023-01-01",
-                                 "sources": ["adults", "ghost"], "targets": ["na"]}, "sources", 404),
+                                 "sources": ["adults", "ghost"], "targets": ["na"]},
+         "sources", 404),
         ("/v1/reorganisations", {"kind": "split", "effective": "2023-01-01", "sources": ["adults"],
                                  "targets": ["na", "wa"]}, "rule", 409),
         ("/v1/reorganisations", {"kind": "fold", "effective": "2023-01-01",
@@ -189,10 +192,12 @@ def test_bad_structure_input_is_a_4xx_naming_the_field(api):
         refused = api.post(path, json=body, headers=ADMIN)
         assert refused.status_code == status and field in refused.json["errors"]["json"], (
             path, refused.json)
-    split = {"kind": "split", "effective": SPLIT_DAY, "sources": ["adults"], "targets": ["na", "wa"],
+    split = {"kind": "split", "effective": SPLIT_DAY, "sources": ["adults"],
+             "targets": ["na", "wa"],
              "rule": {"field": "service", "cases": {"Care North": "na", "Care West": "wa"}}}
     _post(api, "/v1/reorganisations", split)
-    again = api.post("/v1/reorganisations", json={**split, "effective": "2023-12-01"}, headers=ADMIN)
+    again = api.post("/v1/reorganisations", json={**split, "effective": "2023-12-01"},
+                     headers=ADMIN)
     assert again.status_code == 409 and "effective" in again.json["errors"]["json"]
     reversed_ = api.post("/v1/reorganisations", json={
         "kind": "rename", "effective": "2023-01-01", "sources": ["na"], "name": "N"}, headers=ADMIN)
