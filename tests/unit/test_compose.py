@@ -248,3 +248,9 @@ def test_the_broker_address_can_point_at_the_cluster_profile(raw):
     resolved = interpolate(raw, given)["services"]
     assert resolved["analysis-svc"]["environment"]["KAFKA_BOOTSTRAP_SERVERS"] == "kafka-1:29092,kafka-2:29092"
     assert {"kafka-1", "kafka-2", "kafka-3"} <= set(resolved)
+
+
+def test_workers_are_health_checked_on_their_metrics_port(services):
+    for name in ("survey-worker", "ingest-worker"):
+        port = services[name]["environment"]["METRICS_PORT"]
+        assert f"127.0.0.1:{port}/metrics" in " ".join(services[name]["healthcheck"]["test"]), name
