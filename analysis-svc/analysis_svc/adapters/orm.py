@@ -111,6 +111,7 @@ partner_tokens = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("directorates", JSON, nullable=False),
+    Column("organisations", JSON),  # organisation ids (#17); NULL: directorates only
     Column("label", String(200)),
     Column("email", String(320)),
     Column("created_at", UtcDateTime(), nullable=False),

@@ -1,5 +1,5 @@
 """Tables of the organisation structure (issue #17): kept through `rebuild --reset`."""
-from sqlalchemy import JSON, Column, Date, Index, Integer, String, Table
+from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Table, false
 
 from chassis.db import UtcDateTime
 
@@ -8,7 +8,10 @@ from analysis_svc.adapters.orm import metadata
 
 def organisation_columns() -> list:
     return [Column("id", String(64), primary_key=True),
-            Column("name", String(100), nullable=False, unique=True)]
+            Column("name", String(100), nullable=False, unique=True),
+            # opted in to show its named figures to peers in the benchmarking view
+            Column("share_named", Boolean, nullable=False, default=False,
+                    server_default=false())]
 
 
 def node_columns() -> list:
