@@ -16,7 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table("organisations", *organisation_columns())
+    op.create_table("organisations", *organisation_columns()[:2])  # share_named: 0990
     op.create_table("structure_nodes", *node_columns())
     op.create_table("structure_names", *name_columns())
     op.create_table("structure_aliases", *alias_columns())
