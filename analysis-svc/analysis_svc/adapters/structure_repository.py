@@ -37,6 +37,10 @@ class StructureRepository:
         self.session.execute(organisations.insert().values(id=organisation.id,
                                                           name=organisation.name))
 
+    def set_sharing(self, organisation_id: str, share_named: bool) -> None:
+        self.session.execute(update(organisations).where(organisations.c.id == organisation_id)
+                             .values(share_named=share_named))
+
     def add_node(self, node: Node) -> None:
         self.session.execute(structure_nodes.insert().values(
             id=node.id, organisation_id=node.organisation, kind=node.kind, parent_id=node.parent))

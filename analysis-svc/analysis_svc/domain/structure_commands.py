@@ -56,3 +56,11 @@ class MigrateDirectorates:
     """Every stored directorate name no node resolves becomes a node of this organisation."""
 
     organisation: str  # name
+
+
+@dataclass(frozen=True)
+class SetSharing:
+    """Opt an organisation in (or out) of showing its named figures to peers (benchmarking)."""
+
+    organisation: str  # id
+    share_named: bool

@@ -25,6 +25,7 @@ COMMAND_HANDLERS = {
     structure_cmds.ScanUnknownNames: structure.scan_unknown_names,
     structure_cmds.ImportStructure: structure.import_structure,
     structure_cmds.MigrateDirectorates: structure.migrate_directorates,
+    structure_cmds.SetSharing: structure.set_sharing,
 }
 EVENT_HANDLERS: dict = {}
 

@@ -232,3 +232,14 @@ def migrate_directorates(cmd: commands.MigrateDirectorates, uow) -> list[str]:
         _scan(uow)
         uow.commit()
     return made
+
+
+def set_sharing(cmd: commands.SetSharing, uow) -> dict:
+    """An organisation's benchmarking choice; answers its id, name and share_named."""
+    with uow:
+        organisation = uow.structure.load().organisations.get(cmd.organisation)
+        if organisation is None:
+            raise UnknownReference({"organisation": ["Unknown organisation."]})
+        uow.structure.set_sharing(organisation.id, cmd.share_named)
+        uow.commit()
+    return {"id": organisation.id, "name": organisation.name, "share_named": cmd.share_named}

@@ -1,8 +1,8 @@
 """The JSON/CSV feeds, each a flask-smorest Blueprint."""
-from analysis_svc.entrypoints.api import analyze, feeds, records, structure
+from analysis_svc.entrypoints.api import analyze, benchmarks, feeds, records, structure
 from analysis_svc.entrypoints.api.auth import rate_key
 
-BLUEPRINTS = (feeds, records, analyze, structure)
+BLUEPRINTS = (feeds, records, analyze, structure, benchmarks)
 
 
 def register(api) -> None:

@@ -13,6 +13,7 @@ from analysis_svc.adapters.structure_repository import load_structure
 from analysis_svc.domain import structure_commands as commands
 from analysis_svc.domain.structure import StructureError, UnknownReference
 from analysis_svc.entrypoints.api.auth import bus
+from analysis_svc.entrypoints.api.benchmark_schemas import OrganisationSharingSchema, SharingIn
 from analysis_svc.entrypoints.api.structure_schemas import (AliasIn, CreatedSchema, NodeIn,
                                                             OrganisationIn, ReorganisationIn,
                                                             StructureSchema, UnknownNameSchema)
@@ -57,6 +58,17 @@ class Organisations(MethodView):
     def post(self, args):
         """Add an organisation (a council); its id is made from the name unless given."""
         return {"id": _handle(commands.AddOrganisation(args["name"], args.get("id")))}
+
+
+@blp.route("/organisations/<org_id>")
+class OrganisationSharing(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(SharingIn, unknown=RAISE)
+    @blp.alt_response(404, description=UNKNOWN)
+    @blp.response(200, OrganisationSharingSchema)
+    def patch(self, args, org_id):
+        """Opt an organisation in (or out) of showing its named figures in /v1/benchmarks."""
+        return _handle(commands.SetSharing(org_id, args["share_named"]))
 
 
 @blp.route("/nodes")
