@@ -1,4 +1,5 @@
 """Fakes and event builders for tests of analysis-svc (never wired into the running service)."""
+import threading
 import time
 import uuid
 from datetime import datetime, timezone
@@ -127,3 +128,19 @@ def read_topic(bootstrap: str, topic: str, predicate, since: dict[int, int] | No
         return found
     finally:
         consumer.close()
+
+
+class ConsumerThread:
+    """analysis-svc's consumer loop (worker.make_worker) in a daemon thread, in `group_id`."""
+
+    def __init__(self, bus, group_id: str):
+        from analysis_svc.entrypoints import worker  # the entry point, only where a test runs one
+
+        self.stop = threading.Event()
+        self.worker = worker.make_worker(bus, group_id=group_id)
+        self.thread = threading.Thread(target=self.worker.run, args=(self.stop,), daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.stop.set()
+        self.thread.join(timeout=30)

@@ -1,7 +1,6 @@
 import os
 import subprocess
 import sys
-import threading
 
 import pytest
 
@@ -9,23 +8,9 @@ from chassis.kafka import KafkaPublisher
 
 from analysis_svc.bootstrap import build
 from analysis_svc.config import Settings
-from analysis_svc.entrypoints import worker
+from analysis_svc.testing import ConsumerThread
 
 CLI = [sys.executable, "-m", "analysis_svc.entrypoints.cli"]
-
-
-class Consuming:
-    """analysis-svc's consumer loop (worker.make_worker) in a thread, in `group`."""
-
-    def __init__(self, bus, group):
-        self.stop = threading.Event()
-        self.worker = worker.make_worker(bus, group_id=group)
-        self.thread = threading.Thread(target=self.worker.run, args=(self.stop,), daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.stop.set()
-        self.thread.join(timeout=30)
 
 
 @pytest.fixture
@@ -77,7 +62,7 @@ def consuming():
     started = []
 
     def start(bus, group):
-        started.append(Consuming(bus, group))
+        started.append(ConsumerThread(bus, group))
         return started[-1]
 
     yield start

@@ -1,7 +1,6 @@
 """replay through analysis-svc's CLI: a message refused for a reason that no longer holds is
 counted once by the real consumer, one still invalid goes back to the DLQ once, not in a loop."""
 import json
-import threading
 from datetime import datetime, timezone
 
 import pytest
@@ -16,24 +15,10 @@ from analysis_svc.adapters import orm
 from analysis_svc.bootstrap import build
 from analysis_svc.config import Settings
 from analysis_svc.entrypoints import worker
-from analysis_svc.testing import response, start_group_at_end
+from analysis_svc.testing import ConsumerThread, response, start_group_at_end
 
 pytestmark = pytest.mark.integration
 AT = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
-
-
-class Consuming:
-    """analysis-svc's consumer loop in a thread (its group starts at the topics' ends)."""
-
-    def __init__(self, bus, group_id):
-        self.stop = threading.Event()
-        self.worker = worker.make_worker(bus, group_id=group_id)
-        self.thread = threading.Thread(target=self.worker.run, args=(self.stop,), daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.stop.set()
-        self.thread.join(timeout=30)
 
 
 def _stored(bus, directorate) -> int:
@@ -75,7 +60,7 @@ def test_replay_after_a_fix_is_consumed_once_and_never_loops(
     twice = response(directorate=directorate, invitation_id=f"inv-b-{unique}", submitted_at=AT)
     poison, poison_key = f"poison-{unique}".encode(), f"inv-c-{unique}"
     start_group_at_end(kafka_bootstrap, f"dlq-test-{unique}", worker.TOPICS)
-    consuming = Consuming(bus, f"dlq-test-{unique}")
+    consuming = ConsumerThread(bus, f"dlq-test-{unique}")
     try:
         publisher.publish(twice)  # consumed normally, and (say, a batch re-read) dead-lettered
         wait_for(lambda: _stored(bus, directorate) == 1, timeout=60)
