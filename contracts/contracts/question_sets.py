@@ -2,6 +2,8 @@
 import json
 from pathlib import Path
 
+from contracts.organisations import is_organisation_id
+
 from contracts.questions import (KINDS, LANGUAGES, MAX_CUSTOM, RESERVED_IDS, SCALES, _ID, Option,
                                  Question, QuestionSet, QuestionSetError)
 
@@ -73,6 +75,10 @@ def parse_set(raw) -> QuestionSet:
         raise QuestionSetError(f"{where}: directorate is required")
     if service is not None and (not isinstance(service, str) or not service.strip()):
         raise QuestionSetError(f"{where}: service must be a name or null")
+    organisation = raw.get("organisation")
+    if organisation is not None and not is_organisation_id(organisation):
+        raise QuestionSetError(f"{where}: organisation must be an organisation id (letters, "
+                               f"digits, '.', '_', '-') or null, got {organisation!r}")
     raw_questions = raw.get("questions")
     if not isinstance(raw_questions, list) or not raw_questions:
         raise QuestionSetError(f"{where}: questions must be a non-empty list")
@@ -83,7 +89,7 @@ def parse_set(raw) -> QuestionSet:
     if len(custom) > MAX_CUSTOM:
         raise QuestionSetError(f"{where}: at most {MAX_CUSTOM} custom questions, "
                                f"{len(custom)} given")
-    return QuestionSet(name, version, directorate, service, questions)
+    return QuestionSet(name, version, directorate, service, questions, organisation)
 
 
 class Catalogue:
@@ -102,13 +108,17 @@ class Catalogue:
     def get(self, ref: str | None) -> QuestionSet | None:
         return self._by_ref.get(ref) if ref else None
 
-    def for_ticket(self, directorate: str, service: str | None) -> QuestionSet | None:
-        """The newest version of the most specific set: directorate and service over directorate."""
+    def for_ticket(self, directorate: str, service: str | None,
+                   organisation: str | None = None) -> QuestionSet | None:
+        """The newest version of the most specific set for the ticket: organisation, directorate
+        and service; then organisation and directorate; then directorate and service; then
+        directorate alone. A set naming an organisation serves only that organisation's tickets."""
         fits = [s for s in self._by_ref.values() if s.directorate == directorate
-                and s.service in (None, service)]
+                and s.service in (None, service) and s.organisation in (None, organisation)]
         if not fits:
             return None
-        newest = max(fits, key=lambda s: (s.service is not None, s.version))
+        newest = max(fits, key=lambda s: (s.organisation is not None, s.service is not None,
+                                          s.version))
         return max((s for s in fits if s.name == newest.name), key=lambda s: s.version)
 
 

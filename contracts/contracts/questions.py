@@ -61,6 +61,8 @@ class QuestionSet:
     directorate: str | None = None
     service: str | None = None
     questions: tuple[Question, ...] = field(default_factory=tuple)
+    # Optional (#17): the organisation (contracts.organisations id) it is for; None, any.
+    organisation: str | None = None
 
     @property
     def reference(self) -> str:

@@ -1,6 +1,7 @@
 from marshmallow import fields, validate
 
 from contracts.events.common import CohortFields, free_text, required_text, text, timestamp
+from contracts.organisations import organisation_field
 from contracts.personal import sealable
 
 
@@ -11,6 +12,8 @@ class InvitationEvent(CohortFields):
     ticket_id = required_text(100)
     at = timestamp(required=True)
     reason = free_text(500, load_default=None, allow_none=True)
+    # Optional (#17): the ticket's organisation, when it had or was given one.
+    organisation = organisation_field()
 
 
 class InvitationCreated(InvitationEvent):

@@ -2,6 +2,7 @@ from marshmallow import ValidationError, fields, validate
 
 from contracts.events.common import (RESOLVED_ANSWERS, SCORES, CohortFields, EventSchema,
                                      any_text, free_text, required_text, text, timestamp)
+from contracts.organisations import organisation_field
 from contracts.personal import sealable
 from contracts.text import NAME as NAME_RULE
 
@@ -53,6 +54,8 @@ class ResponseSubmitted(CohortFields):
                             MAX_TEXT_ANSWERS)
     # Who answered, when ingest-svc knows (chassis.privacy.subject_of): erasure finds it by this.
     subject = text(64, load_default=None, allow_none=True)
+    # Optional (#17): the invitation's organisation, when it had one.
+    organisation = organisation_field()
 
 
 class ResponseAmended(ResponseSubmitted):

@@ -1,6 +1,7 @@
 from marshmallow import fields, validate
 
 from contracts.events.common import CohortFields, EventSchema, required_text, text, timestamp
+from contracts.organisations import organisation_field
 from contracts.personal import sealable
 
 
@@ -22,6 +23,9 @@ class TicketResolved(CohortFields):
     language = text(10, load_default="en")
     reopened = fields.Boolean(load_default=False)
     auto_closed = fields.Boolean(load_default=False)
+    # Optional (#17): the organisation the ticket is for (a shared service desk serves several);
+    # no default, so a ticket without one reads and writes as before.
+    organisation = organisation_field()
 
 
 class TicketReopened(EventSchema):
