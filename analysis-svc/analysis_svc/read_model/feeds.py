@@ -3,9 +3,12 @@
 Cells under `filters.min_cell` are suppressed; every read is scoped (see rollup_sums).
 The change and trend tests of one feed answer are one family: `significant` holds the false
 discovery rate at `filters.alpha` across it (Benjamini-Hochberg, domain.fdr); `p_value` stays raw.
+Every feed reads its rollups through a `Source`: STORED (the names answers were given under, as
+it was) or the "as it is now" regrouping of read_model.structure_views (#17).
 """
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Callable
 
 from analysis_svc.domain.fdr import control_fdr
 from analysis_svc.domain.periods import period_start, shift
@@ -14,16 +17,27 @@ from analysis_svc.read_model.rollup_sums import (Filters, group_fields, sums, th
 from analysis_svc.service_layer.measures import change, measures, trend
 
 
-def trends(session, scope: set[str] | None, filters: Filters, *, sums=sums,
-           window=window) -> list[dict]:
-    """One row per group per period: measures plus the change from the previous period
-    (`sums` and `window` are replaced by the "as it is now" view, read_model.structure_views)."""
-    win = window(session, scope, filters, extra=1)
+@dataclass(frozen=True)
+class Source:
+    """The rollup reads a feed is built from (rollup_sums' signatures)."""
+
+    window: Callable = window
+    sums: Callable = sums
+    theme_counts: Callable = theme_counts
+
+
+STORED = Source()
+
+
+def trends(session, scope: set[str] | None, filters: Filters,
+           source: Source = STORED) -> list[dict]:
+    """One row per group per period: measures plus the change from the previous period."""
+    win = source.window(session, scope, filters, extra=1)
     if win is None:
         return []
     rows = []
     starts = {period: period_start(win.kind, period).isoformat() for period in win.periods}
-    for group, by_period in sorted(sums(session, scope, filters, win).items()):
+    for group, by_period in sorted(source.sums(session, scope, filters, win).items()):
         fields = group_fields(filters, group)
         for before, period in zip(win.periods, win.periods[1:]):
             cell = by_period.get(period)
@@ -38,19 +52,18 @@ def trends(session, scope: set[str] | None, filters: Filters, *, sums=sums,
     return rows
 
 
-def totals(session, scope: set[str] | None, filters: Filters, *, sums=sums,
-           window=window) -> list[dict]:
+def totals(session, scope: set[str] | None, filters: Filters,
+           source: Source = STORED) -> list[dict]:
     """Per group, over the whole window: measures (every period summed), the CSAT change from
-    the window of the same length just before, and the trend test across the window's periods
-    (`sums` and `window` as in trends)."""
-    win = window(session, scope, filters)
+    the window of the same length just before, and the trend test across the window's periods."""
+    win = source.window(session, scope, filters)
     if win is None:
         return []
-    wide = window(session, scope, replace(filters, end=period_start(win.kind, win.last)),
-                  extra=len(win.periods))
+    wide = source.window(session, scope, replace(filters, end=period_start(win.kind, win.last)),
+                         extra=len(win.periods))
     current, previous = set(win.periods), set(wide.periods) - set(win.periods)
     out = []
-    for group, by_period in sorted(sums(session, scope, filters, wide).items()):
+    for group, by_period in sorted(source.sums(session, scope, filters, wide).items()):
         if not current & set(by_period):
             continue
         now = total({p: s for p, s in by_period.items() if p in current})
@@ -64,19 +77,20 @@ def totals(session, scope: set[str] | None, filters: Filters, *, sums=sums,
     return out
 
 
-def summary(session, scope: set[str] | None, filters: Filters) -> list[dict]:
+def summary(session, scope: set[str] | None, filters: Filters,
+            source: Source = STORED) -> list[dict]:
     """Per group: the latest period's measures, change, trend over the last k periods, top themes."""
-    latest = window(session, scope, replace(filters, start=None))
+    latest = source.window(session, scope, replace(filters, start=None))
     if latest is None:
         return []
     kind, last = filters.period, latest.last
     first = shift(kind, last, max(filters.trend_periods, 2) - 1)
-    win = window(session, scope, replace(filters, start=period_start(kind, first),
-                                         end=period_start(kind, last)))
+    win = source.window(session, scope, replace(filters, start=period_start(kind, first),
+                                                end=period_start(kind, last)))
     current_only = replace(filters, start=period_start(kind, last), end=period_start(kind, last))
     theme_rows = {tuple(_key(r, filters)): r["themes"]
-                  for r in themes(session, scope, current_only)}
-    out = summary_rows(sums(session, scope, filters, win), win.periods, filters)
+                  for r in themes(session, scope, current_only, source)}
+    out = summary_rows(source.sums(session, scope, filters, win), win.periods, filters)
     for item in out:
         item["top_themes"] = (theme_rows.get(tuple(_key(item, filters))) or [])[:5]
     return out
@@ -105,11 +119,12 @@ def summary_rows(groups: dict[tuple, dict[str, dict]], periods: list[str],
 CHANGE_LEVELS = (("directorate",), ("directorate", "service"))
 
 
-def changes(session, scope: set[str] | None, filters: Filters) -> tuple[list[dict], int]:
+def changes(session, scope: set[str] | None, filters: Filters,
+            source: Source = STORED) -> tuple[list[dict], int]:
     """Summary rows of every directorate and directorate x service cell, their change and
     trend tests adjusted as one family (the view's); returns (rows, family size)."""
     rows = [row for levels in CHANGE_LEVELS
-            for row in summary(session, scope, replace(filters, group_by=levels))]
+            for row in summary(session, scope, replace(filters, group_by=levels), source)]
     return rows, control_fdr(rows, filters.alpha)
 
 
@@ -117,14 +132,15 @@ def _key(row: dict, filters: Filters) -> list:
     return [row.get(name) or "" for name in filters.group_by]
 
 
-def themes(session, scope: set[str] | None, filters: Filters) -> list[dict]:
+def themes(session, scope: set[str] | None, filters: Filters,
+           source: Source = STORED) -> list[dict]:
     """Per group over the window: each theme's count and share of commented responses."""
-    win = window(session, scope, filters)
+    win = source.window(session, scope, filters)
     if win is None:
         return []
-    by_group = {g: total(p) for g, p in sums(session, scope, filters, win).items()}
+    by_group = {g: total(p) for g, p in source.sums(session, scope, filters, win).items()}
     counts: dict[tuple, list] = defaultdict(list)
-    for row in theme_counts(session, scope, filters, win, filters.group_by):
+    for row in source.theme_counts(session, scope, filters, win, filters.group_by):
         counts[tuple(row[:-2])].append((row[-2], int(row[-1] or 0)))
     out = []
     for group, summed in sorted(by_group.items()):
@@ -142,13 +158,14 @@ def themes(session, scope: set[str] | None, filters: Filters) -> list[dict]:
     return out
 
 
-def theme_periods(session, scope, filters: Filters) -> tuple[dict, list] | None:
+def theme_periods(session, scope, filters: Filters,
+                  source: Source = STORED) -> tuple[dict, list] | None:
     """For the whole selection: commented responses per period (cells big enough to publish
     theme shares, as in the themes feed) and (period, theme, count) rows; None without data."""
     whole = replace(filters, group_by=())
-    win = window(session, scope, whole)
+    win = source.window(session, scope, whole)
     if win is None:
         return None
-    cells = sums(session, scope, whole, win).get((), {})
+    cells = source.sums(session, scope, whole, win).get((), {})
     commented = {p: c["commented"] for p, c in cells.items() if c["responses"] >= whole.min_cell}
-    return commented, theme_counts(session, scope, whole, win, ("period",))
+    return commented, source.theme_counts(session, scope, whole, win, ("period",))

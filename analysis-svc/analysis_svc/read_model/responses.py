@@ -3,6 +3,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from itertools import islice
 from typing import Iterator
 
 from sqlalchemy import Text, and_, cast, or_, select
@@ -11,6 +12,7 @@ from chassis.scope import scoped
 
 from analysis_svc.adapters.orm import responses
 from analysis_svc.domain.periods import UTC, local_midnight
+from analysis_svc.read_model.structure_records import now_records
 
 # Stable export columns: append new ones at the end, never reorder or rename.
 EXPORT_COLUMNS = ("response_id", "version", "submitted_at", "directorate", "service", "team",
@@ -40,10 +42,19 @@ class ResponseFilters:
     disagreement: bool | None = None
     with_comment: bool | None = None
     zone: tzinfo = UTC  # start and end are local days here (REPORTING_TIMEZONE)
+    view: str | None = None  # "as_now": directorates as they are today (#17); else as stored
+    today: date | None = None  # the day "today's structure" means (with view)
 
 
-def _query(scope: set[str] | None, f: ResponseFilters):
-    stmt = scoped(select(*_SELECTED), responses.c.directorate, scope, f.directorate)
+def _query(scope: set[str] | None, f: ResponseFilters, stored: set[str] | None = None,
+           now: bool = False):
+    """The filtered, ordered read; `now`: only the `stored` names (None: all), placed later."""
+    if now:
+        stmt = select(*_SELECTED)
+        if stored is not None:
+            stmt = stmt.where(responses.c.directorate.in_(sorted(stored)))
+    else:
+        stmt = scoped(select(*_SELECTED), responses.c.directorate, scope, f.directorate)
     for name in ("service", "team", "label", "disagreement"):
         if (value := getattr(f, name)) is not None:
             stmt = stmt.where(responses.c[name] == value)
@@ -65,8 +76,7 @@ def _query(scope: set[str] | None, f: ResponseFilters):
     return stmt.order_by(responses.c.submitted_at.desc(), responses.c.response_id.desc())
 
 
-def _row(row) -> dict:
-    item = dict(row._mapping)
+def _row(item: dict) -> dict:
     item["comment"] = item.pop("redacted_comment")
     item["submitted_at"] = item["submitted_at"].isoformat()
     for name in ("service", "team"):
@@ -97,13 +107,18 @@ def responses_page(session, scope: set[str] | None, filters: ResponseFilters,
 
     Only an admin (scope None) sees invitation_id: it addresses an answer from outside (an
     email reply or an API answer names it), so a partner's feed must not hand it out."""
-    stmt = _query(scope, filters)
+    stmt, place = _read(session, scope, filters)
     if cursor:
         moment, response_id = decode_cursor(cursor)
         stmt = stmt.where(or_(responses.c.submitted_at < moment,
                               and_(responses.c.submitted_at == moment,
                                    responses.c.response_id < response_id)))
-    rows = [_row(r) for r in session.execute(stmt.limit(limit + 1))]
+    if place is None:
+        rows = [_row(dict(r._mapping)) for r in session.execute(stmt.limit(limit + 1))]
+    else:  # rows outside the view are dropped after SQL: read on until the page is full
+        placed = _placed(session, stmt, place)
+        rows = list(islice(placed, limit + 1))
+        placed.close()
     page = rows[:limit]
     if scope is not None:
         for item in page:
@@ -115,7 +130,29 @@ def responses_page(session, scope: set[str] | None, filters: ResponseFilters,
 def iter_export(session, scope: set[str] | None, filters: ResponseFilters,
                 chunk: int = 1000) -> Iterator[dict]:
     """Every matching response as an export row (EXPORT_COLUMNS), newest first."""
-    stmt = _query(scope, filters).execution_options(yield_per=chunk)
-    for row in session.execute(stmt):
-        item = _row(row)
+    stmt, place = _read(session, scope, filters)
+    stmt = stmt.execution_options(yield_per=chunk)
+    items = (_row(dict(r._mapping)) for r in session.execute(stmt)) if place is None \
+        else _placed(session, stmt, place)
+    for item in items:
         yield {name: item.get(name) for name in EXPORT_COLUMNS}
+
+
+def _read(session, scope, filters: ResponseFilters):
+    """The statement and, in the "as it is now" view, the placement each row goes through."""
+    now = now_records(session, filters.view, filters.today, filters.zone, scope,
+                      filters.directorate)
+    if now is None:
+        return _query(scope, filters), None
+    return _query(scope, filters, now.stored_names(session), now=True), now.place
+
+
+def _placed(session, stmt, place) -> Iterator[dict]:
+    result = session.execute(stmt.execution_options(yield_per=500))
+    try:
+        for row in result:
+            item = place(dict(row._mapping))
+            if item is not None:
+                yield _row(item)
+    finally:  # a page stops reading early: free the cursor now, not when collected
+        result.close()

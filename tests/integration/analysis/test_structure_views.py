@@ -1,6 +1,9 @@
 """Issue #17's first "Done when": a split of one directorate into two councils' directorates
 inside a year of answers, read "as it was" and "as it is now" (SQLite + PostgreSQL). Answers go
 through the real consumer path; the structure through the admin API."""
+import csv
+import io
+from collections import Counter
 from datetime import datetime, timezone
 
 import pytest
@@ -205,3 +208,86 @@ def test_bad_structure_input_is_a_4xx_naming_the_field(api):
     assert api.get("/v1/organisations", headers=NORTH_PARTNER).status_code == 401
     assert api.post("/v1/aliases", json={"name": "a", "node": "na"},
                     headers=NORTH_PARTNER).status_code == 401
+
+
+def _export(api, headers=ADMIN, **query) -> list[dict]:
+    answer = api.get("/v1/export.csv", headers=headers,
+                     query_string={"from": YEAR["from"], "to": YEAR["to"], **query})
+    assert answer.status_code == 200, answer.data[:300]
+    return list(csv.DictReader(io.StringIO(answer.data.decode("utf-8-sig"))))
+
+
+def _pages(api, headers=ADMIN, **query) -> list[dict]:
+    """Every item of /v1/responses, page by page (small pages: a filtered view reads on)."""
+    items, cursor = [], None
+    while True:
+        page = api.get("/v1/responses", headers=headers, query_string={
+            "from": YEAR["from"], "to": YEAR["to"], "limit": 7, **query,
+            **({"cursor": cursor} if cursor else {})}).json
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return items
+
+
+def _counts(rows, key="directorate") -> dict[str, int]:
+    return dict(Counter(row[key] for row in rows))
+
+
+def test_summary_themes_and_the_export_agree_with_trends_in_both_views(api):
+    _record_split(api)
+    for view in ("as_was", "as_now"):
+        totals = {r["directorate"]: r["responses"] for r in _get(api, "/v1/totals", view=view)}
+        assert _counts(_export(api, view=view)) == totals, view
+        assert _counts(_pages(api, view=view)) == totals, view
+        trends = _get(api, "/v1/trends", view=view)
+        december = {r["directorate"]: r for r in trends if r["period"] == "2023-12"}
+        summary = {r["directorate"]: r for r in _get(api, "/v1/summary", view=view)}
+        assert set(summary) == set(december), view
+        for name, row in summary.items():
+            assert row["period"] == "2023-12"
+            assert (row["responses"], row["csat"]) == (december[name]["responses"],
+                                                       december[name]["csat"]), (view, name)
+        themes = {r["directorate"]: r["responses"] for r in _get(api, "/v1/themes", view=view)}
+        assert themes == totals, view
+    assert set(_counts(_export(api, view="as_now"))) == {"North Adults", "West Adults"}
+
+
+def test_a_directorate_filter_and_a_partner_scope_read_todays_names(api):
+    _record_split(api)
+    now = {r["directorate"]: r["responses"] for r in _get(api, "/v1/totals", view="as_now")}
+    west = _export(api, view="as_now", directorate="West Adults")
+    assert len(west) == now["West Adults"] and _counts(west, "service") == {"Care West": len(west)}
+    assert min(r["submitted_at"] for r in west) < SPLIT_DAY  # its reconstructed past
+    north = _pages(api, headers=NORTH_PARTNER, view="as_now")
+    assert _counts(north) == {"North Adults": now["North Adults"]}
+    assert _counts(_export(api, headers=NORTH_PARTNER, view="as_was")) == {"North Adults": 6 * 13}
+    summary = _get(api, "/v1/summary", headers=NORTH_PARTNER, view="as_now")
+    assert [r["directorate"] for r in summary] == ["North Adults"]
+    refused = api.get("/v1/export.csv", headers=NORTH_PARTNER,
+                      query_string={"view": "as_now", "directorate": "West Adults"})
+    assert refused.status_code == 403
+
+
+def test_a_rename_changes_no_figure_on_any_feed(api):
+    days = [(m, 3) for m in range(1, 13)]
+    _answers(api.services, "Housing", "Repairs", days)
+    _post(api, "/v1/organisations", {"name": "County", "id": "county"})
+    _post(api, "/v1/nodes", {"organisation": "county", "name": "Housing", "id": "housing"})
+    _post(api, "/v1/reorganisations", {"kind": "rename", "effective": "2023-07-01",
+                                       "sources": ["housing"], "name": "Homes"})
+    was = _counts(_export(api, view="as_was", service="Repairs"))
+    now = _counts(_export(api, view="as_now", service="Repairs"))
+    assert was == {"Housing": 72} and now == {"Homes": 72}
+    summary = {v: [{k: x for k, x in r.items() if k != "directorate"}
+                   for r in _get(api, "/v1/summary", view=v, service="Repairs")]
+               for v in ("as_was", "as_now")}
+    assert summary["as_was"] == summary["as_now"]
+
+
+def test_a_bad_view_is_a_400_naming_it_on_every_feed(api):
+    for path in ("/v1/trends", "/v1/totals", "/v1/summary", "/v1/themes", "/v1/responses",
+                 "/v1/export.csv"):
+        refused = api.get(path, query_string={"view": "as_then"}, headers=ADMIN)
+        assert refused.status_code == 400, path
+        assert "view" in refused.json["errors"]["query"], path

@@ -1,4 +1,5 @@
-"""Aggregate feeds: trends, summary, themes (from rollups only, small cells suppressed)."""
+"""Aggregate feeds: trends, summary, themes (from rollups only, small cells suppressed), each
+"as it was" or "as it is now" (`view`, #17)."""
 from dataclasses import fields as dc_fields
 
 from flask import g, jsonify
@@ -65,7 +66,7 @@ class Summary(MethodView):
     @blp.response(200, SummarySchema(many=True))
     def get(self, args):
         """Latest period per group: measures, change, trend test, top themes."""
-        return _rows(read_model.summary, args)
+        return _rows(read_model.summary, args, structure_views.summary)
 
 
 @blp.route("/totals")
@@ -85,4 +86,4 @@ class Themes(MethodView):
     @blp.response(200, ThemesRowSchema(many=True))
     def get(self, args):
         """Theme counts and shares of commented responses per group over the window."""
-        return _rows(read_model.themes, args)
+        return _rows(read_model.themes, args, structure_views.themes)

@@ -1,4 +1,5 @@
-"""Record-level feeds: redacted responses (paginated) and the CSV export."""
+"""Record-level feeds: redacted responses (paginated) and the CSV export, each "as it was" or
+"as it is now" (`view`: the directorate column and filter in today's structure, #17)."""
 import csv
 import io
 
@@ -8,6 +9,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
 
 from analysis_svc import read_model
+from analysis_svc.domain.periods import local_day
 from analysis_svc.entrypoints.api.auth import bus, check_directorate, require_token
 from analysis_svc.entrypoints.api.schemas import PageArgs, ResponseArgs, ResponsePageSchema
 from analysis_svc.entrypoints.audit import audit_read, feed_actor
@@ -19,8 +21,9 @@ _NOT_FILTERS = {"cursor", "limit"}
 
 def _filters(args: dict) -> read_model.ResponseFilters:
     check_directorate(args.get("directorate"))
+    zone = bus().settings.zone
     return read_model.ResponseFilters(**{k: v for k, v in args.items() if k not in _NOT_FILTERS},
-                                   zone=bus().settings.zone)
+                                   zone=zone, today=local_day(bus().clock.now(), zone))
 
 
 def _sessions():

@@ -7,6 +7,10 @@ from analysis_svc.adapters.orm import COHORT
 from analysis_svc.domain.periods import FIRST_DAY, LAST_DAY
 
 NAME = validate.Length(min=1, max=100)
+VIEWS = ("as_was", "as_now")
+VIEW_DOC = ("as_was (default): directorates as answers were given under them; as_now: regrouped "
+            "into today's structure (every recorded reorganisation applied, a split's past by its "
+            "rule). Scope and the directorate filter apply to the view's names (#17).")
 # The documented form of FIRST_DAY..LAST_DAY, so a client (or a fuzzer) knows the range.
 DAY_PATTERN = r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"
 
@@ -40,6 +44,7 @@ class ScopeArgs(Schema):
     # from after to is an empty window (an empty answer), not an error: no schema can say it.
     start = day("First day", data_key="from")
     end = day("Last day", data_key="to")
+    view = fields.String(validate=validate.OneOf(VIEWS), metadata={"description": VIEW_DOC})
 
 
 # Every spelling group_by accepts, so the schema says exactly that ("" is one row for everything

@@ -11,13 +11,10 @@ NAME = [validate.Length(min=1, max=100), NO_CONTROLS]
 NAME_DOC = {"pattern": NO_CONTROLS.pattern}
 ID = [validate.Length(min=1, max=64), validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 ID_DOC = {"pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]*$"}
-VIEW_DOC = ("as_was (default): grouped by the names answers were given under, as before; "
-            "as_now: regrouped into today's structure (reorganisations applied).")
 
 
 class ViewArgs(AggregateArgs):
-    view = fields.String(validate=validate.OneOf(("as_was", "as_now")),
-                         metadata={"description": VIEW_DOC})
+    """The aggregate arguments (`view` is one of every feed's, schemas.ScopeArgs)."""
 
 
 class MarkerSchema(Schema):
