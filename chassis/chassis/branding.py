@@ -1,6 +1,9 @@
 """The organisation's branding: one TOML file (BRANDING_FILE), single values overridden by variables.
 
-Every colour pair a page or email puts text on is checked against WCAG 2.2 AA at start-up.
+A shared service desk serving several organisations (#17) gives each its own section,
+[organisations.<id>], overriding the top level's texts, logo, font and colours (and naming the
+directorates that belong to it, for tickets that arrive without an organisation). Every colour
+pair a page or email puts text on is checked against WCAG 2.2 AA at start-up, in every section.
 """
 import dataclasses
 import os
@@ -10,6 +13,7 @@ from pathlib import Path
 from typing import Mapping
 
 from chassis.settings import SettingsError
+from contracts.organisations import is_organisation_id
 
 # A stack allowed anywhere: GDS Transport is licensed for service.gov.uk only.
 DEFAULT_FONT = 'arial, "Helvetica Neue", helvetica, sans-serif'
@@ -44,6 +48,18 @@ class Branding:
     colours: Mapping[str, str] = dataclasses.field(default_factory=lambda: dict(COLOURS))
     # Per language (e.g. "cy"), the texts in that language's words.
     translations: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
+    # [organisations.<id>]: each organisation's own branding (the top level where it says nothing).
+    organisations: Mapping[str, "Branding"] = dataclasses.field(default_factory=dict)
+    # Normalised directorate name -> organisation id, from each section's `directorates`.
+    directorates: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def for_organisation(self, organisation: str | None) -> "Branding":
+        """That organisation's branding; the top level for none or one without a section."""
+        return self.organisations.get(organisation or "", self)
+
+    def organisation_of(self, directorate: str | None) -> str | None:
+        """The organisation a directorate belongs to, by the file's `directorates` lists."""
+        return self.directorates.get(normalised(directorate)) if directorate else None
 
     def text(self, name: str, lang: str = "en") -> str:
         """A text field in `lang`, or the default wording when it has no translation."""
@@ -114,7 +130,65 @@ def load_branding(environ: Mapping[str, str] | None = None) -> Branding:
         raise BrandingError(f"branding logo: no file at {values['logo']}")
     if values.get("templates_dir") and not Path(values["templates_dir"]).is_dir():
         raise BrandingError(f"branding templates_dir: no folder at {values['templates_dir']}")
-    return Branding(**values, colours=colours, translations=_translations(data, path))
+    top = Branding(**values, colours=colours, translations=_translations(data, path))
+    sections = data.get("organisations", {})
+    if not isinstance(sections, dict):
+        raise BrandingError(f"{path}: [organisations] must be a table of organisation tables")
+    organisations = {org: _organisation(top, org, raw, path, base) for org, raw in sections.items()}
+    return dataclasses.replace(top, organisations=organisations,
+                               directorates=_directorates(sections, path))
+
+
+def normalised(name: str) -> str:
+    """A directorate name compared as people mean it: case and spacing ignored."""
+    return " ".join(name.split()).casefold()
+
+
+_ORGANISATION_KEYS = {*TEXTS, "logo", "font_stack", "colours", "translations", "directorates"}
+
+
+def _organisation(top: Branding, org: str, raw, path: str, base: Path) -> Branding:
+    """One [organisations.<id>] section over the top level, checked like it."""
+    where = f"{path}: [organisations.{org}]"
+    if not is_organisation_id(org):
+        raise BrandingError(f"{where}: the id must be letters, digits, '.', '_' or '-'")
+    if not isinstance(raw, dict):
+        raise BrandingError(f"{where}: must be a table")
+    unknown = sorted(set(raw) - _ORGANISATION_KEYS)
+    if unknown:
+        raise BrandingError(f"{where}: unknown key {unknown[0]!r} "
+                            f"(known: {', '.join(sorted(_ORGANISATION_KEYS))})")
+    values = _fields({k: v for k, v in raw.items() if k != "directorates"}, where)
+    colours = {**top.colours, **_colours(raw.get("colours", {}), f"{where} colours")}
+    try:
+        check_contrast(colours)
+    except BrandingError as err:
+        raise BrandingError(f"{where}: {err}") from None
+    if values.get("logo"):
+        values["logo"] = str(base / values["logo"])
+        if not Path(values["logo"]).is_file():
+            raise BrandingError(f"{where} logo: no file at {values['logo']}")
+    # The top level's wording in another language stays only for the texts the section keeps.
+    own = _translations(raw, where)
+    translations = {lang: {k: v for k, v in texts.items() if k not in values}
+                    for lang, texts in top.translations.items()}
+    for lang, texts in own.items():
+        translations[lang] = {**translations.get(lang, {}), **texts}
+    return dataclasses.replace(top, **values, colours=colours, translations=translations)
+
+
+def _directorates(sections: dict, path: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for org, raw in sections.items():
+        names = raw.get("directorates", [])
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            raise BrandingError(f"{path}: [organisations.{org}] directorates must be a list of names")
+        for name in names:
+            other = found.setdefault(normalised(name), org)
+            if other != org:
+                raise BrandingError(f"{path}: directorate {name!r} is in both [organisations.{other}] "
+                                    f"and [organisations.{org}]")
+    return found
 
 
 def _read(path: Path) -> dict:
@@ -126,14 +200,16 @@ def _read(path: Path) -> dict:
         raise BrandingError(f"BRANDING_FILE: {path} is not valid TOML: {err}") from None
 
 
-_KNOWN = {*TEXTS, "logo", "font_stack", "templates_dir", "colours", "translations"}
+_KNOWN = {*TEXTS, "logo", "font_stack", "templates_dir", "colours", "translations",
+          "organisations"}
 
 
 def _fields(data: dict, where: str) -> dict:
     unknown = sorted(set(data) - _KNOWN)
     if unknown:
         raise BrandingError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_KNOWN))})")
-    values = {k: v for k, v in data.items() if k not in ("colours", "translations")}
+    values = {k: v for k, v in data.items() if k not in ("colours", "translations",
+                                                         "organisations")}
     for key, value in values.items():
         if not isinstance(value, str):
             raise BrandingError(f"{where}: {key} must be text, got {type(value).__name__}")

@@ -1,18 +1,23 @@
 """The organisation's branding served by a Flask app: its stylesheet and logo, and its own
-templates (<templates_dir>/<folder>/) ahead of the packaged ones."""
-from flask import Response, current_app, send_file
+templates (<templates_dir>/<folder>/) ahead of the packaged ones. `?org=<id>` serves that
+organisation's section ([organisations.<id>]); none, or an unknown one, the top level."""
+from flask import Response, current_app, request, send_file
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from chassis.branding import Branding, load_branding
 
 
+def _branding() -> Branding:
+    return current_app.extensions["branding"].for_organisation(request.args.get("org"))
+
+
 def stylesheet():
-    css = current_app.extensions["branding"].stylesheet()
+    css = _branding().stylesheet()
     return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
 
 
 def logo():
-    branding = current_app.extensions["branding"]
+    branding = _branding()
     if not branding.logo:
         return Response(status=404)
     return send_file(branding.logo, mimetype=branding.logo_type, max_age=300)
