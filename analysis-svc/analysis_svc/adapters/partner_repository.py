@@ -35,10 +35,12 @@ class TokenRepository:
         self.session = session
 
     def add(self, token_hash: str, directorates: list[str], label: str | None,
-            email: str | None, now: datetime) -> int:
+            email: str | None, now: datetime, organisations: list[str] = ()) -> int:
+        """`organisations` empty: stored as NULL, a directorate-only token."""
         return self.session.execute(partner_tokens.insert().values(
             token_hash=token_hash, directorates=sorted(set(directorates)), label=label,
-            email=email, created_at=now)).inserted_primary_key[0]
+            email=email, created_at=now,
+            organisations=sorted(set(organisations)) or None)).inserted_primary_key[0]
 
     def revoke(self, token_id: int, now: datetime) -> bool:
         return self.session.execute(update(partner_tokens).where(

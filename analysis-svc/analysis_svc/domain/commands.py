@@ -38,12 +38,14 @@ class MarkFollowedUp:
 
 @dataclass(frozen=True)
 class IssueToken:
-    """A partner token for some directorates; `token` picks its value (default: a new one)."""
+    """A partner token for some directorates and organisations (ids: every directorate of
+    theirs, #17); `token` picks its value (default: a new one)."""
 
     directorates: tuple[str, ...]
     label: str | None = None
     email: str | None = None
     token: str | None = None
+    organisations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -144,18 +144,20 @@ def _analyser():
 
 @cli.group()
 def tokens():
-    """Partner tokens scoped to directorates."""
+    """Partner tokens scoped to directorates and organisations."""
 
 
 @tokens.command("create")
-@click.option("--directorate", "directorates", multiple=True, required=True,
+@click.option("--directorate", "directorates", multiple=True,
               help="A directorate the token may see (repeat for several).")
+@click.option("--organisation", "organisations", multiple=True,
+              help="An organisation id: every directorate of it, under every name (repeat for several).")
 @click.option("--label", default=None, help="Who holds it, e.g. the partner's role.")
 @click.option("--email", default=None, help="Send this partner alert emails (ALERT_EMAIL=true).")
-def tokens_create(directorates, label, email):
+def tokens_create(directorates, organisations, label, email):
     """Create a partner token; it is shown once and stored only as a hash."""
     from analysis_svc.entrypoints.token_cli import create
-    click.echo(create(_bus(), directorates, label, email))
+    click.echo(create(_bus(), directorates, label, email, organisations))
 
 
 @tokens.command("list")

@@ -66,7 +66,7 @@ def issue_token(cmd: commands.IssueToken, uow, clock) -> str:
     token = cmd.token or auth.new_token()
     with uow:
         uow.tokens.add(auth.token_hash(token), list(cmd.directorates), cmd.label, cmd.email,
-                       clock.now())
+                       clock.now(), list(cmd.organisations))
         uow.commit()
     return token
 

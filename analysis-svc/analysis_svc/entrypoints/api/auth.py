@@ -1,4 +1,5 @@
-"""Bearer-token scoping for every feed: sets g.scope (None = admin) or answers 401/403."""
+"""Bearer-token scoping for every feed: sets g.scope (directorate names, None = admin) and
+g.organisations (None = admin, else the organisation ids granted) or answers 401/403."""
 from flask import current_app, g
 from flask_limiter.util import get_remote_address
 from flask_smorest import abort
@@ -6,6 +7,7 @@ from flask_smorest import abort
 from chassis.auth import request_bearer, token_hash, unauthorised
 from chassis.scope import OutOfScope, check_directorate as check_scope
 
+from analysis_svc.domain.periods import local_day
 from analysis_svc.service_layer.auth import Unauthorised, scope_for
 
 
@@ -14,21 +16,23 @@ def bus():
 
 
 def _caller() -> tuple:
-    """(scope, None) for a known token, (None, why) otherwise; looked up once per request."""
+    """(access, None) for a known token, (None, why) otherwise; looked up once per request, its
+    organisations resolved against today's structure (a rename or new alias counts at once)."""
     if "caller" not in g:
+        today = local_day(bus().clock.now(), bus().settings.zone)
         try:
-            g.caller = (scope_for(request_bearer(), bus().settings.admin_token, bus().tokens.lookup),
-                        None)
+            g.caller = (scope_for(request_bearer(), bus().settings.admin_token,
+                                  lambda hashed: bus().tokens.access(hashed, today)), None)
         except Unauthorised as err:
             g.caller = (None, str(err))
     return g.caller
 
 
 def require_token() -> None:
-    scope, refused = _caller()
+    access, refused = _caller()
     if refused:
         unauthorised(refused, "analysis-svc")
-    g.scope = scope
+    g.scope, g.organisations = access.scope, access.organisations
 
 
 def rate_key() -> str:

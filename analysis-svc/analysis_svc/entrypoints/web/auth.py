@@ -3,7 +3,9 @@ or a trusted proxy header when configured.
 
 The session holds the hash of the token signed in with, or the groups the identity provider named,
 never a scope: each request maps them again (a revoked token or an unmapped group is signed out
-on its next request), and a session ends `session_hours` after sign-in however busy it is.
+on its next request) to directorates and organisations, the organisations resolved to directorate
+names against today's structure; `g.scope` and `g.organisations` are set from the viewer, as the
+feeds set them. A session ends `session_hours` after sign-in however busy it is.
 """
 import ipaddress
 import secrets
@@ -15,8 +17,9 @@ from flask import current_app, g, redirect, request, session, url_for
 
 from chassis.auth import request_bearer, same_secret, token_hash, unauthorised
 
-from analysis_svc.domain.sign_on import NoMappedGroup, scope_for_groups
-from analysis_svc.service_layer.auth import Unauthorised, scope_for
+from analysis_svc.domain.periods import local_day
+from analysis_svc.domain.sign_on import NoMappedGroup, grant_for_groups
+from analysis_svc.service_layer.auth import ADMIN, Access, Unauthorised, access_for, scope_for
 
 PROXY_SECRET_HEADER = "X-Trusted-Proxy-Secret"
 
@@ -25,14 +28,28 @@ PROXY_SECRET_HEADER = "X-Trusted-Proxy-Secret"
 class Viewer:
     name: str
     scope: frozenset | None  # None: an admin, who sees every directorate
+    organisations: frozenset | None = frozenset()  # None: an admin; empty: directorates only
 
     @property
     def is_admin(self) -> bool:
         return self.scope is None
 
 
-def _partner(found) -> Viewer | None:
-    return Viewer(found[0] or "Business partner", frozenset(found[1])) if found else None
+def _today():
+    bus = current_app.extensions["bus"]
+    return local_day(bus.clock.now(), bus.settings.zone)
+
+
+def _viewer(name: str, access: Access) -> Viewer:
+    return Viewer(name, access.scope, access.organisations)
+
+
+def _partner(tokens, found) -> Viewer | None:
+    """A token holder's viewer, their organisations resolved to today's directorate names."""
+    if not found:
+        return None
+    today = _today() if found.organisations else None  # the structure is read only when needed
+    return _viewer(found.label or "Business partner", tokens.access_of(found, today))
 
 
 def viewer_for_token(tokens, admin_token: str | None, token: str) -> Viewer | None:
@@ -42,19 +59,19 @@ def viewer_for_token(tokens, admin_token: str | None, token: str) -> Viewer | No
     def lookup(token_hash: str):
         nonlocal partner
         partner = tokens.partner(token_hash)
-        return None if partner is None else set(partner[1])
+        return None if partner is None else Access(frozenset())
     try:
-        scope = scope_for((token or "").strip(), admin_token, lookup)
+        access = scope_for((token or "").strip(), admin_token, lookup)
     except Unauthorised:
         return None
-    return Viewer("Administrator", None) if scope is None else _partner(partner)
+    return _viewer("Administrator", ADMIN) if access.is_admin else _partner(tokens, partner)
 
 
 def viewer_for_hash(tokens, admin_token: str | None, hashed: str) -> Viewer | None:
     """The viewer a signed-in token's hash stands for now (None once revoked or rotated)."""
     if admin_token and same_secret(hashed, token_hash(admin_token)):
-        return Viewer("Administrator", None)
-    return _partner(tokens.partner(hashed))
+        return _viewer("Administrator", ADMIN)
+    return _partner(tokens, tokens.partner(hashed))
 
 
 def viewer_for_header(tokens, value: str, admins) -> Viewer | None:
@@ -63,8 +80,8 @@ def viewer_for_header(tokens, value: str, admins) -> Viewer | None:
     if not value:
         return None
     if value in {a.strip().lower() for a in admins}:
-        return Viewer(value, None)
-    return _partner(tokens.partner_by_email(value))
+        return _viewer(value, ADMIN)
+    return _partner(tokens, tokens.partner_by_email(value))
 
 
 def from_trusted_proxy(environ, headers, settings) -> bool:
@@ -109,15 +126,22 @@ def sign_in_person(user: str, name: str, groups) -> None:
     _new_session(sso_user=user, sso_name=name, sso_groups=list(groups))
 
 
-def viewer_for_groups(settings, name: str, groups) -> Viewer | None:
-    """The viewer a signed-on person's groups make them now (None once no group is mapped)."""
+def viewer_for_groups(settings, name: str, groups, tokens=None) -> Viewer | None:
+    """The viewer a signed-on person's groups make them now (None once no group is mapped);
+    `tokens` resolves a group's organisations to today's directorate names."""
     if not settings.sign_on_enabled:
         return None
     try:
-        scope = scope_for_groups(groups, settings.oidc_group_scopes)
+        grant = grant_for_groups(groups, settings.oidc_group_scopes)
     except NoMappedGroup:
         return None
-    return Viewer(name, scope)
+    if grant.directorates is None:
+        return _viewer(name, ADMIN)
+    if grant.organisations and tokens is None:  # nothing to resolve them with: refuse, never widen
+        return None
+    today = _today() if grant.organisations else None
+    return _viewer(name, access_for(grant.directorates, grant.organisations,
+                                    lambda organisations: tokens.names_of(organisations, today)))
 
 
 def _session_viewer(bus) -> Viewer | None:
@@ -129,7 +153,7 @@ def _session_viewer(bus) -> Viewer | None:
         return None
     if session.get("sso_user"):  # the mapping is read again each request, like a token's scope
         return viewer_for_groups(bus.settings, session.get("sso_name") or session["sso_user"],
-                                 session.get("sso_groups") or ())
+                                 session.get("sso_groups") or (), bus.tokens)
     return viewer_for_hash(bus.tokens, bus.settings.admin_token, session["token_hash"])
 
 
@@ -150,6 +174,8 @@ def current_viewer() -> Viewer | None:
         viewer = viewer_for_header(bus.tokens, request.headers[settings.trusted_header_name],
                                    settings.trusted_admins)
     g.viewer = viewer
+    if viewer is not None:  # the dashboard and the reports read the scope as the feeds do
+        g.scope, g.organisations = viewer.scope, viewer.organisations
     return viewer
 
 
