@@ -7,6 +7,7 @@ own to compare. Peers are every other organisation, under domain.benchmarks' sma
 from flask import g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
 
 from analysis_svc.domain.periods import local_day
 from analysis_svc.entrypoints.api.auth import bus, require_token
@@ -45,7 +46,7 @@ def chosen(session, mine: set[str] | None, asked: str | None) -> set[str] | None
 @blp.route("/benchmarks")
 class Benchmarks(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
-    @blp.arguments(BenchmarkArgs, location="query")
+    @blp.arguments(BenchmarkArgs, location="query", unknown=RAISE)
     @blp.alt_response(403, description="A token of no organisation, or another's organisation.")
     @blp.alt_response(404, description="Admin: no such organisation.")
     @blp.response(200, BenchmarkRowSchema(many=True))
