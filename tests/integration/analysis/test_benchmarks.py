@@ -164,3 +164,27 @@ def test_a_directorate_only_token_and_bad_arguments_are_refused(api):
 def test_benchmarks_are_in_the_openapi_document(api):
     paths = api.get("/openapi.json").json["paths"]
     assert "get" in paths["/v1/benchmarks"] and "patch" in paths["/v1/organisations/{org_id}"]
+
+
+def test_the_dashboard_page_shows_the_same_in_an_accessible_table(api):
+    page = api.get("/dashboard/benchmarks?months=12", headers=api.tokens["a"])
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<caption class="govuk-table__caption govuk-table__caption--m">Council A' in html
+    assert '<th scope="row" class="govuk-table__header">Repairs</th>' in html
+    assert "65%" in html and "Too few peers to publish" in html  # Repairs median; Care
+    assert "Council B" not in html and "Council E" not in html
+    _send(api, "patch", "/v1/organisations/b", {"share_named": True}, 200)
+    assert "Council B: 50% (10 answers)" in api.get("/dashboard/benchmarks",
+                                                    headers=api.tokens["a"]).get_data(True)
+    refused = api.get("/dashboard/benchmarks?organisation=b", headers=api.tokens["a"])
+    assert "Council C" not in refused.get_data(True)  # another's organisation: own rows only
+
+
+def test_the_dashboard_page_escapes_names(api):
+    _send(api, "post", "/v1/organisations", {"name": "Kent & <Medway>", "id": "km"}, 201)
+    html = api.get("/dashboard/benchmarks", headers=ADMIN).get_data(as_text=True)
+    assert "Kent &amp; &lt;Medway&gt;" in html and "<Medway>" not in html
+    api.services.handle(IssueToken(("A Housing",), "desk", None, token="directorate-only"))
+    assert api.get("/dashboard/benchmarks",
+                   headers={"Authorization": "Bearer directorate-only"}).status_code == 403

@@ -10,7 +10,8 @@ log = logging.getLogger(__name__)
 
 def init_dashboard(app, settings) -> None:
     """Register the dashboard and board-report pages on an analysis-svc app (its bus is set)."""
-    from analysis_svc.entrypoints.web import branding, signin, sso, views  # noqa: F401  (routes register on import)
+    from analysis_svc.entrypoints.web import (benchmarks, branding, signin, sso,  # noqa: F401
+                                              views)  # (routes register on import)
     from analysis_svc.entrypoints.web.auth import current_viewer
     from analysis_svc.entrypoints.web.presenters import theme_name
     from analysis_svc.reports.privacy import coverage_statement
