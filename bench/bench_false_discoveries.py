@@ -28,7 +28,8 @@ import numpy as np
 from suite_demo.catalogue import DIRECTORATES, SEASON, SERVICES
 from suite_demo.history import quality
 
-from analysis_svc.domain.fdr import control_fdr
+from analysis_svc.domain.fdr import bh_adjust, control_fdr
+from analysis_svc.domain.stats import two_proportion_p
 from analysis_svc.read_model import CHANGE_LEVELS, Filters, summary_rows
 from analysis_svc.service_layer.drops import drop_tests, find_drops
 
@@ -91,28 +92,32 @@ def grouped(cells: dict) -> dict[tuple, dict]:
     return {levels: by_level(cells, levels) for levels in CHANGE_LEVELS}
 
 
-def overview(sums: dict[tuple, dict], month: int) -> list[dict]:
-    """The overview's "what changed" rows for the view whose latest month is `month`."""
+def overview(sums: dict[tuple, dict], month: int) -> list[tuple[str, dict]]:
+    """The overview's "what changed" tests for the view whose latest month is `month`: each
+    test's name and result, the production decision (weighted BH) in `significant`, plain BH's
+    (the previous rule, same family) in `significant_bh`."""
     periods = [key(m) for m in range(month - TREND + 1, month + 1)]
     filters = Filters(period="month", min_cell=MIN_CELL, alpha=ALPHA, trend_periods=TREND)
     rows = [row for levels in CHANGE_LEVELS
             for row in summary_rows(sums[levels], periods, replace(filters, group_by=levels))]
     control_fdr(rows, ALPHA)
-    return rows
+    tested = [(row, name, row[name]) for row in rows for name in ("change", "trend")
+              if row.get(name)]
+    for (_, _, test), adjusted in zip(tested, bh_adjust([t["p_value"] for _, _, t in tested])):
+        test["significant_bh"] = adjusted <= ALPHA
+    return tested
 
 
-def tests_of(rows: list[dict]):
-    for row in rows:
-        for name in ("change", "trend"):
-            if row.get(name):
-                yield row, name, row[name]
+def called(test: dict, way: str) -> bool:
+    """Significant by raw p < alpha, plain BH or weighted BH (production)."""
+    return {"raw": test["p_value"] < ALPHA, "bh": test.get("significant_bh"),
+            "weighted": test["significant"]}[way]
 
 
-def falls(test: dict, name: str, raw: bool) -> bool:
-    """The test says CSAT fell: raw p < alpha (before) or the BH decision (after)."""
-    hit = test["p_value"] < ALPHA if raw else test["significant"]
+def falls(test: dict, name: str, way: str) -> bool:
+    """The test says CSAT fell."""
     down = test["delta"] < 0 if name == "change" else test["z"] < 0
-    return hit and down
+    return bool(called(test, way)) and down
 
 
 class MemoryRepo:
@@ -126,73 +131,88 @@ class MemoryRepo:
         return {d: {p: s for p, s in months.items() if p in periods}
                 for (d,), months in self.by_directorate.items()}
 
+    def directorate_sums_many(self, kind_periods: list[tuple[str, str]]) -> dict:
+        """kind -> directorate -> period -> sums, as the repository's one query returns them."""
+        out: dict[str, dict] = {}
+        for kind, period in kind_periods:
+            for directorate, months in self.directorate_sums(kind, [period]).items():
+                out.setdefault(kind, {}).setdefault(directorate, {}).update(months)
+        return out
+
     def claim_alert(self, alert_id, kind, directorate, now) -> bool:
         fresh = alert_id not in self.claimed
         self.claimed.add(alert_id)
         return fresh
 
 
-def alert_run(sums: dict[tuple, dict], month: int) -> tuple[set[str], set[str]]:
-    """Directorates alerted for `month`: before (raw p < alpha) and after (find_drops, BH)."""
+def alert_run(sums: dict[tuple, dict], month: int) -> dict[str, set[str]]:
+    """Directorates alerted for `month`: by raw p < alpha, plain BH, and find_drops (weighted)."""
     repo = MemoryRepo(sums)
     now, before = key(month), key(month - 1)
-    raw = {t["directorate"] for t in drop_tests(repo.directorate_sums("month", [now, before]),
-                                                 now, before, min_cell=MIN_CELL, alpha=ALPHA)
-           if t["p_value"] < ALPHA and t["current"] < t["earlier"]}
-    bh = {data["directorate"] for _, data in find_drops(
-        repo, {(PLANTED, "month", now)}, min_cell=MIN_CELL, alpha=ALPHA, now=None)}
-    return raw, bh
+
+    def counts(directorate: str, period: str) -> tuple[int, int]:
+        cell = repo.by_directorate[(directorate,)][period]
+        return cell["satisfied"], cell["responses"]
+    # the earlier rule: two-sided p of the same two-proportion test, a fall only
+    tests = [t | {"p_value": two_proportion_p(*counts(t["directorate"], now),
+                                              *counts(t["directorate"], before))}
+             for t in drop_tests(repo.directorate_sums("month", [now, before]), now, before,
+                                 min_cell=MIN_CELL, alpha=ALPHA)]
+    plain = bh_adjust([t["p_value"] for t in tests])
+    falling = [t["current"] < t["earlier"] for t in tests]
+    return {"raw": {t["directorate"] for t, f in zip(tests, falling) if f and t["p_value"] < ALPHA},
+            "bh": {t["directorate"] for t, f, q in zip(tests, falling, plain) if f and q <= ALPHA},
+            "weighted": {data["directorate"] for _, data in find_drops(
+                repo, {(PLANTED, "month", now)}, min_cell=MIN_CELL, alpha=ALPHA, now=None)}}
+
+
+WAYS = ("raw", "bh", "weighted")
 
 
 def main() -> None:
     rng = np.random.default_rng(SEED)
     began = time.perf_counter()
-    views = {"raw": 0, "bh": 0}
-    alerts = {"raw": 0, "bh": 0}
+    views, alerts = dict.fromkeys(WAYS, 0), dict.fromkeys(WAYS, 0)
+    found_now, found_3 = dict.fromkeys(WAYS, 0), dict.fromkeys(WAYS, 0)
+    alert_now, alert_3 = dict.fromkeys(WAYS, 0), dict.fromkeys(WAYS, 0)
     family, runs = [], 0
-    found_now = {"raw": 0, "bh": 0}
-    found_3 = {"raw": 0, "bh": 0}
-    alert_now = {"raw": 0, "bh": 0}
-    alert_3 = {"raw": 0, "bh": 0}
     for _ in range(TRIALS):
         null = grouped(history(rng, planted=False))
         for month in range(TREND - 1, MONTHS):
-            tested = list(tests_of(overview(null, month)))
+            tested = overview(null, month)
             family.append(len(tested))
             runs += 1
-            views["raw"] += any(t["p_value"] < ALPHA for _, _, t in tested)
-            views["bh"] += any(t["significant"] for _, _, t in tested)
-            raw, bh = alert_run(null, month)
-            alerts["raw"] += bool(raw)
-            alerts["bh"] += bool(bh)
+            rung = alert_run(null, month)
+            for way in WAYS:
+                views[way] += any(called(t, way) for _, _, t in tested)
+                alerts[way] += bool(rung[way])
         planted = grouped(history(rng, planted=True))
-        seen = {"raw": False, "bh": False}
-        rang = {"raw": False, "bh": False}
+        seen, rang = dict.fromkeys(WAYS, False), dict.fromkeys(WAYS, False)
         for month in range(STEP, STEP + 3):
-            rows = [r for r in overview(planted, month)
-                    if r.get("directorate") == PLANTED and not r.get("service")]
-            raw_alerts, bh_alerts = alert_run(planted, month)
-            for way in ("raw", "bh"):
-                hit = any(falls(t, name, way == "raw") for _, name, t in tests_of(rows))
-                rung = PLANTED in (raw_alerts if way == "raw" else bh_alerts)
+            tested = [(name, t) for row, name, t in overview(planted, month)
+                      if row.get("directorate") == PLANTED and not row.get("service")]
+            rung = alert_run(planted, month)
+            for way in WAYS:
+                hit = any(falls(t, name, way) for name, t in tested)
+                alerted = PLANTED in rung[way]
                 if month == STEP:
                     found_now[way] += hit
-                    alert_now[way] += rung
+                    alert_now[way] += alerted
                 seen[way] |= hit
-                rang[way] |= rung
-        for way in ("raw", "bh"):
+                rang[way] |= alerted
+        for way in WAYS:
             found_3[way] += seen[way]
             alert_3[way] += rang[way]
     took = time.perf_counter() - began
 
     def line(label: str, counts: dict, n: int, goal: str = "") -> None:
-        before, after = (f"{100 * counts[way] / n:5.1f}%" for way in ("raw", "bh"))
-        print(f"{label:52} {before:>15} {after:>11}  {goal}")
+        cells = (f"{100 * counts[way] / n:5.1f}%" for way in WAYS)
+        print(f"{label:52} " + " ".join(f"{c:>12}" for c in cells) + f"  {goal}")
 
     print(f"{TRIALS} histories x {MONTHS} months (seed {SEED}), alpha = q = {ALPHA}, "
           f"{runs} null views; tests per overview view: median {int(np.median(family))} "
           f"(min {min(family)}, max {max(family)}); {took:.1f} s")
-    print(f"{'':52} {'before (raw p)':>15} {'after (BH)':>11}  goal")
+    print(f"{'':52} {'raw p < q':>12} {'BH (before)':>12} {'wBH (now)':>12}  goal")
     line("overview views with any false discovery", views, runs, "<= 5%")
     line("monthly alert runs with any false drop alert", alerts, runs, "<= 5%")
     line("power, overview, in the month of the change", found_now, TRIALS, ">= 80%")

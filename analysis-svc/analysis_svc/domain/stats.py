@@ -3,7 +3,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from scipy.special import stdtrit
+from scipy.special import ndtr, ndtri, stdtrit
 
 Z95 = 1.959963984540054
 
@@ -98,3 +98,31 @@ def trend_test(successes: list[int], totals: list[int]) -> tuple[float, float] |
         return (0.0, 1.0)
     z = numerator / math.sqrt(variance)
     return (z, two_sided_p(z))
+
+
+def z_power(reference_z: float, alpha: float) -> float:
+    """A two-sided z-test's power at level alpha when the effect looked for gives an expected
+    z of reference_z: P(|Z| > z_(1-alpha/2)) for Z ~ N(reference_z, 1)."""
+    z = float(ndtri(1 - alpha / 2))
+    return float(ndtr(reference_z - z) + ndtr(-reference_z - z))
+
+
+def change_reference_z(n1: int, n0: int, effect: float) -> float:
+    """The z a change of `effect` (a share: 0.15 = 15 points) would give the two-proportion test
+    with these answer counts. The variance is taken at p = 0.5, its largest, so the figure
+    depends on the counts alone, never on the observed shares or the p-value."""
+    if n1 <= 0 or n0 <= 0:
+        return 0.0
+    return effect / (0.5 * math.sqrt(1 / n1 + 1 / n0))
+
+
+def trend_reference_z(totals: list[int], effect: float) -> float:
+    """The z a steady move of `effect` from the first period to the last would give the
+    Cochran-Armitage test with these per-period answer counts (p = 0.5, as above)."""
+    points = [(t, n) for t, n in enumerate(totals) if n > 0]
+    if len(points) < 3:
+        return 0.0
+    total_n = sum(n for _, n in points)
+    mean_t = sum(t * n for t, n in points) / total_n
+    spread = sum(n * (t - mean_t) ** 2 for t, n in points)
+    return effect / (points[-1][0] - points[0][0]) * math.sqrt(spread) / 0.5

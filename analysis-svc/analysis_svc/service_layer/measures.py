@@ -1,6 +1,7 @@
 """Turn summed rollup counters into published measures, suppressing small cells."""
-from analysis_svc.domain.stats import (mean_interval, net_promoter, trend_test, two_proportion_p,
-                                       wilson)
+from analysis_svc.domain.fdr import REFERENCE_CHANGE
+from analysis_svc.domain.stats import (change_reference_z, mean_interval, net_promoter,
+                                       trend_reference_z, trend_test, two_proportion_p, wilson)
 
 COUNTERS = ("responses", "invited_responses", "invitations", "satisfied", "detractors",
             "score_sum", "sentiment_sum", "sentiment_sq_sum", "commented",
@@ -68,7 +69,8 @@ def change(current: dict | None, previous: dict | None, min_cell: int, alpha: fl
     p = two_proportion_p(current["satisfied"], n1, previous["satisfied"], n0)
     delta = current["satisfied"] / n1 - previous["satisfied"] / n0
     return {"previous_csat": round(previous["satisfied"] / n0, 4), "delta": round(delta, 4),
-            "p_value": round(p, 6), "significant": p < alpha}
+            "p_value": round(p, 6), "significant": p < alpha,
+            "reference_z": round(change_reference_z(n1, n0, REFERENCE_CHANGE), 4)}
 
 
 def trend(series: list[dict], min_cell: int, alpha: float) -> dict | None:
@@ -79,5 +81,7 @@ def trend(series: list[dict], min_cell: int, alpha: float) -> dict | None:
         return None
     z, p = result
     direction = "up" if z > 0 else "down" if z < 0 else "flat"
+    totals = [s["responses"] for s in usable]
     return {"periods": len(usable), "z": round(z, 4), "p_value": round(p, 6),
-            "direction": direction if p < alpha else "flat", "significant": p < alpha}
+            "direction": direction if p < alpha else "flat", "significant": p < alpha,
+            "reference_z": round(trend_reference_z(totals, REFERENCE_CHANGE), 4)}

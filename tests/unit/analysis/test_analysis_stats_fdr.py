@@ -1,4 +1,5 @@
-"""Benjamini-Hochberg by hand, and the overview's family: no chance findings, real ones kept."""
+"""(Weighted) Benjamini-Hochberg by hand, and the overview's family: no chance findings, real
+ones kept."""
 import random
 
 import pytest
@@ -10,7 +11,8 @@ from analysis_svc import read_model
 from analysis_svc.adapters.orm import rollups
 from analysis_svc.bootstrap import build
 from analysis_svc.config import Settings
-from analysis_svc.domain.fdr import bh_adjust, control_fdr
+from analysis_svc.domain.fdr import bh_adjust, control_fdr, power_weights, weighted_bh_adjust
+from analysis_svc.domain.stats import change_reference_z, trend_reference_z, z_power
 from analysis_svc.domain.periods import period_start
 from analysis_svc.service_layer.drops import drop_tests
 
@@ -44,19 +46,88 @@ def test_bh_gives_ties_one_value_and_stays_monotone_and_at_most_one():
 
 
 def test_control_fdr_keeps_raw_p_and_replaces_the_decision():
-    rows = [{"change": {"p_value": 0.01, "delta": -0.1, "significant": True},
-             "trend": {"p_value": 0.04, "z": 2.05, "direction": "up", "significant": True}},
+    # equal reference z: equal weights (1 each), so weighted BH is plain BH here
+    rows = [{"change": {"p_value": 0.01, "delta": -0.1, "significant": True, "reference_z": 2.0},
+             "trend": {"p_value": 0.04, "z": 2.05, "direction": "up", "significant": True,
+                       "reference_z": 2.0}},
             {"change": None, "trend": {"p_value": 0.8, "z": -0.2, "direction": "flat",
-                                       "significant": False}}]
+                                       "significant": False, "reference_z": 2.0}}]
     assert control_fdr(rows, 0.05) == 3
     change, trend = rows[0]["change"], rows[0]["trend"]
     assert (change["p_value"], change["p_adjusted"], change["significant"]) == (0.01, 0.03, True)
     assert (trend["p_value"], trend["p_adjusted"], trend["significant"]) == (0.04, 0.06, False)
-    assert trend["direction"] == "flat" and change["family_size"] == 3
+    assert trend["direction"] == "flat" and change["family_size"] == 3 and change["weight"] == 1
     # a larger family (two feeds on one page) re-adjusts from the raw p-values
-    more = [{"change": {"p_value": 0.5, "delta": 0.0}} for _ in range(3)]
+    more = [{"change": {"p_value": 0.5, "delta": 0.0, "reference_z": 2.0}} for _ in range(3)]
     assert control_fdr(rows + more, 0.05) == 6 and rows[0]["change"]["p_adjusted"] == 0.06
     assert not rows[0]["change"]["significant"]
+
+
+def test_weighted_bh_matches_a_hand_computation():
+    # p / w = 0.005, 0.08, 0.06; sorted 0.005, 0.06, 0.08 (m = 3): * m / rank = 0.015, 0.09,
+    # 0.08; the step-up minimum carries 0.08 down to rank 2
+    assert weighted_bh_adjust([0.01, 0.04, 0.03], [2.0, 0.5, 0.5]) == pytest.approx(
+        [0.015, 0.08, 0.08])
+    # plain BH gives 0.03, 0.04, 0.04: only the weighted one finds the first at q = 0.02
+    assert bh_adjust([0.01, 0.04, 0.03])[0] == pytest.approx(0.03)
+
+
+def test_weighted_bh_with_equal_weights_is_bh_and_a_zero_weight_never_rejects():
+    rng = random.Random(11)
+    p = [rng.random() ** 2 for _ in range(40)]
+    assert weighted_bh_adjust(p, [1.0] * 40) == pytest.approx(bh_adjust(p))
+    # the zero-weight test is out of reach however small its p; the other: 0.5 / 2 * 2 / 1
+    assert weighted_bh_adjust([1e-9, 0.5], [0.0, 2.0]) == pytest.approx([1.0, 0.5])
+
+
+def test_weighted_bh_is_monotone_in_p_over_w_and_at_most_one():
+    rng = random.Random(5)
+    p = [rng.random() ** 3 for _ in range(50)]
+    w = power_weights([rng.uniform(0.0, 5.0) for _ in range(50)], 0.05)
+    q = weighted_bh_adjust(p, w)
+    ordered = [q[i] for i in sorted(range(50), key=lambda i: p[i] / w[i] if w[i] else 9e9)]
+    assert ordered == sorted(ordered)  # a smaller p / w never gets a larger adjusted p
+    assert all(0.0 <= qi <= 1.0 for qi in q)
+    assert all(qi >= min(1.0, pi / wi) for pi, wi, qi in zip(p, w, q) if wi)
+
+
+def test_power_weights_are_non_negative_mean_one_and_rise_with_the_reference_z():
+    zs = [0.3, 0.9, 2.1, 2.6, 4.0, 0.0]
+    w = power_weights(zs, 0.05)
+    assert sum(w) / len(w) == pytest.approx(1.0) and min(w) >= 0.0
+    assert [w[i] for i in sorted(range(len(zs)), key=zs.__getitem__)] == sorted(w)
+    # power at q / m = 0.05 / 6 of each test, over their mean: the 4.0 test's 0.91 of power
+    powers = [z_power(z, 0.05 / 6) for z in zs]
+    assert w == pytest.approx([p / (sum(powers) / 6) for p in powers])
+    assert power_weights([0.0, 0.0], 0.05) == [1.0, 1.0] and power_weights([], 0.05) == []
+
+
+def test_reference_z_and_power_by_hand():
+    # 15 points between two cells of 100 at p = 0.5: 0.15 / (0.5 * sqrt(2 / 100)) = 2.1213
+    assert change_reference_z(100, 100, 0.15) == pytest.approx(2.1213, abs=1e-4)
+    assert change_reference_z(0, 100, 0.15) == 0.0
+    # three periods of 100: slope 0.075 a period, sum n (t - 1)^2 = 200: 0.075 * sqrt(200) / 0.5
+    assert trend_reference_z([100, 100, 100], 0.15) == pytest.approx(2.1213, abs=1e-4)
+    assert trend_reference_z([100, 100], 0.15) == 0.0
+    # no effect: the power is the level; an expected z at the critical value: about a half
+    assert z_power(0.0, 0.05) == pytest.approx(0.05)
+    assert z_power(1.959964, 0.05) == pytest.approx(0.5, abs=1e-3)
+
+
+def test_control_fdr_gives_the_budget_to_tests_that_could_find_a_change():
+    # A large directorate (p = 0.012) among nine tests over a handful of answers each:
+    # plain BH needs p <= 0.05 / 10 for a lone finding, so misses it; weighted, its weight
+    # is far above 1 and the small cells' far below
+    big = {"p_value": 0.012, "delta": -0.15, "reference_z": change_reference_z(300, 300, 0.15)}
+    small = [{"change": {"p_value": 0.3 + i / 20, "delta": 0.0,
+                         "reference_z": change_reference_z(8, 8, 0.15)}} for i in range(9)]
+    rows = [{"change": big}] + small
+    assert bh_adjust([0.012] + [t["change"]["p_value"] for t in small])[0] > 0.05
+    control_fdr(rows, 0.05)
+    assert big["weight"] > 5 and big["significant"] and big["p_value"] == 0.012
+    assert all(r["change"]["weight"] < 1 and not r["change"]["significant"] for r in small)
+    assert sum(r["change"]["weight"] for r in rows) / 10 == pytest.approx(1.0, abs=1e-3)
+
 
 
 def _history(seed: int, drop: dict[str, float]) -> list[dict]:
