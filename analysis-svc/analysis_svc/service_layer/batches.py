@@ -8,7 +8,7 @@ from contracts.envelope import decode
 from contracts.errors import InvalidEvent
 
 from analysis_svc.service_layer.erasure import forget_erased
-from analysis_svc.service_layer.scoring import Outcome, Policy, handle_events
+from analysis_svc.service_layer.scoring import Outcome, Policy, handle_events, roll_up
 
 log = logging.getLogger(__name__)
 RELEVANT_PREFIXES = ("response.submitted", "response.amended", "invitation.", "writeback.",
@@ -89,22 +89,30 @@ def _apply(envelopes, p: Pipeline) -> Outcome:
         outcome = handle_events(repo, envelopes, p.analyser, p.policy, now, p.readings,
                                 getattr(p.uow, "ticket_trail", None))
         forget_erased(p.uow.erasures, envelopes, outcome)
-        alerts = [e for e in outcome.events if e.event_type.startswith("alert.")]
-        if p.notify and alerts:
-            p.notify(repo, alerts, now)
-        # Published before the commit with stable event ids: a retry re-sends the same ids.
-        if outcome.events:
-            p.publisher.publish_many(_sealed(outcome, p.vault))
+        _announce(outcome.events, outcome, repo, now, p)
+        drops = roll_up(repo, outcome, p.policy, now)  # last: the rows other processes share
+        _announce(drops, outcome, repo, now, p)
+        outcome.events.extend(drops)
         p.uow.commit()
     p.learner.add(outcome.learn)
     return outcome
 
 
-def _sealed(outcome: Outcome, vault) -> list:
-    """The batch's events with each redacted comment sealed as its answer's comment was: under
-    the answerer's key for the month it was given (one key to shred for both)."""
+def _announce(events: list, outcome: Outcome, repo, now, p: Pipeline) -> None:
+    """Stage the alerts' emails and publish the events, inside the batch's transaction.
+    Published before the commit with stable event ids: a retry re-sends the same ids."""
+    alerts = [e for e in events if e.event_type.startswith("alert.")]
+    if p.notify and alerts:
+        p.notify(repo, alerts, now)
+    if events:
+        p.publisher.publish_many(_sealed(events, outcome, p.vault))
+
+
+def _sealed(events: list, outcome: Outcome, vault) -> list:
+    """The events with each redacted comment sealed as its answer's comment was: under the
+    answerer's key for the month it was given (one key to shred for both)."""
     if vault is None:
-        return outcome.events
-    owners = [outcome.owners.get(e.data.get("response_id"), (None, None)) for e in outcome.events]
-    return seal_envelopes(outcome.events, vault, [subject for subject, _ in owners],
+        return events
+    owners = [outcome.owners.get(e.data.get("response_id"), (None, None)) for e in events]
+    return seal_envelopes(events, vault, [subject for subject, _ in owners],
                           [at for _, at in owners])

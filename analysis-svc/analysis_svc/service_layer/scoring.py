@@ -32,6 +32,7 @@ class Outcome:
     stored: int = 0
     duplicates: int = 0
     owners: dict[str, tuple] = field(default_factory=dict)  # response_id -> (subject, submitted_at)
+    deltas: Deltas | None = None  # what the batch adds to the rollup cells (roll_up applies it)
 
 
 TRAIL_EVENTS = ("writeback.", "ticket.followed_up")  # survey-svc's write-back, the team's reply
@@ -39,7 +40,8 @@ TRAIL_EVENTS = ("writeback.", "ticket.followed_up")  # survey-svc's write-back, 
 
 def handle_events(repo, envelopes: list[Envelope], analyser, policy: Policy,
                   now: datetime, readings: dict | None = None, ticket_trail=None) -> Outcome:
-    """Apply a batch of decoded events inside the caller's transaction."""
+    """Apply a batch of decoded events inside the caller's transaction, all but the rollups:
+    roll_up(repo, outcome, ...) adds those, last before the commit."""
     outcome = Outcome()
     fresh = _fresh(repo, envelopes)
     outcome.duplicates = len(envelopes) - len(fresh)
@@ -51,14 +53,26 @@ def handle_events(repo, envelopes: list[Envelope], analyser, policy: Policy,
             ticket_trail.record(env.event_type, env.data)
     _store_responses(repo, [e for e in fresh if e.event_type in RESPONSE_EVENTS], analyser,
                      policy, now, deltas, outcome, readings or {})
+    repo.mark_processed([e.event_id for e in fresh], now)
+    outcome.deltas = deltas
+    return outcome
+
+
+def roll_up(repo, outcome: Outcome, policy: Policy, now: datetime) -> list[Envelope]:
+    """Add the batch's deltas to the rollup cells; the drop alerts they make significant.
+
+    The cells are the rows every consumer process updates (a directorate's weeks and months),
+    so the caller does this last, just before its commit: a cell's row lock then lasts the
+    upsert, one sums query and the commit, not the batch's analysis and publishing, and a
+    second process waits that long at most (it waited for the other's whole batch before)."""
+    deltas = outcome.deltas
+    if deltas is None:
+        return []
     repo.apply(deltas)
     touched = {(key[0], key[3], key[4]) for key in deltas.cells}
-    for event_id, data in find_drops(repo, touched, min_cell=policy.min_cell,
-                                     alpha=policy.alpha, now=now):
-        outcome.events.append(make_envelope("alert.significant_drop", data, PRODUCER,
-                                             event_id=event_id))
-    repo.mark_processed([e.event_id for e in fresh], now)
-    return outcome
+    return [make_envelope("alert.significant_drop", data, PRODUCER, event_id=event_id)
+            for event_id, data in find_drops(repo, touched, min_cell=policy.min_cell,
+                                             alpha=policy.alpha, now=now)]
 
 
 def _fresh(repo, envelopes: list[Envelope]) -> list[Envelope]:
