@@ -10,6 +10,8 @@ database:
   - the baseline: a naive loop, one message at a time (decode, analyse, insert the response,
     read-modify-write its rollup cells, inbox row, commit, commit the offset), over BENCH_NAIVE
     (--naive 0 skips it).
+BENCH_PROFILE=PATH writes a cProfile (CPU time) of each consumer process's consumer thread to
+PATH.<pid> (read it with python -m pstats).
 Prints each run's rate and the consumers' CPU per response (time.process_time of the consuming
 processes: less sensitive to a busy machine than the rates; the broker's and PostgreSQL's CPU are
 not in it), then the ratios. Goals: >= 3,000 responses/s with one process, >= 10x the naive loop,
@@ -25,6 +27,7 @@ BENCH_DATABASE_URL_A / BENCH_DATABASE_URL_B name the pipeline's / naive loop's d
 (one pipeline run, BENCH_PROCESSES consumer processes).
 """
 import argparse
+import cProfile
 import multiprocessing
 import os
 import random
@@ -77,13 +80,20 @@ def consume_process(url: str, group: str, ready, stop, cpu) -> None:
     """One consumer instance in its own process; reports the CPU it spent consuming."""
     from analysis_svc.entrypoints import worker
     services = services_for(url, "pipeline", migrate_db=False)
-    started = time.process_time()
+    started, halt = time.process_time(), threading.Event()
     ready.release()
-    thread = threading.Thread(target=worker.run, args=(services, threading.Event()),
-                              kwargs={"group_id": group}, daemon=True)
+    profile_to = os.environ.get("BENCH_PROFILE")  # a cProfile of the consumer thread, per process
+    profiler = cProfile.Profile(time.process_time) if profile_to else None
+    run = (lambda: profiler.runcall(worker.run, services, halt, group_id=group)) if profiler else (
+        lambda: worker.run(services, halt, group_id=group))
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     stop.wait()
     cpu.put(time.process_time() - started)
+    if profiler:
+        halt.set()
+        thread.join(timeout=30)
+        profiler.dump_stats(f"{profile_to}.{os.getpid()}")
     services.close()
     os._exit(0)  # the consumer thread holds no uncommitted work: rows are committed
 
