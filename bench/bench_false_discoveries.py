@@ -1,4 +1,4 @@
-"""False discoveries and power of "what changed significantly", before and after FDR control.
+"""False discoveries and power of "what changed significantly": raw p, plain BH, weighted BH.
 
 Simulates BENCH_TRIALS independent 12-month histories of monthly answers with the demo's
 cohorts (suite_demo.catalogue: 5 directorates x 7 services, each directorate's weekly tickets x
@@ -11,11 +11,16 @@ the SQL), and one monthly alert run (service_layer.drops.find_drops over an in-m
 Null: nothing changes; any significant change, trend or drop alert is a false discovery.
 Planted: from month 7, Adult Social Care (about 100 answers a month) loses 15 points of CSAT
 (percentage points of the share of 4-5 scores, the measure the alerts test) in every
-service. Found = its directorate row shows a significant fall or downward trend (overview), or
-a drop alert is raised for it (alerts): in the month of the change, and within three months.
+service. Power = the share of planted histories in which its directorate row shows a
+significant fall (change test, delta < 0) or a significant downward trend (overview), or a drop
+alert is raised for it (alerts): "in the month of the change" = the view / alert run of month
+7 itself; "within three" = in at least one of the views / runs of months 7, 8 and 9.
 
-"Before" is today's rule (each raw p < alpha), "after" the BH decision at q = alpha.
-Goals: views with any false discovery <= 5% after; power >= 80%.
+Three decisions on the same tests of the same histories (same seed): raw p < q (the rule before
+#15), plain Benjamini-Hochberg at q (the rule before this change) and weighted BH at q (what
+production runs now, domain.fdr: weights = each test's power to find a 15-point change at
+level q / m, from its answer counts alone, over the family's mean). Alerts: the same test each
+way, a fall only. Goals: views with any false discovery <= 5%; power >= 80%.
     .venv/bin/python bench/bench_false_discoveries.py   (BENCH_TRIALS=400, BENCH_SEED=15)
 """
 import math

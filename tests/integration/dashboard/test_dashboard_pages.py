@@ -125,5 +125,5 @@ def test_trusted_header_signs_in_only_when_configured(seeded):
 def test_overview_says_how_many_comparisons_its_fdr_control_covers(app):
     html = signed_in(app, ADMIN).get("/dashboard?period=month").get_data(as_text=True)
     family = re.search(r"We control the false discovery rate at 5% across the (\d+) comparisons "
-                       r"in this view \(Benjamini–Hochberg\)", html)
+                       r"in this view \(weighted Benjamini–Hochberg\)", html)
     assert family and int(family[1]) > 10 and "unlikely to be chance" not in html

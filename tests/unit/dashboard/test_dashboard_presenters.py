@@ -48,5 +48,6 @@ def test_findings_give_the_adjusted_p_and_the_page_names_the_family():
     assert "p < 0.001, adjusted p = 0.012" in line and "unlikely to be chance" not in line
     assert fdr_text(70, 0.05).startswith(
         "We control the false discovery rate at 5% across the 70 comparisons in this view "
-        "(Benjamini–Hochberg)")
+        "(weighted Benjamini–Hochberg)")
+    assert "weighted by its chance of detecting a 15-point change" in fdr_text(70, 0.05)
     assert fdr_text(0, 0.05) == "Too few answers in this selection to test for changes."

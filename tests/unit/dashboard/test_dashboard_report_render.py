@@ -42,4 +42,5 @@ def test_standalone_file_inlines_its_scripts_and_styles():
 def test_methodology_names_the_false_discovery_rate_and_the_family():
     html = render_html(report(family_size=23))
     assert "false discovery rate at 5% across the 23 comparisons in this report" in html
-    assert "Benjamini–Hochberg" in html and "unlikely to be chance" not in html
+    assert "(weighted Benjamini–Hochberg)" in html and "unlikely to be chance" not in html
+    assert "weighted by its chance of detecting a 15-point change" in html

@@ -75,8 +75,13 @@ class PageArgs(ResponseArgs):
 
 
 P_VALUE = "Raw two-sided p-value of this one test."
-P_ADJUSTED = ("Benjamini-Hochberg adjusted p-value (q-value) across every change and trend test "
-              "in this answer (its family).")
+P_ADJUSTED = ("Weighted Benjamini-Hochberg adjusted p-value across every change and trend test in "
+              "this answer (its family): plain BH on p_value / weight.")
+WEIGHT = ("This test's share of the family's error budget (non-negative, mean 1 over the family): "
+          "its power to find a 15-point change at level SIGNIFICANCE_LEVEL / family_size, from "
+          "reference_z, over the family's mean power.")
+REFERENCE_Z = ("The z a 15-point change would give this test with its answer counts (variance at "
+               "a 50% share): fixed by the counts alone, before the p-value is seen.")
 SIGNIFICANT = ("p_adjusted <= SIGNIFICANCE_LEVEL: the false discovery rate across the family is "
                "held at that level.")
 FAMILY_SIZE = "How many tests this answer's family holds."
@@ -88,6 +93,8 @@ class ChangeSchema(Schema):
     p_value = fields.Float(metadata={"description": P_VALUE})
     p_adjusted = fields.Float(metadata={"description": P_ADJUSTED})
     family_size = fields.Integer(metadata={"description": FAMILY_SIZE})
+    weight = fields.Float(metadata={"description": WEIGHT})
+    reference_z = fields.Float(metadata={"description": REFERENCE_Z})
     significant = fields.Boolean(metadata={"description": SIGNIFICANT})
 
 
@@ -97,6 +104,8 @@ class TrendTestSchema(Schema):
     p_value = fields.Float(metadata={"description": P_VALUE})
     p_adjusted = fields.Float(metadata={"description": P_ADJUSTED})
     family_size = fields.Integer(metadata={"description": FAMILY_SIZE})
+    weight = fields.Float(metadata={"description": WEIGHT})
+    reference_z = fields.Float(metadata={"description": REFERENCE_Z})
     direction = fields.String(metadata={"description": "up or down when significant, else flat."})
     significant = fields.Boolean(metadata={"description": SIGNIFICANT})
 

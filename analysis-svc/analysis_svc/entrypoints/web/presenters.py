@@ -58,11 +58,19 @@ def p_text(p: float) -> str:
 
 
 def _tested(test: dict) -> str:
-    """The raw p-value and, once the family is adjusted, the BH-adjusted one beside it."""
+    """The raw p-value and, once the family is adjusted, the weighted-BH adjusted one beside it."""
     adjusted = test.get("p_adjusted")
     if adjusted is None:
         return p_text(test["p_value"])
     return f"{p_text(test['p_value'])}, adjusted {p_text(adjusted)}"
+
+
+# The weighting of domain.fdr, in words (the board report's methodology says the same).
+WEIGHTING = ("Each comparison is weighted by its chance of detecting a 15-point change, given how "
+             "many answers it rests on, at the strict level a first finding must pass (that rate "
+             "divided by the number of comparisons); the weights are worked out before any result "
+             "is seen and average one, so comparisons over many answers need less evidence to be "
+             "listed and those over a handful need more.")
 
 
 def fdr_text(family_size: int, q: float) -> str:
@@ -71,8 +79,8 @@ def fdr_text(family_size: int, q: float) -> str:
         return "Too few answers in this selection to test for changes."
     tests = "comparison" if family_size == 1 else "comparisons"
     return (f"We control the false discovery rate at {q * 100:g}% across the {family_size} {tests} "
-            f"in this view (Benjamini–Hochberg): of the changes listed, we expect no more than "
-            f"{q * 100:g}% on average to be chance.")
+            f"in this view (weighted Benjamini–Hochberg): of the changes listed, we expect no more "
+            f"than {q * 100:g}% on average to be chance. {WEIGHTING}")
 
 
 def findings(rows: list[dict], label: str, period: str) -> list[str]:
