@@ -27,6 +27,7 @@ class Cohort:
     service: str | None = None
     category: str | None = None
     team: str | None = None
+    organisation: str | None = None  # #17: the ticket's organisation id, when it had one
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 def invitation_of(data: dict) -> Invitation:
     return Invitation(data["invitation_id"], Cohort(data["directorate"], data.get("service"),
-                                                    data.get("category"), data.get("team")),
+                                                    data.get("category"), data.get("team"),
+                                                    data.get("organisation")),
                       data.get("ticket_id"), data.get("channel"), data.get("language") or "en",
                       data.get("expires_at"), data.get("requester_email_hash"),
                       question_set=data.get("question_set"))

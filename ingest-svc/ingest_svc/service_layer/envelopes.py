@@ -31,6 +31,8 @@ def response_event(invitation: Invitation, answer: Answer, response_id: str, ver
         "source": source, "language": invitation.language or "en",
         "submitted_at": at.isoformat(), "subject": subject,
     }
+    if cohort.organisation:  # optional (#17): left out when none, as before
+        data["organisation"] = cohort.organisation
     if questions is not None:
         ref, answers, texts = questions
         # The short texts travel as one personal field, sealed like the comment.

@@ -33,10 +33,14 @@ def remember_language() -> None:
 def page_context() -> dict:
     """What base.html needs: the language, its switch and the branding in that language."""
     lang = str(get_locale() or "en")
-    branding: Branding = current_app.extensions["branding"]
+    # The invitation's organisation's section (#17), set from its link; the top level otherwise.
+    org = g.get("organisation")
+    top: Branding = current_app.extensions["branding"]
+    branding = top.for_organisation(org)
     other = "en" if lang == "cy" else "cy"
     period = current_app.config["SETTINGS"].longest_personal_period
     return {"lang": lang, "brand": branding.in_language(lang),
+            "brand_org": org if org in top.organisations else None,
             "brand_logo": bool(branding.logo), "brand_logo_alt": branding.text("logo_alt", lang),
             "kept_for": kept_for(period, lang),
             "switch": {"lang": other, "name": LANGUAGES[other],

@@ -7,6 +7,7 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 
 from chassis.tokens import TokenExpired, TokenInvalid, verify_token
+from contracts.organisations import is_organisation_id
 
 from ingest_svc.domain.model import Cohort, Invitation
 
@@ -30,10 +31,19 @@ INVALID = LinkProblem(404, _l("This survey link is not recognised"),
                       [_l("Check you used the whole link from the email. It may have been cut off.")])
 
 
+def _organisation(claims: dict) -> str | None:
+    """The organisation survey-svc named (#17): the page wears its branding; none, the top level."""
+    org = claims.get("org")
+    return org if is_organisation_id(org) else None
+
+
 def _expired_language(token: str) -> None:
-    """Say "expired" in the invitation's language: its signature was good, only its time is up."""
-    lang = jwt.decode(token, options={"verify_signature": False}).get("lang")
+    """Say "expired" in the invitation's language (and its organisation's branding): its
+    signature was good, only its time is up."""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    lang = claims.get("lang")
     g.invitation_lang = lang if isinstance(lang, str) else None
+    g.organisation = _organisation(claims)
 
 
 def invitation_from_token(public_pem: str, token: str) -> Invitation:
@@ -54,7 +64,9 @@ def invitation_from_token(public_pem: str, token: str) -> Invitation:
         value = claims.get(name)
         return str(value)[:limit] if value is not None else None
 
-    invitation = Invitation(inv, Cohort(directorate[:100], text("svc"), text("cat"), text("team")),
+    g.organisation = _organisation(claims)
+    invitation = Invitation(inv, Cohort(directorate[:100], text("svc"), text("cat"), text("team"),
+                                        g.organisation),
                             text("tkt"), text("ch", 50), text("lang", 10) or "en",
                             datetime.fromtimestamp(claims["exp"], timezone.utc))
     g.invitation_lang = invitation.language  # the page opens in the invitation's language
