@@ -2,6 +2,7 @@
 from functools import partial
 from pathlib import Path
 
+from chassis.branding import load_branding
 from chassis.clock import SystemClock
 from chassis.db import make_engine, migrate, session_factory
 from chassis.kafka import ConsumerWorker, KafkaPublisher
@@ -43,6 +44,13 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True,
     # SQLite has one writer: commits queue on this lock (threads and sender processes).
     uow = overrides.pop("uow", None) or partial(SqlUnitOfWork, engine, write_lock_for(engine),
                                                 s.reply_tag_key, key_vault)
+    # Read once, at start-up (a colour pair below AA contrast stops the service): the mails'
+    # branding per organisation and the directorates each organisation has.
+    branding = overrides.pop("branding", None)
+    renderer = overrides.pop("renderer", None) or EmailRenderer(
+        public_survey_url=s.public_survey_url, signing_key=s.signing_key, mail_from=s.mail_from,
+        reply_domain=s.reply_domain, reply_tag_key=s.reply_tag_key,
+        kept_for=s.longest_personal_period, branding=branding or load_branding())
     deps = {
         "settings": s, "engine": engine, "sessions": sessions, "publisher": publisher,
         "uow_factory": uow, "clock": SystemClock(), "key_vault": key_vault,
@@ -50,10 +58,9 @@ def build(settings: Settings | None = None, *, migrate_db: bool = True,
             s.connectors_file),
         "connectors": overrides.pop("connectors", None) or load_pull_connectors(
             s.connectors_file),
-        "renderer": EmailRenderer(public_survey_url=s.public_survey_url,
-                                  signing_key=s.signing_key, mail_from=s.mail_from,
-                                  reply_domain=s.reply_domain, reply_tag_key=s.reply_tag_key,
-                                  kept_for=s.longest_personal_period),
+        "renderer": renderer,
+        # A ticket naming no organisation: its directorate's ([organisations.<id>] directorates).
+        "organisation_of": renderer.branding.organisation_of,
         "mailer_factory": partial(SmtpMailer.from_settings, s),
         "relay": OutboxRelay(sessions, publisher),
         "consumer_factory": partial(ConsumerWorker, s.kafka_bootstrap_servers,

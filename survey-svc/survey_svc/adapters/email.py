@@ -63,6 +63,8 @@ class EmailRenderer:
         claims = {"inv": inv.id, "tkt": t.ticket_id, "res": t.resolution, "dir": t.directorate,
                   "svc": t.service, "cat": t.category, "team": t.team, "ch": t.channel,
                   "lang": t.language}
+        if t.organisation:  # ingest-svc brands the page with it (#17); absent as before when none
+            claims["org"] = t.organisation
         if test:
             claims["test"] = True  # ingest-svc shows the page but records nothing for it
         return sign_token(self.signing_key, claims, ttl=inv.expires_at - now, now=now)
@@ -78,10 +80,14 @@ class EmailRenderer:
         subject, text, html = self.templates[lang]
         token = self.token(inv, test)
         unsubscribe = f"{self.base}/s/{token}/unsubscribe"
+        # The ticket's organisation's branding ([organisations.<id>]), the top level otherwise.
+        brand, org = self.branding.for_organisation(inv.ticket.organisation), inv.ticket.organisation
+        logo = f"{self.base}/s/brand/logo" + (f"?org={org}" if org in self.branding.organisations
+                                               else "")
         context = {"inv": inv, "ticket": inv.ticket, "reminder": kind == "reminder", "test": test,
                    "lang": lang, "unsubscribe_url": unsubscribe, "kept_for": self.kept_for[lang],
-                   "brand": self.branding.in_language(lang), "colours": self.branding.colours,
-                   "logo_url": f"{self.base}/s/brand/logo" if self.branding.logo else "",
+                   "brand": brand.in_language(lang), "colours": brand.colours,
+                   "logo_url": logo if brand.logo else "",
                    "links": [(score, label, f"{self.base}/s/{token}?score={score}")
                              for score, label in self.ratings[lang]]}
         title = " ".join(subject.render(context).split())

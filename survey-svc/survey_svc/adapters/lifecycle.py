@@ -26,6 +26,8 @@ def _data(inv: Invitation, step: str, reason: str | None, at, address_key: str |
     data = {"invitation_id": inv.id, "ticket_id": _clean(t.ticket_id), "at": at,
             "reason": _clean(reason, _TEXT_CONTROLS), "directorate": _clean(t.directorate),
             "service": _clean(t.service), "category": _clean(t.category), "team": _clean(t.team)}
+    if t.organisation:  # optional (#17): left out when none, so the events read as before
+        data["organisation"] = t.organisation
     if step == "created":
         data.update(resolution=t.resolution, requester_id=_clean(t.requester_id),
                     requester_name=_clean(t.requester_name), channel=_clean(t.channel),

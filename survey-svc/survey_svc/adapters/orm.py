@@ -47,6 +47,8 @@ invitations = Table(
     _when("created_at", False),
     # contracts.questions: the set it was sent with; None, the default questions.
     Column("question_set", String(60)),
+    # 0008: the ticket's organisation (given or derived); None, none known.
+    Column("organisation", String(64)),
     UniqueConstraint("ticket_id", "resolution", name="uq_invitation_ticket_resolution"),
     Index("ix_invitations_status_due", "status", "due_at"),
     Index("ix_invitations_requester", "requester_id", "due_at"),
@@ -88,6 +90,25 @@ policy_audit = Table(
     Column("old", JSON),
     Column("new", JSON),
 )
+
+
+def organisation_policy_columns() -> list[Column]:
+    """0008: an organisation's overrides, between the defaults and a directorate's."""
+    return [Column("organisation", String(64), primary_key=True),
+            Column("settings", JSON, nullable=False), _when("updated_at", False),
+            Column("updated_by", String(100), nullable=False)]
+
+
+def organisation_policy_audit_columns() -> list[Column]:
+    return [Column("id", Integer, primary_key=True, autoincrement=True),
+            Column("organisation", String(64), nullable=False), _when("changed_at", False),
+            Column("changed_by", String(100), nullable=False), Column("old", JSON),
+            Column("new", JSON)]
+
+
+organisation_policies = Table("organisation_policies", metadata, *organisation_policy_columns())
+organisation_policy_audit = Table("organisation_policy_audit", metadata,
+                                  *organisation_policy_audit_columns())
 
 
 def erasure_request_columns() -> list[Column]:

@@ -7,7 +7,8 @@ from sqlalchemy.engine import Connection
 from chassis import inbox
 from chassis.privacy import subject_of
 
-from survey_svc.adapters.orm import decisions, opt_outs, policies, policy_audit
+from survey_svc.adapters.orm import (decisions, opt_outs, organisation_policies,
+                                     organisation_policy_audit, policies, policy_audit)
 
 
 class Decisions:
@@ -51,31 +52,39 @@ class OptOuts:
 
 
 class Policies:
-    def __init__(self, db: Connection):
-        self.db = db
+    """Overrides keyed by directorate ('*' the defaults), or, with the organisation tables, by
+    organisation id: each change audited."""
+
+    def __init__(self, db: Connection, table=policies, audit_table=policy_audit,
+                 key: str = "directorate"):
+        self.db, self.table, self.audit_table = db, table, audit_table
+        self.key, self.column = key, table.c[key]
 
     def all(self) -> dict[str, dict]:
-        return {row.directorate: row.settings for row in self.db.execute(select(policies))}
+        return {row._mapping[self.key]: row.settings for row in self.db.execute(select(self.table))}
 
-    def get(self, directorate: str) -> dict | None:
-        return self.db.scalar(
-            select(policies.c.settings).where(policies.c.directorate == directorate))
+    def get(self, name: str) -> dict | None:
+        return self.db.scalar(select(self.table.c.settings).where(self.column == name))
 
-    def put(self, directorate: str, settings: dict, who: str, now: datetime) -> None:
-        old = self.get(directorate)
+    def put(self, name: str, settings: dict, who: str, now: datetime) -> None:
+        old = self.get(name)
         if old is None:
-            self.db.execute(policies.insert().values(
-                directorate=directorate, settings=settings, updated_at=now, updated_by=who))
+            self.db.execute(self.table.insert().values(
+                {self.key: name, "settings": settings, "updated_at": now, "updated_by": who}))
         else:
-            self.db.execute(policies.update().where(policies.c.directorate == directorate)
-                                 .values(settings=settings, updated_at=now, updated_by=who))
-        self.db.execute(policy_audit.insert().values(
-            directorate=directorate, changed_at=now, changed_by=who, old=old, new=settings))
+            self.db.execute(self.table.update().where(self.column == name)
+                                .values(settings=settings, updated_at=now, updated_by=who))
+        self.db.execute(self.audit_table.insert().values(
+            {self.key: name, "changed_at": now, "changed_by": who, "old": old, "new": settings}))
 
-    def audit(self, directorate: str) -> list[dict]:
-        rows = self.db.execute(select(policy_audit).where(
-            policy_audit.c.directorate == directorate).order_by(policy_audit.c.id))
+    def audit(self, name: str) -> list[dict]:
+        rows = self.db.execute(select(self.audit_table).where(
+            self.audit_table.c[self.key] == name).order_by(self.audit_table.c.id))
         return [dict(row._mapping) for row in rows]
+
+
+def organisation_policies_of(db: Connection) -> Policies:
+    return Policies(db, organisation_policies, organisation_policy_audit, "organisation")
 
 
 class Inbox:

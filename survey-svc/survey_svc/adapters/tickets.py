@@ -17,7 +17,7 @@ def ticket_from_data(data: dict) -> Ticket:
         directorate=data["directorate"], service=data.get("service"),
         category=data.get("category"), team=data.get("team"), priority=data.get("priority"),
         channel=data.get("channel"), language=(data.get("language") or "en").lower(),
-        auto_closed=bool(data.get("auto_closed")))
+        auto_closed=bool(data.get("auto_closed")), organisation=data.get("organisation"))
 
 
 def load_ticket(raw: dict) -> tuple[Ticket, bool]:

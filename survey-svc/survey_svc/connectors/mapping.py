@@ -33,6 +33,9 @@ FIELD_TYPES = {
     "directorate": "text", "service": "text", "team": "text", "category": "text",
     "priority": "text", "channel": "text", "language": "text",
     "reopened": "bool", "auto_closed": "bool",
+    # #17: the organisation id the ticket is for (a shared desk: a constant per source, or a
+    # lookup); none: derived from the directorate (the branding file), if it can be.
+    "organisation": "text",
     # The tool's own id of the ticket, where write-back needs another than ticket_id
     # (ServiceNow's sys_id beside the number); not part of the ticket itself.
     "ref": "text",
@@ -44,7 +47,7 @@ TYPES = ("text", "int", "bool", "datetime", "epoch", "email")
 # A reopen whose resolution the payload does not say: cancels every pending one of the ticket.
 ANY_RESOLUTION = 2**31 - 1
 PLAIN = ("service", "team", "category", "priority", "channel", "language", "reopened",
-         "auto_closed")
+         "auto_closed", "organisation")
 
 
 class MappingError(ValueError):

@@ -58,6 +58,15 @@ class SetPolicy:
 
 
 @dataclass(frozen=True)
+class SetOrganisationPolicy:
+    """Merge `changes` into the organisation's overrides (between the defaults and a
+    directorate's), audited."""
+    organisation: str
+    changes: dict
+    who: str
+
+
+@dataclass(frozen=True)
 class SendDueMail:
     """One dispatch round: expire, then send due invitations, then due reminders.
 

@@ -26,6 +26,9 @@ class Ticket:
     channel: str | None = None
     language: str = "en"
     auto_closed: bool = False
+    # The organisation the ticket is for (contracts.organisations id), given or derived from its
+    # directorate (the branding file's [organisations.<id>] directorates); None, none known.
+    organisation: str | None = None
     # Whether this ticket's source tells a+tag@x from a@x (its mapping's keep_plus_tag).
     keep_plus_tag: bool = False
 

@@ -1,4 +1,5 @@
-"""Survey policy: global defaults, per-directorate overrides, and the deterministic sample."""
+"""Survey policy: global defaults, per-organisation and per-directorate overrides, and the
+deterministic sample."""
 import hashlib
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import timedelta
@@ -57,6 +58,17 @@ def effective(defaults: Policy, override: dict) -> Policy:
     known = {k: tuple(v) if isinstance(v, list) else v
              for k, v in override.items() if k in POLICY_FIELDS}
     return replace(defaults, **known)
+
+
+def layered(*overrides: dict) -> Policy:
+    """Global, then organisation, then directorate overrides: the most specific wins per field.
+
+    Only the result is validated: a layer may rely on a more specific one to stay consistent.
+    """
+    merged = {}
+    for layer in overrides:
+        merged.update(layer or {})
+    return effective(Policy(), merged)
 
 
 def in_sample(ticket_id: str, rate: float) -> bool:

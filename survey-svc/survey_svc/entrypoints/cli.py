@@ -66,12 +66,26 @@ def policy():
     """Show or change survey policy ('*' is the global default)."""
 
 
+_ORGANISATION = click.option(
+    "--organisation", default=None,
+    help="An organisation id: with `set`, change that organisation's level (no DIRECTORATE); "
+         "with `show`, the directorate's policy within it.")
+
+
+def _organisation_id(value: str | None) -> str | None:
+    from contracts.organisations import is_organisation_id
+    if value is not None and not is_organisation_id(value):
+        raise CliError(f"not an organisation id: {value!r}")
+    return value
+
+
 @policy.command("show")
 @click.argument("directorate", default="*")
-def policy_show(directorate):
+@_ORGANISATION
+def policy_show(directorate, organisation):
     """Print a directorate's effective policy as JSON."""
     from survey_svc.service_layer.policies import policy_view
-    view = policy_view(_bus().uow_factory(), directorate)
+    view = policy_view(_bus().uow_factory(), directorate, _organisation_id(organisation))
     click.echo(json.dumps(view["effective"], indent=2))
 
 
@@ -84,15 +98,21 @@ def _scalar(value: str):
 
 
 @policy.command("set")
-@click.argument("directorate")
 @click.argument("assignments", nargs=-1, required=True)
 @click.option("--by", "actor", required=True, help="Who is making the change (audited).")
-def policy_set(directorate, assignments, actor):
-    """Set NAME=VALUE pairs, e.g. sampling_rate=50 excluded_categories=Password,Test."""
+@_ORGANISATION
+def policy_set(assignments, actor, organisation):
+    """DIRECTORATE NAME=VALUE..., e.g. Adults sampling_rate=50 excluded_categories=Password,Test
+    (with --organisation ORG: NAME=VALUE... only)."""
     from marshmallow import ValidationError
     from survey_svc.domain.policy import PolicyInvalid
-    from survey_svc.domain.commands import SetPolicy
+    from survey_svc.domain.commands import SetOrganisationPolicy, SetPolicy
     from survey_svc.entrypoints.api.schemas import PolicySchema
+    organisation = _organisation_id(organisation)
+    if organisation is None:
+        directorate, *assignments = assignments
+        if not assignments:
+            raise CliError("give DIRECTORATE and at least one NAME=VALUE")
     raw = {}
     for item in assignments:
         name, sep, value = item.partition("=")
@@ -102,7 +122,9 @@ def policy_set(directorate, assignments, actor):
             "excluded_categories", "test_accounts") else _scalar(value)
     try:
         changes = PolicySchema().load(raw)
-        result = _bus().handle(SetPolicy(directorate, changes, f"cli:{actor}"))
+        command = (SetOrganisationPolicy(organisation, changes, f"cli:{actor}") if organisation
+                   else SetPolicy(directorate, changes, f"cli:{actor}"))
+        result = _bus().handle(command)
     except ValidationError as err:
         raise CliError(f"invalid policy: {json.dumps(err.messages)}") from None
     except PolicyInvalid as err:

@@ -1,6 +1,6 @@
 """Resolved and reopened tickets in; invitations (or recorded refusals) out."""
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -20,15 +20,19 @@ class Outcome:
     duplicate: bool = False
 
 
-def resolve_ticket(cmd: ResolveTicket, uow, clock, question_sets=None) -> Outcome:
-    """Decide once per (ticket, resolution); a redelivery changes nothing."""
+def resolve_ticket(cmd: ResolveTicket, uow, clock, question_sets=None,
+                   organisation_of=None) -> Outcome:
+    """Decide once per (ticket, resolution); a redelivery changes nothing. A ticket naming no
+    organisation gets its directorate's (organisation_of), if it has one."""
     ticket, now = cmd.ticket, clock.now()
+    if ticket.organisation is None and organisation_of is not None:
+        ticket = replace(ticket, organisation=organisation_of(ticket.directorate))
     with uow:
         if (seen := uow.decisions.get(ticket.ticket_id, ticket.resolution)) is not None:
             return Outcome(seen.surveyed, seen.reason, duplicate=True)
         for older in uow.invitations.pending_for_ticket(ticket.ticket_id, ticket.resolution - 1):
             older.cancel("superseded by a later resolution", now)
-        policy = current_policy(uow, ticket.directorate)
+        policy = current_policy(uow, ticket.directorate, ticket.organisation)
         # One person by requester id or normalised address: any of their ids opted out counts.
         key = subject_of(uow.address_key, email=ticket.identity)
         ids = {ticket.requester_id} | uow.invitations.requester_ids(key)
@@ -45,7 +49,8 @@ def resolve_ticket(cmd: ResolveTicket, uow, clock, question_sets=None) -> Outcom
             invitation = Invitation(uuid.uuid4().hex, ticket, decision.due_at,
                                     decision.due_at + timedelta(days=policy.expiry_days),
                                     policy.reminder_days)
-            qset = question_sets and question_sets.for_ticket(ticket.directorate, ticket.service)
+            qset = question_sets and question_sets.for_ticket(ticket.directorate, ticket.service,
+                                                              ticket.organisation)
             invitation.question_set = qset.reference if qset else None
             invitation.created(now)
             uow.invitations.add(invitation, now, requester_key=key)

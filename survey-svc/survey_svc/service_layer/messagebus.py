@@ -19,6 +19,7 @@ COMMAND_HANDLERS = {
     commands.OptOutRequester: answers.opt_out_requester,
     commands.OptInRequester: answers.opt_in_requester,
     commands.SetPolicy: policies.set_policy,
+    commands.SetOrganisationPolicy: policies.set_organisation_policy,
     commands.SendDueMail: dispatch.send_due_mail,
     commands.ApplyRetention: apply_retention,
     commands.RequestErasure: erasure.request_erasure,

@@ -38,7 +38,7 @@ class PollResult:
 
 
 def poll_connector(cmd: PollConnector, uow, connectors: dict, clock,
-                   question_sets=None) -> PollResult:
+                   question_sets=None, organisation_of=None) -> PollResult:
     """One poll from the checkpoint (or `cmd.since`, a backfill); a tool error is recorded on
     the connector and raised (the caller logs it and tries again next interval)."""
     connector = connectors.get(cmd.name)
@@ -60,7 +60,7 @@ def poll_connector(cmd: PollConnector, uow, connectors: dict, clock,
 
     try:
         for page in connector.source.pages(since):
-            _page(connector, page, result, uow, clock, question_sets)
+            _page(connector, page, result, uow, clock, question_sets, organisation_of)
             if connector.source.ordered:
                 advance(max(r.moment for r in page))
         advance(result.checkpoint if connector.source.ordered
@@ -74,7 +74,7 @@ def poll_connector(cmd: PollConnector, uow, connectors: dict, clock,
 
 
 def _page(connector: Connector, page: list, result: PollResult, uow, clock,
-          question_sets=None) -> None:
+          question_sets=None, organisation_of=None) -> None:
     commands, refs = [], []
     for pulled in page:
         result.fetched += 1
@@ -98,14 +98,15 @@ def _page(connector: Connector, page: list, result: PollResult, uow, clock,
         uow.ticket_refs.put(connector.name, refs, clock.now())
         uow.commit()
     for command in commands:
-        _decide(command, result, uow, clock, question_sets)
+        _decide(command, result, uow, clock, question_sets, organisation_of)
 
 
-def _decide(command, result: PollResult, uow, clock, question_sets=None) -> None:
+def _decide(command, result: PollResult, uow, clock, question_sets=None,
+            organisation_of=None) -> None:
     if not isinstance(command, ResolveTicket):
         result.reopened += bool(intake.reopen_ticket(command, uow, clock))
         return
-    outcome = intake.resolve_ticket(command, uow, clock, question_sets)
+    outcome = intake.resolve_ticket(command, uow, clock, question_sets, organisation_of)
     if outcome.duplicate:
         result.duplicates += 1
     elif outcome.surveyed:

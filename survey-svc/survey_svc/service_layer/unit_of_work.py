@@ -10,7 +10,8 @@ from survey_svc.adapters.erasure_store import ErasureStore
 from survey_svc.adapters.lifecycle import PRODUCER, envelopes_for
 from survey_svc.adapters.orm import privacy
 from survey_svc.adapters.repository import InvitationRepository
-from survey_svc.adapters.stores import Decisions, Inbox, OptOuts, Policies
+from survey_svc.adapters.stores import (Decisions, Inbox, OptOuts, Policies,
+                                        organisation_policies_of)
 from survey_svc.adapters.subject_store import SubjectStore
 
 
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
         self.decisions = Decisions(self.db)
         self.opt_outs = OptOuts(self.db, self.address_key)
         self.policies = Policies(self.db)
+        self.organisation_policies = organisation_policies_of(self.db)
         self.inbox = Inbox(self.db)
         self.erasures = ErasureStore(self.db)
         self.access_audit = AccessAudit(self.db, privacy["access_audit"])

@@ -5,15 +5,21 @@ from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, ValidationError, validate
 
 from chassis import auth
+from contracts.organisations import OrganisationId
 from contracts.text import NAME
 from survey_svc.adapters import queries
-from survey_svc.domain.commands import OptInRequester, OptOutRequester, SetPolicy
+from survey_svc.domain.commands import (OptInRequester, OptOutRequester, SetOrganisationPolicy,
+                                        SetPolicy)
 from survey_svc.domain.policy import PolicyInvalid
 from survey_svc.entrypoints.api import schemas as s
-from survey_svc.service_layer.policies import policy_audit, policy_view
+from survey_svc.service_layer.policies import (organisation_policy_audit,
+                                               organisation_policy_view, policy_audit, policy_view)
 
 blp = Blueprint("admin", __name__, url_prefix="/v1", description="Survey administration")
 DIRECTORATE = s.path_name("directorate", 100)
+ORGANISATION = s.path_organisation()
+INCONSISTENT = ("The change would leave the policy inconsistent (e.g. reminder_days not shorter "
+                "than expiry_days)")
 
 
 def _bus():
@@ -36,6 +42,17 @@ def _name(value: str, field: str, max_len: int, location: str = "path") -> str:
         abort(400, message=f"Invalid {field}.", messages={location: {field: err.messages}})
 
 
+def _organisation(value: str) -> str:
+    try:
+        return OrganisationId()(value)
+    except ValidationError as err:
+        abort(400, message="Invalid organisation.", messages={"path": {"organisation": err.messages}})
+
+
+def _actor() -> str:
+    return _name(request.headers.get("X-Actor", "admin-api")[:100], "X-Actor", 100, "headers")
+
+
 @blp.route("/invitations")
 class Invitations(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
@@ -50,21 +67,21 @@ class Invitations(MethodView):
 @blp.route("/policies/<directorate>", parameters=[DIRECTORATE])
 class DirectoratePolicy(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
+    @blp.arguments(s.PolicyQuerySchema, location="query", unknown=RAISE)
     @blp.response(200, s.PolicyViewSchema)
-    def get(self, directorate):
+    def get(self, args, directorate):
         """Show a directorate's effective policy and its overrides ('*' for the defaults)."""
-        return policy_view(_bus().uow_factory(), _name(directorate, "directorate", 100))
+        return policy_view(_bus().uow_factory(), _name(directorate, "directorate", 100),
+                           args.get("organisation"))
 
     @blp.doc(security=[{"bearerAuth": []}])
     @blp.arguments(s.PolicySchema)
     @blp.response(200, s.PolicyViewSchema)
-    @blp.alt_response(409, description="The change would leave the policy inconsistent "
-                                       "(e.g. reminder_days not shorter than expiry_days)")
+    @blp.alt_response(409, description=INCONSISTENT)
     def put(self, changes, directorate):
         """Change some of a directorate's policy settings; the change is audited."""
         directorate = _name(directorate, "directorate", 100)
-        actor = _name(request.headers.get("X-Actor", "admin-api")[:100], "X-Actor", 100,
-                      "headers")
+        actor = _actor()
         try:
             _bus().handle(SetPolicy(directorate, changes, actor))
         except PolicyInvalid as err:
@@ -81,6 +98,37 @@ class PolicyAudit(MethodView):
     def get(self, directorate):
         """Every change to a directorate's policy: who, when, old and new."""
         return policy_audit(_bus().uow_factory(), _name(directorate, "directorate", 100))
+
+
+@blp.route("/organisation-policies/<organisation>", parameters=[ORGANISATION])
+class OrganisationPolicy(MethodView):
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.response(200, s.OrganisationPolicyViewSchema)
+    def get(self, organisation):
+        """Show an organisation's policy (over the defaults) and its overrides."""
+        return organisation_policy_view(_bus().uow_factory(), _organisation(organisation))
+
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.arguments(s.PolicySchema)
+    @blp.response(200, s.OrganisationPolicyViewSchema)
+    @blp.alt_response(409, description=INCONSISTENT + ", also for one of its directorates")
+    def put(self, changes, organisation):
+        """Change some of an organisation's policy settings; the change is audited."""
+        organisation, actor = _organisation(organisation), _actor()
+        try:
+            _bus().handle(SetOrganisationPolicy(organisation, changes, actor))
+        except PolicyInvalid as err:
+            abort(409, message="The policy would be inconsistent.", messages={"json": err.problems})
+        return organisation_policy_view(_bus().uow_factory(), organisation)
+
+
+@blp.route("/organisation-policies/<organisation>/audit", parameters=[ORGANISATION])
+class OrganisationPolicyAudit(MethodView):
+    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.response(200, s.OrganisationAuditEntrySchema(many=True))
+    def get(self, organisation):
+        """Every change to an organisation's policy: who, when, old and new."""
+        return organisation_policy_audit(_bus().uow_factory(), _organisation(organisation))
 
 
 @blp.route("/opt-outs")

@@ -1,6 +1,7 @@
 """Request and response shapes of the HTTP API."""
 from marshmallow import Schema, fields, validate
 
+from contracts import organisations
 from contracts.events.tickets import TicketResolved
 from contracts.text import NAME
 from survey_svc.domain.policy import Policy
@@ -107,6 +108,39 @@ class PolicyViewSchema(Schema):
     directorate = fields.String()
     effective = fields.Nested(PolicySchema)
     overrides = fields.Dict()
+    # With ?organisation=: the policy a ticket of that organisation in this directorate gets.
+    organisation = fields.String()
+    organisation_overrides = fields.Dict()
+
+
+class PolicyQuerySchema(Schema):
+    organisation = fields.String(
+        validate=[validate.Length(min=1, max=organisations.MAX_LENGTH),
+                  organisations.OrganisationId()],
+        metadata={"pattern": organisations.PATTERN,
+                  "description": "Show the policy within this organisation (the defaults, then "
+                                 "the organisation's overrides, then the directorate's)."})
+
+
+class OrganisationPolicyViewSchema(Schema):
+    organisation = fields.String()
+    effective = fields.Nested(PolicySchema)
+    overrides = fields.Dict()
+
+
+class OrganisationAuditEntrySchema(Schema):
+    organisation = fields.String()
+    changed_at = fields.DateTime()
+    changed_by = fields.String()
+    old = fields.Dict(allow_none=True)
+    new = fields.Dict(allow_none=True)
+
+
+def path_organisation() -> dict:
+    """The OpenAPI description of an organisation id in the path."""
+    return {"in": "path", "name": "organisation", "required": True,
+            "schema": {"type": "string", "minLength": 1, "maxLength": organisations.MAX_LENGTH,
+                       "pattern": organisations.PATTERN}}
 
 
 class AuditEntrySchema(Schema):
