@@ -232,7 +232,7 @@ def test_web_services_sum_their_workers_metrics_in_a_folder_of_their_own(service
 
 
 def test_workers_publish_metrics_to_the_network_only(services):
-    for name in ("survey-worker", "ingest-worker", "analysis-svc"):
+    for name in ("survey-worker", "ingest-worker", "ingest-smtp", "analysis-svc"):
         port = services[name]["environment"]["METRICS_PORT"]
         assert port in services[name].get("expose", []), name
         assert all(int(target) != int(port) for _, _, target in published(services[name])), name
@@ -251,6 +251,6 @@ def test_the_broker_address_can_point_at_the_cluster_profile(raw):
 
 
 def test_workers_are_health_checked_on_their_metrics_port(services):
-    for name in ("survey-worker", "ingest-worker"):
+    for name in ("survey-worker", "ingest-worker", "ingest-smtp"):
         port = services[name]["environment"]["METRICS_PORT"]
         assert f"127.0.0.1:{port}/metrics" in " ".join(services[name]["healthcheck"]["test"]), name

@@ -64,17 +64,14 @@ def worker():
 
 @cli.command()
 def smtp():
-    """Listen for survey replies by SMTP (INGEST_SMTP_HOST:INGEST_SMTP_PORT)."""
-    from ingest_svc.adapters.smtp_listener import start_listener
+    """Listen for survey replies by SMTP (INGEST_SMTP_HOST:INGEST_SMTP_PORT); /metrics on METRICS_PORT."""
+    from ingest_svc.entrypoints.smtp import run_smtp
     bus = _bus()
-    settings = bus.settings
     stop_on_signals(bus.stop)
-    bus.flusher.start()
-    controller = start_listener(bus, settings.reply_domain, settings.smtp_host, settings.smtp_port)
-    click.echo(f"listening for replies on {settings.smtp_host}:{settings.smtp_port}", err=True)
-    bus.stop.wait()
-    controller.stop()
-    bus.close()
+    try:
+        run_smtp(bus, lambda host, port: click.echo(f"listening for replies on {host}:{port}", err=True))
+    finally:
+        bus.close()
 
 
 @cli.command("flush-spool")
