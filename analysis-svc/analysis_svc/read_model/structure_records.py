@@ -13,7 +13,7 @@ from chassis.scope import allows
 
 from analysis_svc.adapters.orm import rollups
 from analysis_svc.adapters.structure_repository import load_structure
-from analysis_svc.domain.periods import local_day
+from analysis_svc.domain.periods import UTC, local_day
 from analysis_svc.domain.structure import Structure, normalised
 
 
@@ -30,7 +30,7 @@ class NowRecords:
         if self.scope is None and self.directorate is None:
             return None
         stored = session.execute(select(rollups.c.directorate).distinct()).scalars()
-        return {name for name in stored if any(self._wanted(n) for n in self._becomes(name))}
+        return {name for name in stored if any(self._wanted(n) for n in self.becomes(name))}
 
     def place(self, row: dict) -> dict | None:
         """The row relabelled with today's directorate, or None when the caller may not see it."""
@@ -42,8 +42,9 @@ class NowRecords:
     def _wanted(self, name: str) -> bool:
         return allows(self.scope, name) and (not self.directorate or name == self.directorate)
 
-    def _becomes(self, stored: str) -> set[str]:
-        """Every name today an answer stored under `stored` may carry (any day, any value)."""
+    def becomes(self, stored: str, ended: bool = True) -> set[str]:
+        """Every name today an answer stored under `stored` may carry (any day, any value);
+        without `ended`, not the nodes a merge or split ended (a rule covers every value)."""
         key, structure = normalised(stored), self.structure
         reached = {node.id for node in structure.nodes.values()
                    if any(normalised(n.name) == key for n in node.names)}
@@ -51,10 +52,14 @@ class NowRecords:
             reached.add(structure.aliases[key])
         if not reached:
             return {stored}
+        gone = set()
         for change in structure.changes:  # in date order: a target's own later changes follow
             if change.effective <= self.today and reached & set(change.sources):
                 reached |= set(change.targets)
-        return {structure.nodes[i].name_at(self.today) for i in reached if i in structure.nodes}
+                if change.kind in ("merge", "split"):
+                    gone |= set(change.sources)
+        kept = reached if ended else (reached - gone or reached)
+        return {structure.nodes[i].name_at(self.today) for i in kept if i in structure.nodes}
 
 
 def now_records(session, view: str | None, today: date | None, zone: tzinfo, scope,
@@ -64,3 +69,13 @@ def now_records(session, view: str | None, today: date | None, zone: tzinfo, sco
         return None
     structure = load_structure(session)
     return NowRecords(structure, today, zone, scope, directorate) if structure else None
+
+
+def directorates_now(session, scope, today: date) -> list[str] | None:
+    """The directorates a viewer can choose in the "as it is now" view (None: no structure)."""
+    structure = load_structure(session)
+    if not structure:
+        return None
+    now = NowRecords(structure, today, UTC, scope, None)
+    stored = session.execute(select(rollups.c.directorate).distinct()).scalars()
+    return sorted({n for name in stored for n in now.becomes(name, ended=False) if allows(scope, n)})

@@ -6,7 +6,7 @@ from chassis.web import error_response
 
 from analysis_svc import read_model
 from analysis_svc.adapters.pdf import PrinterBusy
-from analysis_svc.domain.periods import FIRST_DAY, LAST_DAY
+from analysis_svc.domain.periods import FIRST_DAY, LAST_DAY, local_day
 from analysis_svc.entrypoints.audit import audit_read, viewer_actor
 from analysis_svc.entrypoints.web.auth import current_viewer, refuse_unknown_bearer
 from analysis_svc.entrypoints.web.errors import page_error
@@ -41,6 +41,14 @@ def read_period(args, fallback: board.Period) -> board.Period:
     return board.Period(start, end)
 
 
+def read_view(args) -> str:
+    """view=as_was (the default) or as_now; a 400 page explains anything else."""
+    view = args.get("view") or "as_was"
+    if view not in ("as_was", "as_now"):
+        abort(400, "Choose view=as_was (directorates as they were) or view=as_now (as they are now).")
+    return view
+
+
 @blp.get("/board")
 def board_report():
     """The scrutiny board report for a date range (signed-in viewers; scoped like the feeds)."""
@@ -50,9 +58,11 @@ def board_report():
         return redirect(url_for("dashboard.sign_in", next=request.full_path))
     bus = current_app.extensions["bus"]
     scope = None if viewer.scope is None else set(viewer.scope)
+    view, today = read_view(request.args), local_day(bus.clock.now(), bus.settings.zone)
     with bus.sessions() as db:
         fallback = default_period(db, scope, bus.clock.now().date())
-        report = board.build(db, scope, read_period(request.args, fallback), bus.settings)
+        report = board.build(db, scope, read_period(request.args, fallback), bus.settings, view,
+                             today)
     if report.get("quotes"):  # the report's only record-level part: quoted comments
         audit_read("reports.board", rows=len(report["quotes"]), target="responses",
                    actor=viewer_actor())

@@ -1,4 +1,4 @@
-"""Read the page's choices (directorate, period, dates) from the query string, safely."""
+"""Read the page's choices (directorate, period, dates, view) from the query string, safely."""
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +12,7 @@ class Choice:
     start: date | None
     end: date | None
     errors: dict
+    view: str = "as_was"  # "as_now": directorates as they are today (#17)
 
 
 def _date(args, name: str, errors: dict) -> date | None:
@@ -29,9 +30,20 @@ def _date(args, name: str, errors: dict) -> date | None:
     return day
 
 
+VIEWS = {"as_was": "As they were", "as_now": "As they are now"}
+
+
+def read_view(args) -> tuple[str, dict]:
+    """The structure view (default: as the answers were given) and an error for anything else."""
+    view = args.get("view") or "as_was"
+    if view not in VIEWS:
+        return "as_was", {"view": "Choose as they were or as they are now"}
+    return view, {}
+
+
 def read_choice(args, allowed: list[str]) -> Choice:
     """Validated choices; unknown values fall back to defaults and are reported, never a 500."""
-    errors: dict = {}
+    view, errors = read_view(args)
     period = args.get("period", "month")
     if period not in ("week", "month"):
         errors["period"], period = "Choose weeks or months", "month"
@@ -43,4 +55,4 @@ def read_choice(args, allowed: list[str]) -> Choice:
     start, end = _date(args, "from", errors), _date(args, "to", errors)
     if start and end and start > end:
         errors["to"], start, end = "The end date must be after the start date", None, None
-    return Choice(directorate, period, start, end, errors)
+    return Choice(directorate, period, start, end, errors, view)

@@ -1,6 +1,6 @@
 """The dashboard pages: overview, comments, detractor queue and (admins) comparison."""
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
@@ -9,13 +9,15 @@ from flask_wtf.csrf import CSRFError
 from analysis_svc import read_model
 from analysis_svc.domain.commands import MarkFollowedUp
 from analysis_svc.domain.followup import InvalidFollowUp
-from analysis_svc.domain.periods import period_start
+from analysis_svc.domain.periods import local_day, period_of, period_start
 from analysis_svc.domain.ticket_links import ticket_link
 from analysis_svc.entrypoints.audit import audit_read, viewer_actor
 from analysis_svc.entrypoints.web import presenters
 from analysis_svc.entrypoints.web.auth import current_viewer, signed_in
-from analysis_svc.entrypoints.web.choices import read_choice
+from analysis_svc.entrypoints.web.choices import read_choice, read_view
 from analysis_svc.entrypoints.web.errors import page_error
+from analysis_svc.read_model import structure_views
+from analysis_svc.read_model.structure_records import directorates_now
 from analysis_svc.service_layer.handlers import NotFound
 
 blp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates",
@@ -48,32 +50,56 @@ def _scope():
     return None if scope is None else set(scope)
 
 
+def _today():
+    return local_day(_bus().clock.now(), _bus().settings.zone)
+
+
+def _names(db, args) -> list[str]:
+    """The directorates to choose from, in the page's view (#17: today's names "as now")."""
+    if read_view(args)[0] == "as_now":
+        names = directorates_now(db, _scope(), _today())
+        if names is not None:
+            return names
+    return read_model.directorates_in_view(db, _scope())
+
+
+def _marked(db, scope, kind: str, periods: list[str]) -> list[dict]:
+    """The reorganisations inside a chart's periods, each with the period it falls in."""
+    if not periods:
+        return []
+    first, last = _span(kind, periods)
+    return [m | {"period": period_of(kind, date.fromisoformat(m["date"]))}
+            for m in structure_views.markers(db, scope, _today(), first, last)]
+
+
 @blp.get("")
 @signed_in
 def overview():
     """Satisfaction, sentiment, response rate, themes and findings for one selection."""
     settings = _bus().settings
     with _bus().sessions() as db:
-        scope, names = _scope(), read_model.directorates_in_view(db, _scope())
+        scope, names = _scope(), _names(db, request.args)
         choice = read_choice(request.args, names)
-        filters = _filters(choice)
-        rows = read_model.trends(db, scope, replace(filters, group_by=()))
+        filters, view, today = _filters(choice), choice.view, _today()
+        rows = structure_views.trends(db, scope, replace(filters, group_by=()), view, today)
         periods = [r["period"] for r in rows]
         themes = presenters.theme_series(
-            read_model.theme_periods(db, scope, filters) if periods else None, periods)
-        tested, family = read_model.changes(db, scope, filters)
+            structure_views.theme_periods(db, scope, filters, view, today) if periods else None,
+            periods)
+        tested, family = structure_views.changes(db, scope, filters, view, today)
         found = presenters.findings(tested, "All directorates", choice.period)
         loop = read_model.closure(db, scope, *_span(choice.period, periods), choice.directorate,
                                   settings.min_cell_size, settings.zone) if rows else None
         odd = read_model.disagreements(db, scope, choice.directorate, choice.start, choice.end,
-                                       settings.zone)
+                                       settings.zone, view=view, today=today)
+        marked = _marked(db, scope, choice.period, periods)
         failing = read_model.failing_write_backs(db, scope, choice.directorate)
     if odd:  # the overview's only record-level part: answers with their comments
         audit_read("dashboard.disagreements", rows=len(odd), target="responses", actor=viewer_actor())
     return render_template("dashboard_overview.html", choice=choice, names=names, rows=rows,
                            themes=themes, findings=found, loop=loop, p=presenters,
                            fdr=presenters.fdr_text(family, filters.alpha), disagreements=odd,
-                           failing_write_backs=failing)
+                           failing_write_backs=failing, markers=marked)
 
 
 def _span(kind: str, periods: list[str]):
@@ -96,13 +122,13 @@ def comments():
     if label and label not in {"negative", "neutral", "positive"}:
         errors["sentiment"], label = "Choose negative, neutral or positive", None
     with _bus().sessions() as db:
-        names = read_model.directorates_in_view(db, _scope())
+        names = _names(db, a)
         choice = read_choice(a, names)
         f = read_model.ResponseFilters(start=choice.start, end=choice.end, directorate=choice.directorate,
                                     service=a.get("service") or None, theme=a.get("theme") or None,
                                     label=label, min_score=int(score) if score else None,
                                     max_score=int(score) if score else None, with_comment=True,
-                                    zone=_bus().settings.zone)
+                                    zone=_bus().settings.zone, view=choice.view, today=_today())
         try:
             page = read_model.responses_page(db, _scope(), f, a.get("cursor") or None, limit=25)
         except read_model.BadCursor:
@@ -157,16 +183,20 @@ def compare():
     if not current_viewer().is_admin:
         abort(403)
     with _bus().sessions() as db:
-        names = read_model.directorates_in_view(db, None)
+        names = _names(db, request.args)
         chosen = [n for n in request.args.getlist("directorate") if n in names][:4] or names[:2]
         choice = read_choice({k: v for k, v in request.args.items() if k != "directorate"}, names)
-        filters = replace(_filters(choice), directorate=None)
-        rows = [r for r in read_model.trends(db, None, filters) if r["directorate"] in chosen]
-        summary = [r for r in read_model.summary(db, None, filters) if r["directorate"] in chosen]
+        filters, view, today = replace(_filters(choice), directorate=None), choice.view, _today()
+        rows = [r for r in structure_views.trends(db, None, filters, view, today)
+                if r["directorate"] in chosen]
+        summary = [r for r in structure_views.summary(db, None, filters, view, today)
+                   if r["directorate"] in chosen]
+        marked = _marked(db, None, choice.period, sorted({r["period"] for r in rows}))
     periods = sorted({r["period"] for r in rows})
     grid = {(r["directorate"], r["period"]): r for r in rows}
     chart_data = {"labels": periods, "series": [
         {"label": d, "values": [(grid.get((d, x)) or {}).get("csat") for x in periods], "percent": True}
         for d in chosen]}
     return render_template("dashboard_compare.html", choice=choice, names=names, chosen=chosen,
-                           periods=periods, grid=grid, summary=summary, p=presenters, chart_data=chart_data)
+                           periods=periods, grid=grid, summary=summary, p=presenters, chart_data=chart_data,
+                           markers=marked)

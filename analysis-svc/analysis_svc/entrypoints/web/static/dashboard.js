@@ -20,6 +20,30 @@
     });
     return sets;
   }
+  // A dashed, labelled line at each reorganisation's period (the list beside the chart says it in words).
+  var reorganisations = {
+    id: "reorganisations",
+    afterDatasetsDraw: function (chart, args, options) {
+      var area = chart.chartArea, ctx = chart.ctx;
+      (options.marks || []).forEach(function (m) {
+        var i = chart.data.labels.indexOf(m.period);
+        if (i < 0) { return; }
+        var x = chart.scales.x.getPixelForValue(i);
+        ctx.save();
+        ctx.strokeStyle = "#0b0c0c";
+        ctx.lineWidth = 2;
+        ctx.setLineDash([6, 4]);
+        ctx.beginPath();
+        ctx.moveTo(x, area.top);
+        ctx.lineTo(x, area.bottom);
+        ctx.stroke();
+        ctx.fillStyle = "#0b0c0c";
+        ctx.font = "12px sans-serif";
+        ctx.fillText(m.date + " " + m.kind, Math.min(x + 4, area.right - 110), area.top + 12);
+        ctx.restore();
+      });
+    }
+  };
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var source = document.getElementById(canvas.getAttribute("data-source"));
     if (!source) { return; }
@@ -28,8 +52,10 @@
     new Chart(canvas, {
       type: canvas.getAttribute("data-chart") === "bar" ? "bar" : "line",
       data: { labels: data.labels, datasets: datasets(data) },
+      plugins: [reorganisations],
       options: { responsive: true, maintainAspectRatio: false, animation: false,
-                 plugins: { legend: { labels: { filter: function (item) { return item.text.indexOf("(95%") === -1; } } } } }
+                 plugins: { reorganisations: { marks: data.markers || [] },
+                            legend: { labels: { filter: function (item) { return item.text.indexOf("(95%") === -1; } } } } }
     });
   });
 })();
