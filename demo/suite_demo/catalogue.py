@@ -1,8 +1,15 @@
-"""The imaginary council: directorates, services, teams and how each service's quality moves."""
+"""The imaginary councils: one shared ICT service, its directorates, services, teams, how each
+service's quality moves, and the year's reorganisation (the county's Adult Social Care split
+between the two new councils on 1 April, by service)."""
 from dataclasses import dataclass
+from datetime import date
 
 PRODUCER_SURVEY = "survey-svc"
 PRODUCER_INGEST = "ingest-svc"
+
+
+COUNTY, NORTH, SOUTH = "Wessex County Council", "North Wessex Council", "South Wessex Council"
+ORGANISATIONS = (COUNTY, NORTH, SOUTH)
 
 
 @dataclass(frozen=True)
@@ -10,6 +17,7 @@ class Directorate:
     name: str
     weekly_tickets: int
     response_rate: float
+    organisation: str = COUNTY
 
 
 @dataclass(frozen=True)
@@ -23,11 +31,11 @@ class Service:
 
 
 DIRECTORATES = (
-    Directorate("Adult Social Care", 70, 0.34),
-    Directorate("Children's Services", 60, 0.29),
-    Directorate("Environment and Transport", 45, 0.26),
-    Directorate("Finance and Resources", 40, 0.38),
-    Directorate("Public Health", 25, 0.31),
+    Directorate("Adult Social Care", 70, 0.34, COUNTY),
+    Directorate("Children's Services", 60, 0.29, NORTH),
+    Directorate("Environment and Transport", 45, 0.26, SOUTH),
+    Directorate("Finance and Resources", 40, 0.38, NORTH),
+    Directorate("Public Health", 25, 0.31, SOUTH),
 )
 
 SERVICES = (
@@ -39,6 +47,36 @@ SERVICES = (
     Service("Case Management System", "Software", "Applications", "resolution", 0.66, 0.68),
     Service("Self-service Portal", "Software", "Applications", "self_service", 0.62, 0.64),
 )
+
+
+
+@dataclass(frozen=True)
+class Split:
+    """One directorate split between others from `month`/`day` each year, by the ticket's service."""
+
+    source: str
+    targets: dict  # new directorate -> its organisation
+    by_service: dict  # service -> new directorate
+    month: int = 4
+    day: int = 1
+
+    def effective(self, today: date) -> date:
+        """The latest split day on or before `today` (the demo's year always holds one)."""
+        this_year = date(today.year, self.month, self.day)
+        return this_year if this_year <= today else this_year.replace(year=today.year - 1)
+
+    def name(self, directorate: str, service: str, day: date, split: date | None) -> str:
+        """The directorate a ticket of `day` was raised under."""
+        if split is None or day < split or directorate != self.source:
+            return directorate
+        return self.by_service[service]
+
+
+NORTH_ASC, SOUTH_ASC = "North Wessex Adult Social Care", "South Wessex Adult Social Care"
+SPLIT = Split("Adult Social Care", {NORTH_ASC: NORTH, SOUTH_ASC: SOUTH}, {
+    "Email and Calendar": NORTH_ASC, "Accounts and Passwords": NORTH_ASC,
+    "Case Management System": NORTH_ASC, "Self-service Portal": NORTH_ASC,
+    "Laptops and Devices": SOUTH_ASC, "Remote Access (VPN)": SOUTH_ASC, "Printing": SOUTH_ASC})
 
 CHANNELS = ("portal", "phone", "email", "walk-in")
 

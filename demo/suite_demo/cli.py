@@ -9,6 +9,7 @@ import click
 from chassis.cli import CliError, progress, run_cli
 from chassis.kafka import KafkaPublisher, PublishError, stop_on_signals
 
+from suite_demo import structure
 from suite_demo.history import history
 from suite_demo.live import trickle
 
@@ -36,13 +37,23 @@ def cli() -> None:
 @click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("var"),
               show_default=True, envvar="DEMO_STATE_DIR", help="Where the 'already seeded' marker lives.")
 @click.option("--force", is_flag=True, help="Seed even if this state dir says it was done.")
-def seed(weeks: int, seed: int, now: datetime | None, state_dir: Path, force: bool) -> None:
-    """Publish `weeks` of backdated invitations and answers, once per state dir."""
+@click.option("--analysis-url", envvar="ANALYSIS_PUBLIC_URL", default=None,
+              help="analysis-svc, to record the councils and their reorganisation (admin API).")
+@click.option("--admin-token", envvar="ADMIN_TOKEN", default=None, help="analysis-svc's admin token.")
+def seed(weeks: int, seed: int, now: datetime | None, state_dir: Path, force: bool,
+         analysis_url: str | None, admin_token: str | None) -> None:
+    """Record the councils' structure in analysis-svc (when it is given and lacks it), then
+    publish `weeks` of backdated invitations and answers, once per state dir."""
+    end = (now or datetime.now(timezone.utc)).replace(tzinfo=timezone.utc)
+    if analysis_url and admin_token:
+        try:
+            click.echo(f"demo structure: {structure.record(analysis_url, admin_token, end.date())}")
+        except structure.StructureNotRecorded as err:  # the history is worth having without it
+            click.echo(f"demo structure not recorded: {err}", err=True)
     marker = state_dir / "demo-seeded"
     if marker.exists() and not force:
         click.echo(f"demo history already published ({marker}); --force to publish again")
         return
-    end = (now or datetime.now(timezone.utc)).replace(tzinfo=timezone.utc)
     publisher, sent = _publisher(), 0
     try:
         for batch in progress(_batches(history(seed, end, weeks), 2000), desc="demo batches"):

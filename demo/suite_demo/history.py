@@ -2,13 +2,13 @@
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Iterator
 
 from contracts.envelope import Envelope, make_envelope
 
 from suite_demo.catalogue import (CHANNELS, DIRECTORATES, FIRST_NAMES, LAST_NAMES, PRODUCER_INGEST,
-                                  PRODUCER_SURVEY, SEASON, SERVICES, Directorate, Service)
+                                  PRODUCER_SURVEY, SEASON, SERVICES, SPLIT, Directorate, Service)
 from suite_demo.comments import comment_for
 
 
@@ -20,6 +20,13 @@ class Ticket:
     resolved_at: datetime
     resolution: int
     progress: float  # 0 at the start of the history, 1 now
+    split: date | None = None  # the reorganisation day of this history (None: none in it)
+
+    @property
+    def directorate_name(self) -> str:
+        """The name the ticket was raised under: after the split, the new directorate's."""
+        return SPLIT.name(self.directorate.name, self.service.name, self.resolved_at.date(),
+                          self.split)
 
 
 def new_id(rng: random.Random) -> str:
@@ -36,9 +43,16 @@ def draw_score(rng: random.Random, q: float) -> int:
     return max(1, min(5, round(1 + 4 * q + rng.gauss(0, 1.0))))
 
 
+def split_in(start: datetime, now: datetime) -> date | None:
+    """The reorganisation day when it falls inside the history (a short one may hold none)."""
+    day = SPLIT.effective(now.date())
+    return day if day > start.date() else None
+
+
 def tickets(rng: random.Random, now: datetime, weeks: int) -> Iterator[Ticket]:
     """Tickets resolved week by week with seasonal volumes; a few reopen and resolve again."""
     start = now - timedelta(weeks=weeks)
+    split = split_in(start, now)
     for week in range(weeks):
         week_start = start + timedelta(weeks=week)
         season = SEASON[week_start.month - 1]
@@ -48,16 +62,17 @@ def tickets(rng: random.Random, now: datetime, weeks: int) -> Iterator[Ticket]:
                 at = week_start + timedelta(seconds=rng.randrange(7 * 86400))
                 progress = (at - start) / (now - start)
                 ticket = Ticket(directorate, rng.choice(SERVICES), f"INC{rng.randrange(10**7):07d}",
-                                at, 1, progress)
+                                at, 1, progress, split)
                 yield ticket
                 if rng.random() < 0.06:  # reopened: resolved again a few days later
                     again = at + timedelta(days=rng.uniform(1, 6))
                     if again < now:
-                        yield Ticket(directorate, ticket.service, ticket.ticket_id, again, 2, progress)
+                        yield Ticket(directorate, ticket.service, ticket.ticket_id, again, 2,
+                                     progress, split)
 
 
 def cohort(ticket: Ticket) -> dict:
-    return {"directorate": ticket.directorate.name, "service": ticket.service.name,
+    return {"directorate": ticket.directorate_name, "service": ticket.service.name,
             "category": ticket.service.category, "team": ticket.service.team}
 
 

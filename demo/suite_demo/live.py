@@ -4,15 +4,16 @@ import threading
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from suite_demo.catalogue import DIRECTORATES, SERVICES
+from suite_demo.catalogue import DIRECTORATES, SERVICES, SPLIT
 from suite_demo.history import Ticket, events_for
 
 
 def live_ticket(rng: random.Random, now: datetime) -> Ticket:
-    """A ticket resolved just over an hour ago, so its invitation is due now."""
+    """A ticket resolved just over an hour ago, so its invitation is due now (under today's
+    directorates: the year's reorganisation has happened)."""
     resolved = now - timedelta(hours=1, minutes=rng.randrange(1, 30))
     return Ticket(rng.choice(DIRECTORATES), rng.choice(SERVICES), f"INC{rng.randrange(10**7):07d}",
-                  resolved, 1, 1.0)
+                  resolved, 1, 1.0, SPLIT.effective(now.date()))
 
 
 def trickle(publish_many: Callable[[list], None], stop: threading.Event, interval_s: float = 5.0,
