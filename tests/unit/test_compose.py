@@ -158,6 +158,14 @@ def test_analysis_readyz_covers_its_in_container_consumer(services):
     assert not any(heartbeat.startswith(mount) for mount in mounts)  # each replica its own
 
 
+def test_analysis_is_restarted_when_its_consumer_dies(services):
+    """A failing /readyz restarts nothing under compose: serve exits non-zero when its consumer
+    process dies (tests/integration/analysis/test_analysis_readiness.py), and this brings it back."""
+    analysis = services["analysis-svc"]
+    assert analysis["environment"]["ANALYSIS_RUN_WORKER"] == "true"
+    assert analysis["restart"] in ("unless-stopped", "always", "on-failure")
+
+
 # PostgreSQL: least privilege, a real health check
 
 

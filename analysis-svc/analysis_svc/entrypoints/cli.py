@@ -51,12 +51,18 @@ def serve():
                               env={**os.environ,
                                    "ANALYSIS_CONSUMER_HEARTBEAT": settings.consumer_heartbeat_file})
              if settings.run_worker else None)
+    from analysis_svc.entrypoints.worker import watch_process
+    stopping = threading.Event()
+    died = watch_process(child, stopping) if child is not None else threading.Event()
     try:
         run_server(lambda: create_app(_bus(settings, migrate_db=False)), settings.bind)
     finally:
+        stopping.set()
         if child is not None:
             child.terminate()
             child.wait(timeout=30)
+    if died.is_set():
+        sys.exit(1)  # the consumer died: a non-zero exit, for compose's restart policy
 
 
 @cli.command()

@@ -1,6 +1,8 @@
 """The consumer loop: polled records become a ConsumeBatch command on the bus; restarts after a crash."""
 import gc
 import logging
+import os
+import signal
 import threading
 
 from chassis import metrics
@@ -14,7 +16,7 @@ from analysis_svc.domain.commands import ApplyRetention, ConsumeBatch
 from analysis_svc.entrypoints import erasure_worker as erasures
 from analysis_svc.entrypoints import report_schedule
 
-__all__ = ["TOPICS", "consume", "handle_records", "make_worker", "run"]
+__all__ = ["TOPICS", "consume", "handle_records", "make_worker", "run", "watch_process"]
 log = logging.getLogger(__name__)
 # A batch allocates ~100 objects per message; with the default gen-0 threshold (700) the
 # collector runs every few messages and its older generations keep re-scanning the loaded
@@ -97,6 +99,25 @@ def run(bus, stop: threading.Event, *, group_id: str | None = None) -> None:
             stop.wait(2.0)
     if server is not None:
         server.close()
+
+
+def watch_process(child, stopping: threading.Event) -> threading.Event:
+    """`serve`'s watch over its consumer process: when the child ends while serve is not
+    stopping, serve is asked to stop (SIGTERM to itself) and the returned event is set, so serve
+    exits non-zero and the container's `restart:` policy brings both back (a /readyz failing
+    alone restarts nothing under docker compose)."""
+    died = threading.Event()
+
+    def wait() -> None:
+        code = child.wait()
+        if stopping.is_set():
+            return
+        log.error("consumer process ended; stopping the service so it is restarted",
+                  extra={"exit_code": code})
+        died.set()
+        os.kill(os.getpid(), signal.SIGTERM)
+    threading.Thread(target=wait, name="consumer-watch", daemon=True).start()
+    return died
 
 
 def consume(consumer, stop: threading.Event, beat) -> None:

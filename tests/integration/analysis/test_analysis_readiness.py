@@ -1,5 +1,6 @@
-"""analysis-svc's /readyz fails while its consumer is not consuming: before the first poll, when
-the consumer stopped, and when `serve`'s consumer process dies (real broker, real worker)."""
+"""analysis-svc's /readyz fails while its consumer is not consuming (before the first poll, when
+the consumer stopped), and `serve` exits non-zero when its consumer process dies, so compose's
+restart policy acts (real broker, real worker)."""
 import json
 import os
 import signal
@@ -75,11 +76,6 @@ def _readyz(port: int) -> tuple[int, dict]:
         return err.code, json.load(err)
 
 
-def _unready(port: int) -> dict | None:
-    status, body = _readyz(port)
-    return body if status == 503 else None
-
-
 def _consumer_child(parent: int) -> int:
     """The pid of `serve`'s `consume` child process."""
     for stat in Path("/proc").glob("[0-9]*/cmdline"):
@@ -93,7 +89,9 @@ def _consumer_child(parent: int) -> int:
     return 0
 
 
-def test_serve_reports_its_consumer_process_dying(tmp_path, kafka_bootstrap, unique, wait_for):
+def test_serve_exits_non_zero_when_its_consumer_process_dies(tmp_path, kafka_bootstrap, unique,
+                                                           wait_for):
+    """/readyz failing restarts nothing under docker compose; serve ending non-zero does."""
     port = free_port()
     env = {**os.environ, "ANALYSIS_DATABASE_URL": f"sqlite:///{tmp_path / 'analysis.db'}",
            "ANALYSIS_PORT": str(port), "ANALYSIS_MODEL_DIR": "", "ADMIN_TOKEN": "admin-secret",
@@ -106,8 +104,33 @@ def test_serve_reports_its_consumer_process_dying(tmp_path, kafka_bootstrap, uni
         wait_for(lambda: _readyz(port)[0] == 200, timeout=180, message="serve ready")
         child = wait_for(lambda: _consumer_child(serving.pid), timeout=10, message="consume child")
         os.kill(child, signal.SIGKILL)
-        body = wait_for(lambda: _unready(port), timeout=30, message="readyz 503 after the consumer died")
-        assert body["checks"]["consumer"] == STALLED and body["checks"]["database"] == "ok"
+        code = serving.wait(timeout=60)
     finally:
+        if serving.poll() is None:
+            serving.terminate()
+            serving.wait(timeout=60)
+    assert code == 1
+    with pytest.raises(OSError):  # nothing listens any more: the container is restarted whole
+        _readyz(port)
+
+
+def test_serve_stopped_on_purpose_exits_zero(tmp_path, kafka_bootstrap, unique, wait_for):
+    """SIGTERM (docker stop) ends the consumer too, and that is no failure."""
+    port = free_port()
+    env = {**os.environ, "ANALYSIS_DATABASE_URL": f"sqlite:///{tmp_path / 'analysis.db'}",
+           "ANALYSIS_PORT": str(port), "ANALYSIS_MODEL_DIR": "", "ADMIN_TOKEN": "admin-secret",
+           "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "ANALYSIS_GROUP_ID": f"analysis-stop-{unique}",
+           "ANALYSIS_RUN_WORKER": "true"}
+    env.pop("ANALYSIS_CONSUMER_HEARTBEAT", None)
+    serving = subprocess.Popen([str(Path(sys.executable).parent / "analysis-svc"), "serve"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: _readyz(port)[0] == 200, timeout=180, message="serve ready")
+        child = wait_for(lambda: _consumer_child(serving.pid), timeout=10, message="consume child")
         serving.terminate()
-        serving.wait(timeout=60)
+        assert serving.wait(timeout=60) == 0
+        assert not Path(f"/proc/{child}").exists()  # serve waited for it
+    finally:
+        if serving.poll() is None:
+            serving.kill()
+            serving.wait(timeout=60)
