@@ -224,9 +224,14 @@ def _dump_plan(schema: Schema):
         attribute = field.attribute or name
         if "." in attribute or not field._CHECK_ATTRIBUTE:
             return None
+        plain = None if getattr(field, "as_string", False) else _PLAIN_DUMP.get(type(field))
         plan.append((attribute, field.data_key if field.data_key is not None else name,
-                     field.dump_default, _dumper(field, attribute)))
+                     field.dump_default, _dumper(field, attribute), plain or _Never))
     return tuple(plan)
+
+
+class _Never:
+    """A type no value has: the inline check of a field without a plain dump type."""
 
 
 def quick_dump(schema: Schema, obj) -> dict:
@@ -236,8 +241,11 @@ def quick_dump(schema: Schema, obj) -> dict:
         return schema.dump(obj)
     out = schema.dict_class()
     accessor = schema.get_attribute
-    for attribute, key, default, dump in plan:
+    for attribute, key, default, dump, plain in plan:
         value = obj.get(attribute, missing)
+        if type(value) is plain:  # dump would return it as is; inline, a call less per field
+            out[key] = value
+            continue
         if value is missing:
             if default is missing:
                 continue
