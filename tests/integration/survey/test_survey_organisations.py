@@ -208,3 +208,11 @@ def test_organisation_policy_from_the_cli_is_audited(cli_env, capsys, client, ad
                                  "sampling_rate=40", "--by", "jo"]) == 2
     assert "not an organisation id" in capsys.readouterr().err
     assert cli.run_cli(cli.cli, ["policy", "set", "Parks", "--by", "jo"]) == 2
+
+
+def test_the_preview_shows_an_organisations_branding(council_client, admin):
+    page = council_client.get("/v1/preview?organisation=north-council", headers=admin)
+    assert page.status_code == 200 and "North Council" in page.get_data(as_text=True)
+    assert "Shared ICT" in council_client.get("/v1/preview", headers=admin).get_data(as_text=True)
+    bad = council_client.get("/v1/preview?organisation=North%20Council", headers=admin)
+    assert bad.status_code == 400 and "organisation" in bad.json["errors"]["query"]

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 from chassis import auth
 from chassis.mail import PermanentMailError, TransientMailError
 from contracts.events.common import text
+from contracts.organisations import organisation_field
 from survey_svc.adapters.email import languages
 from survey_svc.service_layer.preview import PreviewError, preview, send_test
 
@@ -18,7 +19,8 @@ blp = Blueprint("preview", __name__, url_prefix="/v1/preview",
 # The email's own inline styles and remote logo, shown in a sandboxed frame with no scripts.
 PREVIEW_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; "
                "frame-ancestors 'none'; form-action 'none'; base-uri 'none'")
-TICKET_FIELDS = ("ticket_id", "requester_name", "service", "category", "team", "directorate")
+TICKET_FIELDS = ("ticket_id", "requester_name", "service", "category", "team", "directorate",
+                 "organisation")
 
 
 class PreviewArgs(Schema):
@@ -31,6 +33,8 @@ class PreviewArgs(Schema):
     category = text(100)
     team = text(100)
     directorate = text(100)
+    # #17: the email in that organisation's branding ([organisations.<id>] of the branding file).
+    organisation = organisation_field()
 
 
 class SendArgs(PreviewArgs):
