@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Mapping
 
 from chassis.settings import SettingsError
-from contracts.organisations import is_organisation_id
 
 # A stack allowed anywhere: GDS Transport is licensed for service.gov.uk only.
 DEFAULT_FONT = 'arial, "Helvetica Neue", helvetica, sans-serif'
@@ -134,61 +133,17 @@ def load_branding(environ: Mapping[str, str] | None = None) -> Branding:
     sections = data.get("organisations", {})
     if not isinstance(sections, dict):
         raise BrandingError(f"{path}: [organisations] must be a table of organisation tables")
-    organisations = {org: _organisation(top, org, raw, path, base) for org, raw in sections.items()}
-    return dataclasses.replace(top, organisations=organisations,
-                               directorates=_directorates(sections, path))
+    # Each [organisations.<id>] over the top level (chassis.branding_organisations).
+    from chassis.branding_organisations import directorates, organisation
+    return dataclasses.replace(
+        top, organisations={org: organisation(top, org, raw, path, base)
+                            for org, raw in sections.items()},
+        directorates=directorates(sections, path))
 
 
 def normalised(name: str) -> str:
     """A directorate name compared as people mean it: case and spacing ignored."""
     return " ".join(name.split()).casefold()
-
-
-_ORGANISATION_KEYS = {*TEXTS, "logo", "font_stack", "colours", "translations", "directorates"}
-
-
-def _organisation(top: Branding, org: str, raw, path: str, base: Path) -> Branding:
-    """One [organisations.<id>] section over the top level, checked like it."""
-    where = f"{path}: [organisations.{org}]"
-    if not is_organisation_id(org):
-        raise BrandingError(f"{where}: the id must be letters, digits, '.', '_' or '-'")
-    if not isinstance(raw, dict):
-        raise BrandingError(f"{where}: must be a table")
-    unknown = sorted(set(raw) - _ORGANISATION_KEYS)
-    if unknown:
-        raise BrandingError(f"{where}: unknown key {unknown[0]!r} "
-                            f"(known: {', '.join(sorted(_ORGANISATION_KEYS))})")
-    values = _fields({k: v for k, v in raw.items() if k != "directorates"}, where)
-    colours = {**top.colours, **_colours(raw.get("colours", {}), f"{where} colours")}
-    try:
-        check_contrast(colours)
-    except BrandingError as err:
-        raise BrandingError(f"{where}: {err}") from None
-    if values.get("logo"):
-        values["logo"] = str(base / values["logo"])
-        if not Path(values["logo"]).is_file():
-            raise BrandingError(f"{where} logo: no file at {values['logo']}")
-    # The top level's wording in another language stays only for the texts the section keeps.
-    own = _translations(raw, where)
-    translations = {lang: {k: v for k, v in texts.items() if k not in values}
-                    for lang, texts in top.translations.items()}
-    for lang, texts in own.items():
-        translations[lang] = {**translations.get(lang, {}), **texts}
-    return dataclasses.replace(top, **values, colours=colours, translations=translations)
-
-
-def _directorates(sections: dict, path: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for org, raw in sections.items():
-        names = raw.get("directorates", [])
-        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-            raise BrandingError(f"{path}: [organisations.{org}] directorates must be a list of names")
-        for name in names:
-            other = found.setdefault(normalised(name), org)
-            if other != org:
-                raise BrandingError(f"{path}: directorate {name!r} is in both [organisations.{other}] "
-                                    f"and [organisations.{org}]")
-    return found
 
 
 def _read(path: Path) -> dict:
