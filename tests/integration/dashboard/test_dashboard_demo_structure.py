@@ -98,3 +98,27 @@ def test_the_dashboard_toggle_and_the_board_report_state_the_view(served):
     assert "as they were" in client.get("/reports/board?from=2026-03-01&to=2026-05-31") \
         .get_data(as_text=True)
     assert client.get("/reports/board?view=later").status_code == 400
+
+
+def test_the_follow_up_queue_and_loop_closure_read_in_both_views(served):
+    from datetime import date
+    from analysis_svc import read_model
+    bus = served.extensions["bus"]
+    today, north = date(2026, 5, 31), sorted(SPLIT.targets)[0]
+    with bus.sessions() as db:
+        loops = {v: read_model.closure(db, None, date(2026, 3, 1), date(2026, 5, 31), view=v,
+                                       today=today) for v in ("as_was", "as_now")}
+        assert loops["as_was"].detractors == loops["as_now"].detractors > 0
+        queue = read_model.detractor_queue(db, None, north, limit=500, view="as_now", today=today)
+        assert queue and {row["directorate"] for row in queue} == {north}
+        assert any(row["submitted_at"].date() < date(2026, 4, 1) for row in queue)  # its past
+        stored = read_model.detractor_queue(db, None, north, limit=500)
+        assert len(stored) < len(queue)
+        partial = read_model.closure(db, None, date(2026, 3, 1), date(2026, 5, 31), north,
+                                     view="as_now", today=today)
+        assert 0 < partial.detractors < loops["as_now"].detractors
+    client = signed_in(served, ADMIN)
+    page = client.get(f"/dashboard/detractors?view=as_now&directorate={north}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and f">{SPLIT.source} –" not in text and f">{north} –" in text
+    assert 'name="view" value="as_now"' in text

@@ -88,8 +88,9 @@ def overview():
             periods)
         tested, family = structure_views.changes(db, scope, filters, view, today)
         found = presenters.findings(tested, "All directorates", choice.period)
-        loop = read_model.closure(db, scope, *_span(choice.period, periods), choice.directorate,
-                                  settings.min_cell_size, settings.zone) if rows else None
+        loop = read_model.closure(
+            db, scope, *_span(choice.period, periods), choice.directorate, settings.min_cell_size,
+            settings.zone, view, today) if rows else None
         odd = read_model.disagreements(db, scope, choice.directorate, choice.start, choice.end,
                                        settings.zone, view=view, today=today)
         marked = _marked(db, scope, choice.period, periods)
@@ -145,10 +146,12 @@ def comments():
 def detractors():
     """The detractor queue and recent follow-ups."""
     with _bus().sessions() as db:
-        names = read_model.directorates_in_view(db, _scope())
+        names = _names(db, request.args)
         choice = read_choice(request.args, names)
-        waiting = read_model.detractor_queue(db, _scope(), choice.directorate)
-        done = read_model.detractor_queue(db, _scope(), choice.directorate, done=True, limit=20)
+        view = {"view": choice.view, "today": _today(), "zone": _bus().settings.zone}
+        waiting = read_model.detractor_queue(db, _scope(), choice.directorate, **view)
+        done = read_model.detractor_queue(db, _scope(), choice.directorate, done=True, limit=20,
+                                          **view)
         trail = read_model.trail_for(db, _scope(), [c["response_id"] for c in waiting + done])
     audit_read("dashboard.detractors", rows=len(waiting) + len(done), target="responses",
                actor=viewer_actor())
@@ -170,10 +173,15 @@ def follow_up(response_id: str):
         abort(404)
     except InvalidFollowUp as err:
         flash(str(err), "error")
-        return redirect(url_for(".detractors", directorate=request.form.get("directorate") or None)
-                        + f"#case-{response_id}")
+        return redirect(url_for(".detractors", **_kept(request.form)) + f"#case-{response_id}")
     flash("Marked as followed up.", "success")
-    return redirect(url_for(".detractors", directorate=request.form.get("directorate") or None))
+    return redirect(url_for(".detractors", **_kept(request.form)))
+
+
+def _kept(form) -> dict:
+    """The queue's directorate and view, back after a follow-up."""
+    return {"directorate": form.get("directorate") or None,
+            "view": "as_now" if form.get("view") == "as_now" else None}
 
 
 @blp.get("/compare")
