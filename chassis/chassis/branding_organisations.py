@@ -45,10 +45,12 @@ def directorates(sections: dict, path: str) -> dict[str, str]:
     for org, raw in sections.items():
         names = raw.get("directorates", [])
         if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-            raise BrandingError(f"{path}: [organisations.{org}] directorates must be a list of names")
+            raise BrandingError(f"{path}: [organisations.{org}] directorates must be a list "
+                                "of names")
         for name in names:
             other = found.setdefault(normalised(name), org)
             if other != org:
-                raise BrandingError(f"{path}: directorate {name!r} is in both [organisations.{other}] "
+                raise BrandingError(f"{path}: directorate {name!r} is in both "
+                                    f"[organisations.{other}] "
                                     f"and [organisations.{org}]")
     return found

@@ -81,7 +81,8 @@ class EmailRenderer:
         token = self.token(inv, test)
         unsubscribe = f"{self.base}/s/{token}/unsubscribe"
         # The ticket's organisation's branding ([organisations.<id>]), the top level otherwise.
-        brand, org = self.branding.for_organisation(inv.ticket.organisation), inv.ticket.organisation
+        org = inv.ticket.organisation
+        brand = self.branding.for_organisation(org)
         logo = f"{self.base}/s/brand/logo" + (f"?org={org}" if org in self.branding.organisations
                                                else "")
         context = {"inv": inv, "ticket": inv.ticket, "reminder": kind == "reminder", "test": test,

@@ -17,11 +17,14 @@ THROTTLE = "throttle"
 
 
 def longest_throttle_days(uow) -> int:
-    """The longest throttle of any directorate: how far back the throttle still looks."""
+    """The longest throttle of any directorate or organisation (#17): how far back the
+    throttle still looks (a ticket's throttle is one of theirs or the defaults')."""
     overrides = uow.policies.all()
     defaults = effective(Policy(), overrides.get(GLOBAL) or {})
-    return max([defaults.throttle_days] + [effective(defaults, o).throttle_days
-                                          for name, o in overrides.items() if name != GLOBAL])
+    levels = [o for name, o in overrides.items() if name != GLOBAL]
+    levels += list(uow.organisation_policies.all().values())
+    return max([defaults.throttle_days] + [o["throttle_days"] for o in levels
+                                          if "throttle_days" in o])
 
 
 def apply_retention(cmd: ApplyRetention, uow, clock, settings, retention_runs,

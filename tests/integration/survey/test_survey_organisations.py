@@ -105,6 +105,8 @@ def test_policy_branding_and_question_set_follow_the_tickets_organisation(
     assert north_inv.question_set == "north_highways@1"
     assert _invitation(council, south["invitation_id"]).question_set == "highways@1"
     assert _invitation(council, parks["invitation_id"]).ticket.organisation == "north-council"
+    [listed] = client.get(f"/v1/invitations?ticket_id=N-{unique}", headers=admin).json
+    assert listed["organisation"] == "north-council"
 
     assert _send(council, clock) == 1  # only the north Highways ticket is due now
     [mail] = smtp_server.wait_for_messages(1)

@@ -102,3 +102,11 @@ def test_the_invitations_events_carry_its_organisation_only_when_it_has_one():
         for envelope in envelopes_for(inv):
             assert envelope.data.get("organisation") == organisation
             assert ("organisation" in envelope.data) == (organisation is not None)
+
+
+def test_retention_keeps_invitations_as_long_as_an_organisations_throttle_looks_back():
+    from survey_svc.service_layer.retention import longest_throttle_days
+    uow = FakeUow({GLOBAL: {"throttle_days": 20}, "Parks": {"throttle_days": 45}},
+                  {"north": {"throttle_days": 400}, "south": {"sampling_rate": 5}})
+    assert longest_throttle_days(uow) == 400
+    assert longest_throttle_days(FakeUow({GLOBAL: {"throttle_days": 20}})) == 20

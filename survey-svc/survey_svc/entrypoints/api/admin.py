@@ -46,7 +46,8 @@ def _organisation(value: str) -> str:
     try:
         return OrganisationId()(value)
     except ValidationError as err:
-        abort(400, message="Invalid organisation.", messages={"path": {"organisation": err.messages}})
+        abort(400, message="Invalid organisation.",
+              messages={"path": {"organisation": err.messages}})
 
 
 def _actor() -> str:

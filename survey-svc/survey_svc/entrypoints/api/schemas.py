@@ -71,6 +71,7 @@ class InvitationSchema(Schema):
     reminded_at = fields.DateTime(allow_none=True)
     answered_at = fields.DateTime(allow_none=True)
     attempts = fields.Integer()
+    organisation = fields.String(allow_none=True)  # #17: the ticket's, given or derived
 
 
 def _name(max_len: int, **kwargs) -> fields.String:
