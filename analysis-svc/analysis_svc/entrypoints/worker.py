@@ -16,7 +16,8 @@ from analysis_svc.domain.commands import ApplyRetention, ConsumeBatch
 from analysis_svc.entrypoints import erasure_worker as erasures
 from analysis_svc.entrypoints import report_schedule
 
-__all__ = ["TOPICS", "consume", "handle_records", "make_worker", "run", "watch_process"]
+__all__ = ["TOPICS", "ConsumerDied", "consume", "handle_records", "make_worker", "run",
+           "watch_process"]
 log = logging.getLogger(__name__)
 # A batch allocates ~100 objects per message; with the default gen-0 threshold (700) the
 # collector runs every few messages and its older generations keep re-scanning the loaded
@@ -24,6 +25,16 @@ log = logging.getLogger(__name__)
 # objects and a larger gen-0 threshold cut that to ~10 us; nothing here relies on prompt
 # collection of cycles.
 GC_THRESHOLD = (10_000, 10, 10)
+
+
+# A consumer that fails this many times in a row without one poll between (a broker it cannot
+# join, a handler that cannot start) ends the process, non-zero: its supervisor (compose's
+# restart policy, serve's watch) starts it afresh, where a retry in place never gets better.
+MAX_FAILURES = 5
+
+
+class ConsumerDied(RuntimeError):
+    """The consumer kept failing; the process ends so that it is restarted."""
 
 
 def tune_gc() -> None:
@@ -69,7 +80,8 @@ def count_alert_mail(bus) -> None:
 
 
 def run(bus, stop: threading.Event, *, group_id: str | None = None) -> None:
-    """Consume until `stop` is set; a failed consumer (e.g. a lost rebalance) is rebuilt.
+    """Consume until `stop` is set; a failed consumer (e.g. a lost rebalance) is rebuilt, and
+    MAX_FAILURES in a row without a poll raise ConsumerDied (the process ends, non-zero).
     Erasure requests have a consumer thread of their own; with alert emails on, a relay thread
     sends the emails the batches staged; another applies the retention periods once a day.
     /metrics on METRICS_PORT when set."""
@@ -90,15 +102,31 @@ def run(bus, stop: threading.Event, *, group_id: str | None = None) -> None:
                          name="report-schedule", daemon=True).start()
     threading.Thread(target=apply_daily, name="retention", daemon=True, args=(
         bus, lambda: ApplyRetention(trigger="worker"), stop)).start()
+    try:
+        _consume_until(stop, bus, group_id)
+    finally:
+        if server is not None:
+            server.close()
+
+
+def _consume_until(stop: threading.Event, bus, group_id: str | None) -> None:
+    failures = 0
     while not stop.is_set():
+        polled = threading.Event()
+
+        def beat() -> None:
+            bus.heartbeat.beat()
+            polled.set()
         try:
-            consume(make_worker(bus, group_id=group_id), stop, bus.heartbeat.beat)
-        except Exception:
+            consume(make_worker(bus, group_id=group_id), stop, beat)
+        except Exception as err:
             # Offsets were not committed for the failed batch; the next consumer re-reads it.
+            failures = 1 if polled.is_set() else failures + 1
+            if failures >= MAX_FAILURES:
+                log.critical("consumer failed %d times in a row; ending the process", failures)
+                raise ConsumerDied(f"{failures} consumers failed in a row") from err
             log.exception("consumer stopped; restarting")
             stop.wait(2.0)
-    if server is not None:
-        server.close()
 
 
 def watch_process(child, stopping: threading.Event) -> threading.Event:

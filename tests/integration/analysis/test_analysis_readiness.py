@@ -134,3 +134,27 @@ def test_serve_stopped_on_purpose_exits_zero(tmp_path, kafka_bootstrap, unique, 
         if serving.poll() is None:
             serving.kill()
             serving.wait(timeout=60)
+
+
+CRASHING_CONSUMER = """
+import sys, threading
+from analysis_svc.bootstrap import build
+from analysis_svc.entrypoints import worker
+def broken(bus, group_id=None):
+    raise RuntimeError("the consumer cannot start")
+worker.make_worker = broken  # every consumer the loop builds fails before its first poll
+bus = build()
+worker.run(bus, threading.Event())
+"""
+
+
+def test_a_consumer_that_keeps_failing_ends_its_process_non_zero(tmp_path, kafka_bootstrap,
+                                                                 unique):
+    env = {**os.environ, "ANALYSIS_DATABASE_URL": f"sqlite:///{tmp_path / 'analysis.db'}",
+           "ANALYSIS_MODEL_DIR": "", "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+           "ANALYSIS_GROUP_ID": f"analysis-crash-{unique}", "ANALYSIS_RUN_WORKER": "true"}
+    crashed = subprocess.run([sys.executable, "-c", CRASHING_CONSUMER], env=env, timeout=180,
+                             capture_output=True, text=True)
+    assert crashed.returncode == 1
+    assert "ConsumerDied" in crashed.stderr and crashed.stderr.count("consumer stopped; restarting") \
+        == worker.MAX_FAILURES - 1
