@@ -34,7 +34,8 @@ class SignOnSettings:
     oidc_client_secret: str | None = dataclasses.field(default=None, repr=False, metadata={
         "env": "OIDC_CLIENT_SECRET", "parse": str, "required": False})
     oidc_scopes: str = env("OIDC_SCOPES", "openid email profile", as_oidc_scopes)
-    # The claim holding the groups (or roles, department...) that OIDC_GROUP_SCOPES maps
+    # The claim holding the groups (or roles, department...) that OIDC_GROUP_SCOPES maps to
+    # admin, directorates or org:<id> organisations
     oidc_group_claim: str = env("OIDC_GROUP_CLAIM", "groups")
     oidc_group_scopes: tuple = env("OIDC_GROUP_SCOPES", (), parse_group_scopes)
     # The sign-in button says "Sign in with <this>"

@@ -70,9 +70,14 @@ class TokenStore:
         with self.sessions() as session:
             return [dict(r) for r in session.execute(stmt.order_by(partner_tokens.c.id)).mappings()]
 
-    def emails_for(self, directorate: str) -> list[str]:
-        """Business partners' addresses for a directorate (tokens created with --email)."""
-        stmt = select(partner_tokens.c.email, partner_tokens.c.directorates).where(
-            partner_tokens.c.email.is_not(None), _LIVE)
+    def emails_for(self, directorate: str, today: date | None = None) -> list[str]:
+        """Business partners' addresses for a directorate (tokens created with --email), an
+        organisation's partners included when it is one of that organisation's names today."""
+        stmt = select(partner_tokens.c.email, partner_tokens.c.directorates,
+                      partner_tokens.c.organisations).where(partner_tokens.c.email.is_not(None),
+                                                            _LIVE)
         with self.sessions() as session:
-            return sorted({email for email, dirs in session.execute(stmt) if directorate in dirs})
+            rows = session.execute(stmt).all()
+        today = today or date.today()
+        return sorted({email for email, dirs, orgs in rows if directorate in dirs
+                       or (orgs and directorate in self.names_of(orgs, today))})
