@@ -38,9 +38,12 @@ def install_access_log(app: Flask) -> None:
     @app.before_request
     def begin():
         rid = request_id(request.headers.get(HEADER))
-        g.access = (time.perf_counter(), rid, REQUEST_ID.set(rid), tracing.start_server_span(
-            f"{request.method} {route_of()}", request.headers, **{
-                "http.request.method": request.method, "http.route": route_of()}))
+        span = None
+        if tracing.enabled():  # off: not even the span's name and attributes are built
+            method, route = request.method, route_of()
+            span = tracing.start_server_span(f"{method} {route}", request.headers, **{
+                "http.request.method": method, "http.route": route})
+        g.access = (time.perf_counter(), rid, REQUEST_ID.set(rid), span)
 
     @app.after_request
     def finish(response):

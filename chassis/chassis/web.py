@@ -1,6 +1,7 @@
 """The app-factory helpers: one Flask app shape for every service."""
 import logging
 import time
+import weakref
 from pathlib import Path
 from typing import Callable
 
@@ -59,10 +60,31 @@ def assets_dir(settings=None) -> Path | None:
     return None
 
 
+class ServiceFlask(Flask):
+    """Flask, remembering which views and hooks are plain functions: Flask asks inspect again
+    for each of them on every request (~18 on an API answer)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # weak: a per-request function (after_this_request) is forgotten with its request
+        self._plain_functions: weakref.WeakSet = weakref.WeakSet()
+
+    def ensure_sync(self, func):
+        try:
+            if func in self._plain_functions:
+                return func
+            synced = super().ensure_sync(func)
+            if synced is func:
+                self._plain_functions.add(func)
+            return synced
+        except TypeError:  # not weakly referenceable, or unhashable: asked every time
+            return super().ensure_sync(func)
+
+
 def create_service_app(name: str, settings, *, title: str, version: str = "1.0",
                        readiness: dict[str, Callable[[], None]] | None = None,
                        max_body: int = 1024 * 1024) -> tuple[Flask, Api]:
-    app = Flask(name)
+    app = ServiceFlask(name)
     app.json = OrjsonProvider(app)
     app.config.update(
         SETTINGS=settings, MAX_CONTENT_LENGTH=max_body,

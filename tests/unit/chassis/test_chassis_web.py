@@ -124,3 +124,30 @@ def test_unavailable_broker_or_database_is_503_with_retry_after():
         assert got.status_code == 503, what
         assert got.headers["Retry-After"] == "5"
         assert set(got.json) == {"code", "status", "message"}
+
+
+def test_hooks_of_any_kind_still_run_once_plain_functions_are_remembered():
+    from flask import after_this_request
+
+    app = make_app()
+    seen = []
+
+    class Unhashable:  # a callable hook neither hashable nor weakly referenceable
+        __slots__ = ()
+        __hash__ = None
+
+        def __call__(self):
+            seen.append("unhashable")
+
+    app.before_request(Unhashable())
+    app.before_request(lambda: seen.append("function"))
+
+    @app.before_request
+    def per_request():
+        after_this_request(lambda response: seen.append("after") or response)
+
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/healthz").status_code == 200
+    assert seen == ["unhashable", "function", "after"] * 3
+    assert client.post("/v1/things", json={"name": "x", "count": 1}).status_code == 201
