@@ -111,25 +111,26 @@ def _store_responses(repo, envelopes, analyser, policy, now, deltas, outcome, re
             if rid not in stored or d["version"] > stored[rid]["version"]]
     if not todo:
         return
-    recorded = [None if _comment(d) else readings.get((d["response_id"], d["version"]))
-                for d in todo]
+    comments = [_comment(d) for d in todo]  # once each: four uses below
+    recorded = [None if text else readings.get((d["response_id"], d["version"]))
+                for d, text in zip(todo, comments)]
     names = repo.requester_names([d.get("invitation_id") for d in todo])
     fresh = iter(analyser.analyse_many([
-        AnalysisItem(_comment(d), names.get(d.get("invitation_id")), d["score"])
-        for d, reading in zip(todo, recorded) if reading is None]))
+        AnalysisItem(text, names.get(d.get("invitation_id")), d["score"])
+        for d, text, reading in zip(todo, comments, recorded) if reading is None]))
     analyses = [reading or next(fresh) for reading in recorded]
     new_rows, changed, detractors = [], [], []
-    for data, analysis, reading in zip(todo, analyses, recorded):
+    for data, text, analysis, reading in zip(todo, comments, analyses, recorded):
         old = stored.get(data["response_id"])
-        row = _with_answers(_row(data, analysis, now, policy.zone, recorded=reading is not None),
-                            data, old)
+        row = _with_answers(_row(data, analysis, now, policy.zone,
+                                 commented=bool(text) or reading is not None), data, old)
         outcome.owners[row["response_id"]] = (row["subject"], row["submitted_at"])
         (changed if old else new_rows).append(row)
         deltas.replace_response(old, row)
         outcome.events.append(_scored(row))
         if _flagged(row, policy) and not _flagged(old, policy):
             detractors.append(row)
-        if _comment(data):
+        if text:
             outcome.learn.append((row["redacted_comment"] or "", data["score"]))
     repo.save_responses(new_rows, changed)
     claimed = repo.claim_alerts([(detractor_alert_id(r["response_id"]), "detractor",
@@ -151,8 +152,9 @@ def recorded_reading(scored: dict) -> TextAnalysis:
                         ERASED_COMMENT, bool(scored.get("disagreement")))
 
 
-def _row(data: dict, analysis, now: datetime, zone: tzinfo, recorded: bool = False) -> dict:
-    redacted = analysis.redacted if _comment(data) or recorded else None
+def _row(data: dict, analysis, now: datetime, zone: tzinfo, commented: bool) -> dict:
+    """The stored row; `commented`: it has a comment, or a recorded reading of one."""
+    redacted = analysis.redacted if commented else None
     periods = {kind: period for kind, period, _ in
                periods_of_day(local_day(data["submitted_at"], zone))}
     return {
