@@ -1,9 +1,12 @@
-"""A batch in one statement of fixed text on PostgreSQL: ids as one array parameter, rows as one
-JSON text (json_to_recordset) or, for plain inserts, COPY; SQLite keeps its IN lists and executemany.
+"""A batch in one statement of fixed text on PostgreSQL: ids as one JSON array parameter, rows as
+one JSON text (json_to_recordset) or, for plain inserts, COPY; SQLite keeps its IN lists and
+executemany.
 
 An IN list of 1,000 ids is 1,000 bind parameters the server parses and plans on every batch
-(~4x the time of `= ANY(array)`), and an executemany INSERT is one execution per row. The array
-forms have the same text whatever the batch size, so psycopg prepares them after a few batches.
+(~4x the time of one array parameter), and an executemany INSERT is one execution per row. The
+one-parameter forms have the same text whatever the batch size, so psycopg prepares them after a
+few batches; JSON rather than arrays because orjson writes it in C, where psycopg dumps array
+items one by one in Python.
 """
 import json
 import operator
@@ -28,11 +31,20 @@ def is_postgresql(session_or_conn) -> bool:
 
 
 def among(column, values, postgres: bool):
-    """`column IN values`: one array parameter on PostgreSQL."""
+    """`column IN values`: on PostgreSQL one parameter, strings as a JSON array (orjson writes it
+    in C; psycopg dumps a list's items one by one in Python), other values as an array."""
     values = sorted(set(values))
+    if postgres and isinstance(column.type, String):
+        return column.in_(select(func.json_array_elements_text(json_rows(values))))
     if postgres:
         return column == any_(bindparam(None, values, type_=ARRAY(_uncut(column.type))))
     return column.in_(values)
+
+
+def json_rows(values: list):
+    """`values` (JSON-able: strings, numbers, dicts of them, aware datetimes) as one JSON
+    parameter; the statement's text does not depend on them, so psycopg prepares it."""
+    return cast(bindparam(None, orjson.dumps(values).decode(), type_=Text), postgresql.JSON)
 
 
 class RowSet:
