@@ -4,7 +4,7 @@ SQL narrows the read to the stored names that can become a directorate the calle
 the one asked for); each row is then placed by the structure, as the aggregate view places its
 rollup cells, and kept only when today's name is in scope. An answer's own day resolves its name.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, tzinfo
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ class NowRecords:
     zone: tzinfo
     scope: set[str] | None
     directorate: str | None
+    _named: dict = field(default_factory=dict, repr=False)  # an export reads many rows per cell
 
     def stored_names(self, session) -> set[str] | None:
         """The stored names worth reading (None: every one)."""
@@ -34,9 +35,12 @@ class NowRecords:
 
     def place(self, row: dict) -> dict | None:
         """The row relabelled with today's directorate, or None when the caller may not see it."""
-        day = local_day(row["submitted_at"], self.zone)
-        name = self.structure.as_now(row["directorate"], day, self.today,
-                                     {"service": row.get("service"), "team": row.get("team")}).name
+        key = (row["directorate"], row.get("service"), row.get("team"),
+               local_day(row["submitted_at"], self.zone))
+        if key not in self._named:
+            self._named[key] = self.structure.as_now(
+                key[0], key[3], self.today, {"service": key[1], "team": key[2]}).name
+        name = self._named[key]
         return {**row, "directorate": name} if self._wanted(name) else None
 
     def _wanted(self, name: str) -> bool:
