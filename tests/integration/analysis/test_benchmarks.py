@@ -157,8 +157,9 @@ def test_a_directorate_only_token_and_bad_arguments_are_refused(api):
                         headers=api.tokens["a"])
     assert refused.status_code in (401, 403)
     assert _send(api, "patch", "/v1/organisations/ghost", {"share_named": True}, 404)
-    assert _send(api, "patch", "/v1/organisations/a", {"share_named": "yes please"}, 400)[
-        "errors"]["json"]["share_named"]
+    for not_a_json_boolean in ("yes please", 1, 0, None):
+        assert _send(api, "patch", "/v1/organisations/a", {"share_named": not_a_json_boolean},
+                     400)["errors"]["json"]["share_named"]
 
 
 def test_benchmarks_are_in_the_openapi_document(api):

@@ -52,11 +52,21 @@ class BenchmarkRowSchema(Schema):
                        "beside the statistics)."})
 
 
+class JsonBoolean(fields.Boolean):
+    """JSON true or false only: marshmallow's Boolean also takes 0, 1 and "yes", which the
+    documented boolean does not."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class SharingIn(Schema):
     class Meta:
         unknown = RAISE
 
-    share_named = fields.Boolean(required=True, metadata={
+    share_named = JsonBoolean(required=True, metadata={
         "description": "Show this organisation's named figures to its peers in /v1/benchmarks."})
 
 
