@@ -5,12 +5,7 @@ path, the structure and the opt-in through the admin API, tokens carry organisat
 from datetime import datetime, timezone
 
 import pytest
-from flask import g
-from sqlalchemy import select, update
 
-from chassis.auth import request_bearer, token_hash
-
-from analysis_svc.adapters.orm import partner_tokens
 from analysis_svc.app import create_app
 from analysis_svc.domain.commands import IssueToken
 from analysis_svc.entrypoints.worker import handle_records
@@ -38,35 +33,17 @@ def _answers(services):
 
 
 def _token(services, org: str) -> dict:
-    """A partner token of one organisation (its organisations column, migration 0990)."""
+    """A partner token of one organisation (g.organisations is set from it, #17)."""
     token = f"partner-{org}"
-    services.handle(IssueToken((f"{org.upper()} Housing",), org, None, token=token))
-    with services.sessions() as session:
-        session.execute(update(partner_tokens).where(
-            partner_tokens.c.token_hash == token_hash(token)).values(organisations=[org]))
-        session.commit()
+    services.handle(IssueToken((), org, None, token=token, organisations=(org,)))
     return {"Authorization": f"Bearer {token}"}
-
-
-def _organisations_from_tokens(app, services):
-    """g.organisations as helper F's require_token sets it (kept until that lands everywhere:
-    it reads the same column and runs first, so it never disagrees)."""
-    @app.before_request
-    def organisations():
-        with services.sessions() as session:
-            found = session.execute(select(partner_tokens.c.organisations).where(
-                partner_tokens.c.token_hash == token_hash(request_bearer() or ""))).first()
-        if found is not None:
-            g.organisations = set(found.organisations or ())
 
 
 @pytest.fixture
 def api(make_services):
     services = make_services()
     _answers(services)
-    app = create_app(services)
-    _organisations_from_tokens(app, services)
-    client = app.test_client()
+    client = create_app(services).test_client()
     client.services = services
     for org in FIGURES:
         _send(client, "post", "/v1/organisations", {"name": f"Council {org.upper()}", "id": org},

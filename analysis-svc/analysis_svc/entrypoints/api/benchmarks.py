@@ -21,13 +21,6 @@ blp.before_request(require_token)
 NOT_YOURS = "Not one of your organisations."
 
 
-def callers_organisations() -> set[str] | None:
-    """g.organisations; before it was set anywhere, an admin's None and nothing for others."""
-    if hasattr(g, "organisations"):
-        return g.organisations
-    return None if g.scope is None else set()
-
-
 def chosen(session, mine: set[str] | None, asked: str | None) -> set[str] | None:
     """Whose rows to answer: 403 for a token of no organisation or one not its own, 404 for an
     admin naming an organisation that does not exist."""
@@ -58,5 +51,5 @@ class Benchmarks(MethodView):
             return jsonify([])
         today = local_day(bus().clock.now(), bus().settings.zone)
         with bus().sessions() as session:
-            whose = chosen(session, callers_organisations(), args.get("organisation"))
+            whose = chosen(session, g.organisations, args.get("organisation"))
             return jsonify(benchmarks(session, whose, filters, today))

@@ -5,27 +5,18 @@ from analysis_svc.adapters.structure_repository import load_structure
 from analysis_svc.domain.benchmarks import MIN_ANSWERS, MIN_PEERS
 from analysis_svc.domain.periods import local_day
 from analysis_svc.entrypoints.web import presenters
-from analysis_svc.entrypoints.web.auth import current_viewer, signed_in
+from analysis_svc.entrypoints.web.auth import signed_in
 from analysis_svc.entrypoints.web.views import blp
 from analysis_svc.read_model.benchmarks import BenchmarkFilters, benchmarks
 
 MONTHS = (3, 6, 12, 24)
 
 
-def viewers_organisations(viewer) -> frozenset | None:
-    """g.organisations (set per dashboard session), else the viewer's own; None for an admin."""
-    if hasattr(g, "organisations"):
-        return g.organisations
-    if viewer.is_admin:
-        return None
-    return frozenset(getattr(viewer, "organisations", None) or ())
-
-
 @blp.get("/benchmarks")
 @signed_in
 def benchmarks_page():
     """Satisfied (%) per service beside the other organisations' median and quartiles."""
-    mine = viewers_organisations(current_viewer())
+    mine = g.organisations  # set with the viewer (None: an admin; empty: directorates only)
     if mine is not None and not mine:
         abort(403, "Benchmarking compares organisations; your access is for directorates only.")
     months = request.args.get("months", type=int)
