@@ -19,9 +19,12 @@ def _day(ctx, param, value: str) -> date:
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write it: .pdf (via headless Chromium) or .html.")
 @click.option("--directorate", "directorates", multiple=True, help="Only these directorates (default all).")
-def report(start: date, end: date, out: Path, directorates: tuple) -> None:
+@click.option("--view", type=click.Choice(["as_was", "as_now"]), default="as_was", show_default=True,
+              help="Directorates as they were when people answered, or as they are now (#17).")
+def report(start: date, end: date, out: Path, directorates: tuple, view: str) -> None:
     """Write the scrutiny board report for a date range."""
     from analysis_svc.bootstrap import build
+    from analysis_svc.domain.periods import local_day
     from analysis_svc.reports import board
     from analysis_svc.reports.render import RenderError, html_to_pdf, render_html
     if out.suffix.lower() not in (".pdf", ".html", ".htm"):
@@ -33,7 +36,8 @@ def report(start: date, end: date, out: Path, directorates: tuple) -> None:
     bus = build()
     try:
         with bus.sessions() as session:
-            data = board.build(session, set(directorates) or None, board.Period(start, end), bus.settings)
+            data = board.build(session, set(directorates) or None, board.Period(start, end),
+                               bus.settings, view, local_day(bus.clock.now(), bus.settings.zone))
     finally:
         bus.close()
     html = render_html(data, standalone=True)

@@ -122,3 +122,18 @@ def test_the_follow_up_queue_and_loop_closure_read_in_both_views(served):
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and f">{SPLIT.source} –" not in text and f">{north} –" in text
     assert 'name="view" value="as_now"' in text
+
+
+def test_the_report_cli_writes_either_view(served, db_url, tmp_path, monkeypatch):
+    from analysis_svc.entrypoints.cli import cli as analysis_cli
+    monkeypatch.setenv("ANALYSIS_DATABASE_URL", db_url)
+    out = tmp_path / "board.html"
+    for view, said in (("as_now", "as they are now"), ("as_was", "as they were")):
+        result = CliRunner().invoke(analysis_cli, ["report", "--from", "2026-03-01", "--to",
+                                                   "2026-05-31", "--out", str(out), "--view", view])
+        assert result.exit_code == 0, result.output
+        html = out.read_text()
+        assert said in html and 'data-marker="2026-04-01"' in html
+    refused = CliRunner().invoke(analysis_cli, ["report", "--from", "2026-03-01", "--to",
+                                                "2026-05-31", "--out", str(out), "--view", "x"])
+    assert refused.exit_code == 2
