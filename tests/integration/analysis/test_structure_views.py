@@ -291,3 +291,16 @@ def test_a_bad_view_is_a_400_naming_it_on_every_feed(api):
         refused = api.get(path, query_string={"view": "as_then"}, headers=ADMIN)
         assert refused.status_code == 400, path
         assert "view" in refused.json["errors"]["query"], path
+
+
+def test_an_unknown_name_once_mapped_counts_in_the_export_and_summary_too(api):
+    _record_split(api)
+    _answers(api.services, "Adlts (N)", "Care North", [(12, 4)], per_day=7)
+    before = _counts(_export(api, view="as_now"))
+    assert before["Adlts (N)"] == 7  # kept under its own name, never dropped
+    summary = {r["directorate"]: r["responses"] for r in _get(api, "/v1/summary", view="as_now")}
+    _post(api, "/v1/aliases", {"name": "adlts (n)", "node": "north-adults"}, 200)
+    after = _counts(_export(api, view="as_now"))
+    assert "Adlts (N)" not in after and after["North Adults"] == before["North Adults"] + 7
+    mapped = {r["directorate"]: r["responses"] for r in _get(api, "/v1/summary", view="as_now")}
+    assert mapped["North Adults"] == summary["North Adults"] + 7 and "Adlts (N)" not in mapped
