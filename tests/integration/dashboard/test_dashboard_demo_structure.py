@@ -86,6 +86,7 @@ def test_the_dashboard_toggle_and_the_board_report_state_the_view(served):
     assert f'<option value="{SPLIT.source}"' not in page
     assert all(f'<option value="{name}"' in page for name in SPLIT.targets)
     assert 'data-marker="2026-04-01"' in page and "Directorates as they are now" in page
+    assert 'href="/reports/board?view=as_now"' in page  # the view goes with the viewer
     was = client.get("/dashboard?period=month&from=2026-03-01").get_data(as_text=True)
     assert 'value="as_was" checked' in was and f'<option value="{SPLIT.source}"' in was
     assert 'data-marker="2026-04-01"' in was  # the marker shows in either view
