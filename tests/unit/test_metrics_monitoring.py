@@ -141,6 +141,7 @@ def web_scrapes(tmp_path) -> str:
 def worker_scrape(buses) -> str:
     """The workers' registries: their collectors registered, their hot paths taken once."""
     from analysis_svc.entrypoints import worker as analysis_worker
+    from ingest_svc.adapters.smtp_listener import reply_counters
     from ingest_svc.entrypoints import worker as ingest_worker
     from survey_svc.entrypoints import worker as survey_worker
     from survey_svc.service_layer.dispatch import Round
@@ -153,6 +154,7 @@ def worker_scrape(buses) -> str:
     dead_letter(FakePublisher(), Record("t", 0, 0, None, b"x"), "not JSON: x", {}, "names")
     survey_worker._count_mail(Round(sent=1))
     CountingMailer(FakeMailer(), "names", "alert").send("m")
+    reply_counters()  # ingest-svc smtp's, as `run_smtp` makes them
     return generate_latest(REGISTRY).decode()
 
 
@@ -167,4 +169,5 @@ def test_every_metric_the_rules_and_dashboard_name_is_exported(tmp_path):
     assert wanted - names == set()
     assert {"kafka_consumer_lag", "outbox_oldest_pending_age_seconds", "spool_pending_messages",
             "dlq_messages_total", "mail_messages_total", "analysis_alerts_raised_total",
-            "http_request_duration_seconds_bucket"} <= wanted
+            "http_request_duration_seconds_bucket", "smtp_replies_received_total",
+            "smtp_replies_rejected_total"} <= wanted
