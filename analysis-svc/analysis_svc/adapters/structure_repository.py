@@ -20,7 +20,8 @@ def load_structure(session) -> Structure:
                               row.label or "", row.id)
                for row in session.execute(select(reorganisations))]
     return Structure(
-        [Organisation(row.id, row.name) for row in session.execute(select(organisations))],
+        [Organisation(row.id, row.name, bool(row.share_named))
+         for row in session.execute(select(organisations))],
         [n for n in nodes if n.names],
         {row.alias: row.node_id for row in session.execute(select(structure_aliases))},
         changes)

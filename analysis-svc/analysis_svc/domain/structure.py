@@ -37,6 +37,7 @@ class Named:
 class Organisation:
     id: str
     name: str
+    share_named: bool = False  # opted in to its named figures in benchmarks
 
 
 @dataclass(frozen=True)

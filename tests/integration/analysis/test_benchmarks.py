@@ -109,6 +109,18 @@ def test_named_figures_only_after_opt_in_and_never_anothers_otherwise(api):
     assert named() == {("a", "Care"): [], ("a", "Repairs"): []}
 
 
+def test_the_organisation_listing_shows_each_opt_in(api):
+    def sharing():
+        listed = _send(api, "get", "/v1/organisations", None, 200)["organisations"]
+        return {org["id"]: org["share_named"] for org in listed}
+
+    assert sharing() == {org: False for org in FIGURES}
+    _send(api, "patch", "/v1/organisations/b", {"share_named": True}, 200)
+    assert sharing() == {**{org: False for org in FIGURES}, "b": True}
+    _send(api, "patch", "/v1/organisations/b", {"share_named": False}, 200)
+    assert sharing() == {org: False for org in FIGURES}
+
+
 def test_a_partner_never_reads_another_organisations_rows(api):
     refused = _rows(api, api.tokens["a"], 403, organisation="b")
     assert refused["errors"]["query"]["organisation"]

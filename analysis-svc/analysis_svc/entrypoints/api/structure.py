@@ -139,7 +139,8 @@ def _structure_json(structure, today: date) -> dict:
                   "names": [{"name": x.name, "valid_from": x.valid_from, "valid_to": x.valid_to}
                             for x in n.names]}
                  for n in structure.nodes.values() if n.organisation == org.id]
-        orgs.append({"id": org.id, "name": org.name, "nodes": sorted(nodes, key=lambda n: n["id"])})
+        orgs.append({"id": org.id, "name": org.name, "share_named": org.share_named,
+                     "nodes": sorted(nodes, key=lambda n: n["id"])})
     changes = [{"id": c.id, "kind": c.kind, "effective": c.effective, "sources": list(c.sources),
                 "targets": list(c.targets), "rule": c.rule.as_json() if c.rule else None,
                 "name": c.name, "organisation": c.organisation, "label": c.label}

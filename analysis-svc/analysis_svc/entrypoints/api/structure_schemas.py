@@ -62,6 +62,8 @@ class NodeSchema(Schema):
 class OrganisationSchema(Schema):
     id = fields.String()
     name = fields.String()
+    share_named = fields.Boolean(metadata={
+        "description": "Opted in to its named figures in /v1/benchmarks (PATCH to change)."})
     nodes = fields.List(fields.Nested(NodeSchema))
 
 
