@@ -27,6 +27,7 @@ invitations = Table(
     Column("closed", String(50)),
     Column("invitee", String(64)),  # chassis.auth.address_hash of the invited address
     Column("question_set", String(60)),  # "<name>@<version>" (contracts.questions), or None
+    Column("organisation", String(64)),  # contracts.organisations id (#17), or None
 )
 
 responses = Table(

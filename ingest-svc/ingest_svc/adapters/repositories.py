@@ -15,7 +15,8 @@ _INSERT_KEY = insert(idempotency_keys)
 # In the order Invitation takes them: an API answer's check reads one row by primary key.
 _SELECT_INVITATION = select(*(invitations.c[k] for k in (
     "invitation_id", "directorate", "service", "category", "team", "ticket_id", "channel", "language",
-    "expires_at", "invitee", "closed", "question_set"))).where(invitations.c.invitation_id == bindparam("i"))
+    "expires_at", "invitee", "closed", "question_set", "organisation"))).where(
+    invitations.c.invitation_id == bindparam("i"))
 _ANSWER = ("score", "resolved", "comment", "channel", "source", "updated_at", "subject")
 _AMEND_RESPONSE = (update(responses).where(responses.c.invitation_id == bindparam("inv"))
                    .values(version=responses.c.version + 1, **{k: bindparam(f"new_{k}") for k in _ANSWER})
@@ -100,9 +101,9 @@ class InvitationRepository:
         row = self.session.execute(_SELECT_INVITATION, {"i": invitation_id}).first()
         if row is None:
             return None
-        inv_id, directorate, service, category, team, ticket, channel, language, *rest = row
-        return Invitation(inv_id, Cohort(directorate, service, category, team), ticket, channel,
-                          language or "en", *rest)
+        inv_id, directorate, service, category, team, ticket, channel, language, *rest, org = row
+        return Invitation(inv_id, Cohort(directorate, service, category, team, org), ticket,
+                          channel, language or "en", *rest)
 
     def closed(self, invitation_id: str) -> str | None:
         """Why survey-svc closed this invitation (e.g. "cancelled"), or None."""
@@ -117,6 +118,8 @@ class InvitationRepository:
             values["invitee"] = inv.invitee
         if inv.question_set:  # likewise its question set
             values["question_set"] = inv.question_set
+        if inv.cohort.organisation:  # and its organisation (#17), which every answer carries
+            values["organisation"] = inv.cohort.organisation
         found = self.session.execute(update(invitations).where(
             invitations.c.invitation_id == inv.invitation_id).values(**values)).rowcount
         if not found:

@@ -54,18 +54,22 @@ def stateless_event(cmd: commands.SubmitAnswer, now):
                                     cmd.channel, cmd.source, now)
 
 
-def answerer(inv, uow) -> str | None:
-    """The answerer's subject: the invitee's address hash (chassis.privacy.subject_of), from
-    the invitation a page's link token names when the claim did not carry it."""
+def from_row(inv, uow):
+    """A page's link claim filled in from the invitation row it names (the one primary-key read
+    its answer already made): the invitee (chassis.privacy.subject_of), the question set and the
+    organisation, the link's own organisation the fallback (#17). A checked claim is the row."""
     if inv.invitee or not inv.invitation_id:
-        return inv.invitee
+        return inv
     known = uow.invitations.get(inv.invitation_id)
-    return known.invitee if known is not None else None
+    if known is None:
+        return inv
+    organisation = known.cohort.organisation or inv.cohort.organisation
+    return replace(inv, invitee=known.invitee, question_set=inv.question_set or known.question_set,
+                   cohort=replace(inv.cohort, organisation=organisation))
 
 
 def record(cmd: commands.SubmitAnswer, uow, now, question_sets=None) -> tuple[Receipt, object]:
     """Inside a unit of work: replay a known idempotency key, or store the answer."""
-    inv = cmd.invitation
     if cmd.idempotency_key:
         prior = uow.idempotency.get(cmd.source, cmd.idempotency_key)
         if prior is not None:
@@ -75,12 +79,13 @@ def record(cmd: commands.SubmitAnswer, uow, now, question_sets=None) -> tuple[Re
             # and consumers drop it as a duplicate otherwise.
             return (Receipt(prior["response_id"], prior["version"], "", replayed=True),
                     decode(prior["envelope"]))
+    inv = from_row(cmd.invitation, uow)
     try:
         questions = extra_answers(inv, cmd.answer, uow, question_sets)
     except ExtraAnswersRefused as err:
         raise InvitationMismatch(err.errors) from None
     key = ("inv", inv.invitation_id) if inv.invitation_id else ("key", cmd.source, cmd.idempotency_key)
-    subject = answerer(inv, uow)
+    subject = inv.invitee
     response_id, version = uow.responses.record(
         inv.invitation_id, envelopes.stable_response_id(*key), cmd.answer, cmd.channel, cmd.source,
         now, subject)
