@@ -75,6 +75,9 @@ class Settings(BaseSettings, SmtpSettings, LimitSettings, RetentionSettings, Pri
     # stamp is older than consumer_stale_s (unset: `serve` picks a private file for its child).
     consumer_heartbeat_file: str | None = env("ANALYSIS_CONSUMER_HEARTBEAT", None)
     consumer_stale_s: float = env("ANALYSIS_CONSUMER_STALE_S", 60.0, as_float)
+    # `serve` ends its consumer child, and exits 1, when the stamp is older than this (a consumer
+    # that hangs without raising); longer than any legitimate batch. 0: never.
+    consumer_stall_limit_s: float = env("ANALYSIS_CONSUMER_STALL_LIMIT_S", 300.0, as_float)
     alert_email: bool = env("ALERT_EMAIL", False, as_bool)
     public_url: str = env("ANALYSIS_PUBLIC_URL", "http://127.0.0.1:8003")
     # Weeks and months start at local midnight here (changing it needs `rebuild --reset`).

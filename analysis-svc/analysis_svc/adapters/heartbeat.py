@@ -28,11 +28,17 @@ class Heartbeat:
             out.write(repr(self.clock.now().timestamp()))
         os.replace(tmp, self.path)  # atomic: a reader never sees half a timestamp
 
-    def check(self, max_age_s: float) -> None:
+    def last(self) -> float | None:
+        """The last beat's POSIX timestamp; None before the first."""
         try:
-            last = float(self.path.read_text())
+            return float(self.path.read_text())
         except (OSError, ValueError):
-            raise ConsumerStalled("the consumer has not polled yet") from None
+            return None
+
+    def check(self, max_age_s: float) -> None:
+        last = self.last()
+        if last is None:
+            raise ConsumerStalled("the consumer has not polled yet")
         age = self.clock.now().timestamp() - last
         if age > max_age_s:
             raise ConsumerStalled(f"the consumer last polled {age:.0f} s ago")

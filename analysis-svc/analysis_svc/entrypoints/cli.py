@@ -51,9 +51,14 @@ def serve():
                               env={**os.environ,
                                    "ANALYSIS_CONSUMER_HEARTBEAT": settings.consumer_heartbeat_file})
              if settings.run_worker else None)
-    from analysis_svc.entrypoints.worker import watch_process
+    from chassis.clock import SystemClock
+    from analysis_svc.adapters.heartbeat import Heartbeat
+    from analysis_svc.entrypoints.worker import watch_process, watch_stall
     stopping = threading.Event()
     died = watch_process(child, stopping) if child is not None else threading.Event()
+    if child is not None:  # a consumer that hangs without raising is ended too
+        watch_stall(child, stopping, Heartbeat(settings.consumer_heartbeat_file, SystemClock()),
+                    settings.consumer_stall_limit_s)
     try:
         run_server(lambda: create_app(_bus(settings, migrate_db=False)), settings.bind)
     finally:

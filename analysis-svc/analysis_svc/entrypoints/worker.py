@@ -3,6 +3,7 @@ import gc
 import logging
 import os
 import signal
+import subprocess
 import threading
 
 from chassis import metrics
@@ -17,7 +18,7 @@ from analysis_svc.entrypoints import erasure_worker as erasures
 from analysis_svc.entrypoints import report_schedule
 
 __all__ = ["TOPICS", "ConsumerDied", "consume", "handle_records", "make_worker", "run",
-           "watch_process"]
+           "watch_process", "watch_stall"]
 log = logging.getLogger(__name__)
 # A batch allocates ~100 objects per message; with the default gen-0 threshold (700) the
 # collector runs every few messages and its older generations keep re-scanning the loaded
@@ -31,6 +32,9 @@ GC_THRESHOLD = (10_000, 10, 10)
 # join, a handler that cannot start) ends the process, non-zero: its supervisor (compose's
 # restart policy, serve's watch) starts it afresh, where a retry in place never gets better.
 MAX_FAILURES = 5
+# How long a stalled consumer gets to end on SIGTERM before SIGKILL: a hung loop never reads its
+# stop event, and a stopped (SIGSTOP) process never runs its handler.
+STALL_KILL_GRACE_S = 10.0
 
 
 class ConsumerDied(RuntimeError):
@@ -146,6 +150,33 @@ def watch_process(child, stopping: threading.Event) -> threading.Event:
         os.kill(os.getpid(), signal.SIGTERM)
     threading.Thread(target=wait, name="consumer-watch", daemon=True).start()
     return died
+
+
+def watch_stall(child, stopping: threading.Event, heartbeat, limit_s: float) -> None:
+    """`serve`'s watchdog over a consumer that hangs without raising: when its last heartbeat (or
+    its start, before the first) is older than limit_s, the child is terminated (killed if it does
+    not end) and watch_process's path follows: serve stops and exits 1. limit_s <= 0: no watch."""
+    if limit_s <= 0:
+        return
+    started = heartbeat.clock.now().timestamp()
+    every = min(5.0, limit_s / 4)
+
+    def watch() -> None:
+        while not stopping.wait(every) and child.poll() is None:
+            # a stamp left by an earlier run counts from this child's start
+            age = heartbeat.clock.now().timestamp() - max(heartbeat.last() or started, started)
+            if age <= limit_s:
+                continue
+            log.error("consumer stalled; ending it so the service is restarted",
+                      extra={"stalled_s": round(age), "limit_s": limit_s,
+                             "consumer_pid": child.pid})
+            child.terminate()
+            try:
+                child.wait(timeout=STALL_KILL_GRACE_S)
+            except subprocess.TimeoutExpired:
+                child.kill()
+            return
+    threading.Thread(target=watch, name="consumer-stall-watch", daemon=True).start()
 
 
 def consume(consumer, stop: threading.Event, beat) -> None:

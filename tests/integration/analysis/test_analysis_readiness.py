@@ -158,3 +158,41 @@ def test_a_consumer_that_keeps_failing_ends_its_process_non_zero(tmp_path, kafka
     assert crashed.returncode == 1
     assert "ConsumerDied" in crashed.stderr and crashed.stderr.count("consumer stopped; restarting") \
         == worker.MAX_FAILURES - 1
+
+
+def test_serve_ends_a_stalled_consumer_and_exits_non_zero(tmp_path, kafka_bootstrap, unique,
+                                                           wait_for):
+    """A consumer that hangs without raising (here SIGSTOP) stops its heartbeat: once it is older
+    than ANALYSIS_CONSUMER_STALL_LIMIT_S serve ends the child and exits 1, for compose to restart."""
+    port = free_port()
+    beats = tmp_path / "beats" / "heartbeat"
+    beats.parent.mkdir()
+    beats.write_text("0.0")  # an earlier run's stamp: the limit counts from this child's start
+    env = {**os.environ, "ANALYSIS_DATABASE_URL": f"sqlite:///{tmp_path / 'analysis.db'}",
+           "ANALYSIS_PORT": str(port), "ANALYSIS_MODEL_DIR": "", "ADMIN_TOKEN": "admin-secret",
+           "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+           "ANALYSIS_GROUP_ID": f"analysis-stall-{unique}", "ANALYSIS_RUN_WORKER": "true",
+           "ANALYSIS_CONSUMER_HEARTBEAT": str(beats), "ANALYSIS_CONSUMER_STALL_LIMIT_S": "10"}
+    log_file = tmp_path / "serve.log"
+    with log_file.open("w") as log:
+        serving = subprocess.Popen([str(Path(sys.executable).parent / "analysis-svc"), "serve"],
+                                   env=env, stdout=subprocess.DEVNULL, stderr=log)
+    child = 0
+    try:
+        wait_for(lambda: _readyz(port)[0] == 200, timeout=180, message="serve ready")
+        child = wait_for(lambda: _consumer_child(serving.pid), timeout=10,
+                         message="consume child")
+        os.kill(child, signal.SIGSTOP)
+        code = serving.wait(timeout=90)  # limit 10 s + a check every 2.5 s + the kill's grace
+    finally:
+        if serving.poll() is None:
+            serving.terminate()
+            serving.wait(timeout=60)
+        if child and Path(f"/proc/{child}").exists():
+            os.kill(child, signal.SIGKILL)
+    assert code == 1
+    assert not Path(f"/proc/{child}").exists()
+    stalled = [json.loads(line) for line in log_file.read_text().splitlines()
+               if "consumer stalled" in line]
+    assert len(stalled) == 1
+    assert stalled[0]["limit_s"] == 10.0 and stalled[0]["stalled_s"] >= 10
