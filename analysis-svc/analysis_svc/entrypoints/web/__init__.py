@@ -12,7 +12,7 @@ def init_dashboard(app, settings) -> None:
     """Register the dashboard and board-report pages on an analysis-svc app (its bus is set)."""
     from analysis_svc.entrypoints.web import (benchmarks, branding, signin, sso,  # noqa: F401
                                               views)  # (routes register on import)
-    from analysis_svc.entrypoints.web.auth import current_viewer
+    from analysis_svc.entrypoints.web.auth import current_viewer, scope_label
     from analysis_svc.entrypoints.web.presenters import theme_name
     from analysis_svc.reports.privacy import coverage_statement
     from analysis_svc.reports.views import blp as reports_blp
@@ -23,7 +23,8 @@ def init_dashboard(app, settings) -> None:
                       SESSION_COOKIE_SECURE=settings.cookie_secure,
                       PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
                       SESSION_REFRESH_EACH_REQUEST=False, WTF_CSRF_CHECK_DEFAULT=False)
-    app.context_processor(lambda: {"current_viewer": current_viewer, "redaction": coverage_statement})
+    app.context_processor(lambda: {"current_viewer": current_viewer, "scope_label": scope_label,
+                                   "redaction": coverage_statement})
     app.add_template_filter(theme_name, "theme_name")
     branding.install(app, getattr(app.extensions["bus"], "branding", None))
     sso.init_sign_on(app, settings)

@@ -17,6 +17,7 @@ from flask import current_app, g, redirect, request, session, url_for
 
 from chassis.auth import request_bearer, same_secret, token_hash, unauthorised
 
+from analysis_svc.adapters.structure_repository import load_structure
 from analysis_svc.domain.periods import local_day
 from analysis_svc.domain.sign_on import NoMappedGroup, grant_for_groups
 from analysis_svc.service_layer.auth import ADMIN, Access, Unauthorised, access_for, scope_for
@@ -38,6 +39,21 @@ class Viewer:
 def _today():
     bus = current_app.extensions["bus"]
     return local_day(bus.clock.now(), bus.settings.zone)
+
+
+def scope_label(viewer: Viewer) -> str:
+    """What the banner says a viewer sees: all, their organisations' names, or directorates."""
+    if viewer.is_admin:
+        return "all directorates"
+    if not viewer.organisations:
+        return ", ".join(sorted(viewer.scope))
+    bus = current_app.extensions["bus"]
+    with bus.sessions() as session:
+        known = load_structure(session).organisations
+    names = sorted(known[o].name if o in known else o for o in viewer.organisations)
+    # directorates granted beside the organisations (sign-on groups may mix both) stay named
+    covered = bus.tokens.names_of(viewer.organisations, _today())
+    return ", ".join(names + sorted(viewer.scope - covered))
 
 
 def _viewer(name: str, access: Access) -> Viewer:
