@@ -5,7 +5,7 @@ from itertools import islice
 
 from sqlalchemy import func, select
 
-from chassis.scope import scoped
+from chassis.scope import allows, scoped
 
 from analysis_svc.adapters.followups_orm import followups
 from analysis_svc.adapters.orm import responses, rollups
@@ -44,6 +44,20 @@ def detractor_queue(session, scope, directorate: str | None = None, done: bool =
         return list(islice((row for row in placed if row is not None), limit))
     finally:
         result.close()
+
+
+def stored_directorate_in_view(session, response_id: str, scope, view: str | None,
+                               today: date | None, zone: tzinfo = UTC) -> str | None:
+    """The stored directorate of a response the scope reads in the view (as the queue places
+    it), or None when it reads no such response there."""
+    row = session.execute(select(responses.c.directorate, responses.c.service, responses.c.team,
+                                 responses.c.submitted_at)
+                          .where(responses.c.response_id == response_id)).mappings().first()
+    if row is None:
+        return None
+    now = now_records(session, view, today, zone, scope, None)
+    readable = allows(scope, row["directorate"]) if now is None else now.place(dict(row))
+    return row["directorate"] if readable else None
 
 
 def closure(session, scope, start: date, end: date, directorate: str | None = None,

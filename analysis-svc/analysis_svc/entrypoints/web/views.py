@@ -17,6 +17,7 @@ from analysis_svc.entrypoints.web.auth import current_viewer, signed_in
 from analysis_svc.entrypoints.web.choices import read_choice, read_view
 from analysis_svc.entrypoints.web.errors import page_error
 from analysis_svc.read_model import structure_views
+from analysis_svc.read_model.followups import stored_directorate_in_view
 from analysis_svc.read_model.structure_records import directorates_now
 from analysis_svc.service_layer.handlers import NotFound
 
@@ -168,7 +169,7 @@ def follow_up(response_id: str):
     viewer = current_viewer()
     try:
         _bus().handle(MarkFollowedUp(response_id, request.form.get("note", ""), viewer.name,
-                                     viewer.scope))
+                                     _follow_up_scope(viewer.scope, response_id)))
     except NotFound:
         abort(404)
     except InvalidFollowUp as err:
@@ -176,6 +177,17 @@ def follow_up(response_id: str):
         return redirect(url_for(".detractors", **_kept(request.form)) + f"#case-{response_id}")
     flash("Marked as followed up.", "success")
     return redirect(url_for(".detractors", **_kept(request.form)))
+
+
+def _follow_up_scope(scope, response_id: str):
+    """The scope a follow-up is checked against: in "as now", a predecessor's answer the queue
+    showed this viewer under today's directorate counts too (never one they cannot read)."""
+    if scope is None or request.form.get("view") != "as_now":
+        return scope
+    with _bus().sessions() as db:
+        stored = stored_directorate_in_view(
+            db, response_id, scope, "as_now", _today(), _bus().settings.zone)
+    return scope if stored is None else frozenset(scope | {stored})
 
 
 def _kept(form) -> dict:
