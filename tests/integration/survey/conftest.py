@@ -64,6 +64,19 @@ def _ticket_payload(ticket_id: str, resolved_at: datetime, **changes) -> dict:
 
 
 @pytest.fixture
+def cli_env(survey_settings, survey, monkeypatch, tmp_path):
+    """The variables survey-svc's CLI reads, set to this test's service."""
+    s = survey_settings
+    key = tmp_path / "signing.pem"
+    key.write_text(s.signing_key)
+    for name, value in {"WEBHOOK_SECRET": s.webhook_secret, "ADMIN_TOKEN": s.admin_token,
+                        "REPLY_TAG_KEY": s.reply_tag_key,
+                        "SURVEY_SIGNING_KEY": str(key), "SURVEY_DATABASE_URL": s.database_url,
+                        "SMTP_PORT": str(s.smtp_port)}.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
 def signed(clock):
     """signed(payload, at=clock.now()) -> (body, headers) with an X-Signature made at `at`."""
     return lambda payload, at=None: _signed(payload, at or clock.now())

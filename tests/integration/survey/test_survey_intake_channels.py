@@ -42,17 +42,6 @@ CSV-5,1,{t},u5,u5@example.org,Ed,Children's Services,Email,Software,Desk,P3,phon
 """
 
 
-@pytest.fixture
-def cli_env(survey_settings, survey, monkeypatch, tmp_path):
-    s = survey_settings
-    key = tmp_path / "signing.pem"
-    key.write_text(s.signing_key)
-    for name, value in {"WEBHOOK_SECRET": s.webhook_secret, "ADMIN_TOKEN": s.admin_token,
-                        "REPLY_TAG_KEY": s.reply_tag_key,
-                        "SURVEY_SIGNING_KEY": str(key), "SURVEY_DATABASE_URL": s.database_url,
-                        "SMTP_PORT": str(s.smtp_port)}.items():
-        monkeypatch.setenv(name, value)
-
 
 def test_csv_import_reports_bad_rows_and_imports_the_rest(cli_env, tmp_path, clock, capsys,
                                                           client, admin):

@@ -184,17 +184,6 @@ def test_organisation_policy_admin_api_validates_views_and_audits(council_client
     assert client.get(url, headers={}).status_code == 401
 
 
-@pytest.fixture
-def cli_env(survey_settings, survey, monkeypatch, tmp_path):
-    s = survey_settings
-    key = tmp_path / "signing.pem"
-    key.write_text(s.signing_key)
-    for name, value in {"WEBHOOK_SECRET": s.webhook_secret, "ADMIN_TOKEN": s.admin_token,
-                        "REPLY_TAG_KEY": s.reply_tag_key,
-                        "SURVEY_SIGNING_KEY": str(key), "SURVEY_DATABASE_URL": s.database_url,
-                        "SMTP_PORT": str(s.smtp_port)}.items():
-        monkeypatch.setenv(name, value)
-
 
 def test_organisation_policy_from_the_cli_is_audited(cli_env, capsys, client, admin):
     from survey_svc.entrypoints import cli
