@@ -20,6 +20,8 @@ class Access:
 
     scope: frozenset | None
     organisations: frozenset | None = frozenset()
+    # the part of `scope` the organisations give (so a banner can name them instead)
+    from_organisations: frozenset = frozenset()
 
     @property
     def is_admin(self) -> bool:
@@ -39,7 +41,7 @@ def access_for(directorates, organisations, names_of: Callable[[frozenset], froz
     An organisation with no directorates adds nothing: it never widens to everything."""
     granted = frozenset(organisations or ())
     names = names_of(granted) if granted else frozenset()
-    return Access(frozenset(directorates) | frozenset(names), granted)
+    return Access(frozenset(directorates) | frozenset(names), granted, frozenset(names))
 
 
 def scope_for(token: str | None, admin_token: str | None,

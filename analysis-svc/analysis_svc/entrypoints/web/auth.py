@@ -30,6 +30,7 @@ class Viewer:
     name: str
     scope: frozenset | None  # None: an admin, who sees every directorate
     organisations: frozenset | None = frozenset()  # None: an admin; empty: directorates only
+    from_organisations: frozenset = frozenset()  # the names in scope the organisations give
 
     @property
     def is_admin(self) -> bool:
@@ -52,12 +53,11 @@ def scope_label(viewer: Viewer) -> str:
         known = load_structure(session).organisations
     names = sorted(known[o].name if o in known else o for o in viewer.organisations)
     # directorates granted beside the organisations (sign-on groups may mix both) stay named
-    covered = bus.tokens.names_of(viewer.organisations, _today())
-    return ", ".join(names + sorted(viewer.scope - covered))
+    return ", ".join(names + sorted(viewer.scope - viewer.from_organisations))
 
 
 def _viewer(name: str, access: Access) -> Viewer:
-    return Viewer(name, access.scope, access.organisations)
+    return Viewer(name, access.scope, access.organisations, access.from_organisations)
 
 
 def _partner(tokens, found) -> Viewer | None:
